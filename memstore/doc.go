@@ -1,0 +1,144 @@
+// Package memstore is an in-memory, relation-aware data store: Go structs in
+// hashicorp/go-memdb tables, indexed by primary key, unique fields and every
+// foreign key, with referential integrity enforced the way a SQL database
+// enforces it.
+//
+// # Basics
+//
+// Models are Go structs, registered when the store is opened:
+//
+//	type Customer struct {
+//		ID    int64  `relstore:"pk,auto"`
+//		Email string `relstore:"unique"`
+//		Name  string
+//	}
+//
+//	type Order struct {
+//		ID         int64
+//		CustomerID int64 `relstore:"belongsTo=Customer,onDelete=cascade"`
+//		Note       string
+//	}
+//
+//	type Category struct {
+//		ID       string
+//		ParentID *string `relstore:"belongsTo=Category,as=parent,onDelete=setNull"`
+//	}
+//
+//	s, err := memstore.New(memstore.Config{Models: []memstore.Model{
+//		memstore.ModelOf[Customer](), memstore.ModelOf[Order](), memstore.ModelOf[Category](),
+//	}})
+//
+// Reads and writes happen in transactions: Store.Update runs a function in a
+// write transaction and commits when it returns nil; Store.View runs one over
+// a consistent snapshot. Inside, Table gives typed access:
+//
+//	orders, err := memstore.TableOf[Order, int64](s)
+//	err = s.Update(ctx, func(tx *memstore.Tx) error {
+//		id, err := orders.Insert(tx, Order{CustomerID: 1})
+//		...
+//	})
+//
+// # Tags
+//
+// The tag key is relstore; options are comma-separated:
+//
+//	pk                 the primary key (default: the field named ID)
+//	auto               with pk: an integer key that is zero on insert gets
+//	                   the next value (keys are never reused)
+//	unique             the field's values must be unique
+//	belongsTo=Target   the field is a foreign key to model Target
+//	as=name            with belongsTo: the relation's name
+//	                   (default: Target in lowerCamel, e.g. "customer")
+//	keyTo=Field        with belongsTo: the target field referenced
+//	                   (default: the target's primary key; must be unique)
+//	onDelete=action    with belongsTo: restrict (default), cascade or setNull
+//
+// Keys (primary keys, unique fields, foreign keys) have an integer kind, the
+// string kind, or [16]byte (UUIDs), or are named types of these. A foreign key
+// has exactly the type of the key it references; a pointer foreign key is
+// nullable, nil meaning "no owner". A model may reference itself.
+//
+// The same schema can be declared in code with the fields of Model and
+// Relation, for types whose source cannot be tagged. A code-declared relation
+// whose FK field the struct lacks gets a hidden, nullable "shadow" column
+// typed like the target key (LoopBack adds the property; Go structs cannot
+// grow fields); package relations reads and writes it. A model with no key
+// field gets a store-assigned RowID.
+//
+// New validates everything and reports the first problem as a *SchemaError
+// (matching ErrSchema) naming the model and field: an unknown target, a
+// foreign key whose type differs from the target key's, a keyTo that is not
+// unique, setNull on a non-nullable foreign key, duplicate relation names, an
+// unsupported key type.
+//
+// # Integrity
+//
+// Every rule is checked inside the write transaction that writes, against
+// what that transaction sees, so there is no check-then-write race:
+//
+//   - insert and update: a non-nil foreign key must match a row of the target
+//     (a row may reference itself), else *ForeignKeyError (ErrForeignKey);
+//     the primary key must not exist on insert and unique fields must not
+//     repeat, else *UniqueError (ErrUnique) — go-memdb alone would silently
+//     replace the row;
+//   - delete of a referenced row: restrict refuses with *ForeignKeyError;
+//     cascade deletes the referencing rows, recursively, terminating on
+//     cycles; setNull clears their foreign key;
+//   - update of a referenced unique field (a keyTo target) while rows
+//     reference it is refused with *ForeignKeyError. Primary keys never change:
+//     Update finds the row by its key.
+//
+// A delete is planned whole before anything is written: its cascades are
+// collected, then restrict is checked against the plan, so a row that the same
+// delete removes does not block it. This is PostgreSQL's NO ACTION checked at
+// the end of the statement; PostgreSQL's RESTRICT checks each row at once and
+// SQLite's RESTRICT likewise, which can refuse a delete whose cascade would
+// have removed the referencing row. Where SQLite and PostgreSQL differ, the
+// store follows PostgreSQL: a failed statement aborts the whole transaction
+// (ErrTxAborted afterwards), and auto keys are never reused (SQLite's rowid
+// without AUTOINCREMENT reuses the largest freed key). Unlike a PostgreSQL
+// sequence, the auto-key counter is part of the transaction and of snapshots:
+// a rolled-back insert does not consume a key and Restore puts the counter
+// back, so a test sees the same keys on every run.
+//
+// Errors read like "memstore: insert Order 10: CustomerID 2 references no
+// Customer". Bad input — nil, a typed nil, a value of an unregistered type, a
+// zero or empty key where one is required, a key longer than MaxKeyLen, an
+// unknown field or relation, a nil context — is an error matching ErrInvalid;
+// the store is unchanged and later calls work.
+//
+// # Values, not pointers
+//
+// Rows go in and come out as copies. Key fields are copied, including the
+// value behind a pointer foreign key, so a caller cannot corrupt an index by
+// changing a struct it passed in or got back. Structs with other reference
+// fields (slices, maps, pointers) are deep-copied, by reflection; interface,
+// channel and function values inside them are shared.
+//
+// # Concurrency
+//
+// A Store is safe for concurrent use. Writers are serialised by one writer
+// lock; Update and Restore wait for it and honour their context while they
+// wait. Readers (View, Snapshot, Snapshot.View) take go-memdb's immutable
+// root and never wait. A Tx belongs to the goroutine running its function
+// and ends with it: using it afterwards returns ErrTxDone, writing in a View
+// returns ErrReadOnly, and calling Update, Restore or Close from inside an
+// Update function returns ErrNested instead of deadlocking. Snapshot is O(1)
+// and Restore swaps the whole store in O(1), atomically.
+//
+// # Caches
+//
+// Config.Cache receives, under the writer lock, the hashes (KeyHash) of every
+// primary key and unique value a commit touches, before the commit becomes
+// visible and after, and a reset around Restore. That is all a coherent cache
+// of owners needs; see package cache. A transaction that rolls back tells the
+// cache nothing.
+//
+// # Caveats
+//
+// go-memdb leaves an index half-written when an Insert fails midway; the store
+// checks every rule before it writes and aborts the whole go-memdb
+// transaction on any error, so a failed write never becomes visible.
+// Iterators from Scan, Range and ByFK in a write transaction read a snapshot
+// taken when they were made.
+package memstore

@@ -1,0 +1,168 @@
+package memstore
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Errors of opening a store.
+var (
+	// ErrSchema is matched by every error New returns for an invalid model or
+	// relation; the error is a *SchemaError naming the model and field.
+	ErrSchema = errors.New("memstore: invalid schema")
+)
+
+// Errors of the store's life cycle and transactions.
+var (
+	// ErrClosed is returned by every method of a Store after Close.
+	ErrClosed = errors.New("memstore: store closed")
+
+	// ErrTxDone is returned by a Tx method called after its Update or View
+	// function has returned.
+	ErrTxDone = errors.New("memstore: transaction finished")
+
+	// ErrReadOnly is returned by a write on a Tx of View.
+	ErrReadOnly = errors.New("memstore: write in a read-only transaction")
+
+	// ErrTxAborted is returned by a Tx method called after an earlier
+	// operation of the same transaction failed. Like PostgreSQL, the store
+	// aborts the whole transaction on the first error: Update then returns
+	// that first error and writes nothing.
+	ErrTxAborted = errors.New("memstore: transaction aborted by an earlier error")
+
+	// ErrNested is returned by Update, Restore or Close called from inside an
+	// Update function of the same goroutine, which would otherwise deadlock.
+	// Use the Tx the function was given.
+	ErrNested = errors.New("memstore: called inside an Update function")
+)
+
+// Errors of reads and writes.
+var (
+	// ErrNotFound is returned by lookups, updates and deletes of a key that
+	// has no row. It is the only way the store reports a miss.
+	ErrNotFound = errors.New("memstore: not found")
+
+	// ErrForeignKey is matched by a *ForeignKeyError: a row that points at no
+	// owner, or a delete or key change refused because rows still point at the
+	// row.
+	ErrForeignKey = errors.New("memstore: foreign key violation")
+
+	// ErrUnique is matched by a *UniqueError: an insert of a primary key that
+	// exists, or a unique field value that another row has.
+	ErrUnique = errors.New("memstore: unique violation")
+
+	// ErrInvalid is matched by errors for bad input: a nil or typed-nil value,
+	// a value of an unregistered type or of the wrong model, a zero or empty
+	// key where one is required, a key longer than MaxKeyLen, an unknown field
+	// or relation, a nil function or context.
+	ErrInvalid = errors.New("memstore: invalid argument")
+
+	// ErrOverflow is returned when an auto-assigned key would exceed the
+	// largest value of the key's type.
+	ErrOverflow = errors.New("memstore: auto-increment key overflow")
+)
+
+// SchemaError describes an invalid model or relation found by New.
+type SchemaError struct {
+	Model  string // the model's name (or Go type when it has none yet)
+	Field  string // the field or relation at fault; empty for the whole model
+	Reason string // what is wrong, e.g. "references unknown model Customr"
+}
+
+func (e *SchemaError) Error() string {
+	if e.Field == "" {
+		return fmt.Sprintf("memstore: schema: %s: %s", e.Model, e.Reason)
+	}
+	return fmt.Sprintf("memstore: schema: %s.%s: %s", e.Model, e.Field, e.Reason)
+}
+
+// Is reports whether target is ErrSchema.
+func (e *SchemaError) Is(target error) bool { return target == ErrSchema }
+
+// ForeignKeyError describes a refused write that would break a foreign key.
+//
+// For an insert or update (Referrer empty) the row Model/Key has Field = Value
+// and no Target row has that key. For a delete, or a change of a referenced
+// key, the row Model/Key is still referenced by the Referrer row ReferrerKey
+// through its Field.
+type ForeignKeyError struct {
+	Op          string // "insert", "update", "upsert" or "delete"
+	Model       string // model of the row being written
+	Key         any    // primary key of that row (nil if not yet assigned)
+	Relation    string // the relation's name, e.g. "customer"
+	Field       string // the foreign key field, e.g. "CustomerID"
+	Value       any    // the foreign key value
+	Target      string // the model the foreign key points at
+	Referrer    string // for a refused delete: the model of a referencing row
+	ReferrerKey any    // for a refused delete: the key of that row
+}
+
+func (e *ForeignKeyError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "memstore: %s %s", e.Op, e.Model)
+	if e.Key != nil {
+		fmt.Fprintf(&b, " %v", e.Key)
+	}
+	if e.Referrer == "" {
+		fmt.Fprintf(&b, ": %s %v references no %s", e.Field, e.Value, e.Target)
+		return b.String()
+	}
+	fmt.Fprintf(&b, ": %s %v referenced by %s %v (%s.%s, relation %s)",
+		e.Target, e.Value, e.Referrer, e.ReferrerKey, e.Referrer, e.Field, e.Relation)
+	return b.String()
+}
+
+// Is reports whether target is ErrForeignKey.
+func (e *ForeignKeyError) Is(target error) bool { return target == ErrForeignKey }
+
+// UniqueError describes a write refused because another row has the same
+// primary key or unique field value.
+type UniqueError struct {
+	Op    string // "insert", "update" or "upsert"
+	Model string // the model
+	Field string // the primary key or unique field
+	Value any    // the duplicated value
+}
+
+func (e *UniqueError) Error() string {
+	return fmt.Sprintf("memstore: %s %s: %s %v already exists", e.Op, e.Model, e.Field, e.Value)
+}
+
+// Is reports whether target is ErrUnique.
+func (e *UniqueError) Is(target error) bool { return target == ErrUnique }
+
+// NotFoundError describes a key that has no row.
+type NotFoundError struct {
+	Op    string // the operation, e.g. "get" or "delete"
+	Model string // the model
+	Field string // the key field looked up
+	Value any    // the key
+}
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("memstore: %s %s: no row with %s %v", e.Op, e.Model, e.Field, e.Value)
+}
+
+// Is reports whether target is ErrNotFound.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+func invalidf(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, args...)...)
+}
+
+// opError names the operation that failed with a sentinel or context error,
+// without repeating the package prefix: "memstore: update: called inside an
+// Update function".
+type opError struct {
+	op  string
+	err error
+}
+
+func (e *opError) Error() string {
+	return "memstore: " + e.op + ": " + strings.TrimPrefix(e.err.Error(), "memstore: ")
+}
+
+func (e *opError) Unwrap() error { return e.err }
+
+func opErr(op string, err error) error { return &opError{op: op, err: err} }

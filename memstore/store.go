@@ -1,0 +1,316 @@
+package memstore
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"reflect"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	memdb "github.com/hashicorp/go-memdb"
+)
+
+// Config configures a Store. The zero value of each field is its default.
+type Config struct {
+	// Models lists the models the store holds, each made by ModelOf.
+	// Relations may reference any listed model, in any order.
+	Models []Model
+
+	// Cache, if not nil, is told about every commit and Restore so that it
+	// can stay coherent with the store. Package cache's *Cache implements it;
+	// package relations finds it here. Nil means no owner cache.
+	Cache Invalidator
+}
+
+// Invalidator is what the store tells a cache about its writes. The store
+// calls these methods while it holds its writer lock, so they are never
+// called concurrently with each other; they must not call back into the store.
+//
+// keys are the KeyHash of every primary key and unique field value that the
+// commit deletes, inserts or changes, before and after (duplicates possible).
+type Invalidator interface {
+	// BeginCommit is called before a commit becomes visible to readers.
+	BeginCommit(keys []uint64)
+	// EndCommit is called after it became visible, with the same keys.
+	EndCommit(keys []uint64)
+	// BeginReset is called before Restore replaces the whole store.
+	BeginReset()
+	// EndReset is called after Restore replaced the whole store.
+	EndReset()
+}
+
+// Store is an in-memory, relation-aware data store. It is safe for
+// concurrent use: writers (Update, Restore) are serialised, readers (View,
+// Snapshot) never block and never wait for writers.
+type Store struct {
+	schema *schema
+	db     atomic.Pointer[memdb.MemDB]
+	cache  Invalidator
+	seed   maphash.Seed
+
+	// writer is the write lock, a 1-slot semaphore so that waiting for it
+	// can honour a context. go-memdb's own writer mutex is taken only by the
+	// holder of this one, so it never blocks.
+	writer chan struct{}
+	done   chan struct{} // closed by Close
+	closed atomic.Bool
+
+	closeOnce sync.Once
+}
+
+// New validates the models and opens an empty store. Every schema problem is
+// reported as a *SchemaError matching ErrSchema.
+func New(cfg Config) (*Store, error) {
+	sch, err := compileSchema(cfg.Models)
+	if err != nil {
+		return nil, err
+	}
+	db, err := memdb.NewMemDB(sch.dbSchema())
+	if err != nil {
+		return nil, fmt.Errorf("memstore: open: %w", err)
+	}
+	s := &Store{
+		schema: sch,
+		cache:  cfg.Cache,
+		seed:   maphash.MakeSeed(),
+		writer: make(chan struct{}, 1),
+		done:   make(chan struct{}),
+	}
+	// A snapshot MemDB does not track mutations for watch channels, which the
+	// store never uses: every write transaction is cheaper for it.
+	s.db.Store(db.Snapshot())
+	return s, nil
+}
+
+// Update runs fn in a write transaction and commits what it wrote when it
+// returns nil. Writers are serialised: Update waits for the writer lock, and
+// gives up with ctx's error if ctx is done first.
+//
+// If fn returns an error or panics, or any operation inside it failed (the
+// transaction is then aborted, as in PostgreSQL), nothing is written: no row,
+// no index entry, no cache change. Update returns fn's error as is, or the
+// first failed operation's error; a panic is re-raised after the rollback.
+// Calling Update from inside fn returns ErrNested instead of deadlocking.
+func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	if fn == nil {
+		return invalidf("update: nil function")
+	}
+	if err := s.lock(ctx, "update"); err != nil {
+		return err
+	}
+	defer s.unlock()
+	return s.runUpdate(ctx, fn)
+}
+
+// runUpdate runs fn holding the writer lock. Its frame on the stack is how
+// lock recognises a nested call (see isNested).
+//
+//go:noinline
+func (s *Store) runUpdate(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	tx := &Tx{s: s, ctx: ctx, txn: s.db.Load().Txn(true), write: true}
+	committed := false
+	defer func() {
+		if !committed {
+			tx.txn.Abort()
+		}
+		tx.done = true
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if tx.err != nil {
+		return tx.err
+	}
+	if err := ctx.Err(); err != nil {
+		return opErr("update", err)
+	}
+	if s.cache != nil && len(tx.hashes) > 0 {
+		s.cache.BeginCommit(tx.hashes)
+		tx.txn.Commit()
+		s.cache.EndCommit(tx.hashes)
+	} else {
+		tx.txn.Commit()
+	}
+	committed = true
+	return nil
+}
+
+// View runs fn in a read transaction over a consistent snapshot of the
+// store. It never blocks writers and is not blocked by them. Writes inside
+// fn fail with ErrReadOnly.
+func (s *Store) View(ctx context.Context, fn func(tx *Tx) error) error {
+	if fn == nil {
+		return invalidf("view: nil function")
+	}
+	if ctx == nil {
+		return invalidf("view: nil context")
+	}
+	if err := ctx.Err(); err != nil {
+		return opErr("view", err)
+	}
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	return s.view(ctx, s.db.Load(), fn)
+}
+
+func (s *Store) view(ctx context.Context, db *memdb.MemDB, fn func(tx *Tx) error) error {
+	tx := &Tx{s: s, ctx: ctx, txn: db.Txn(false)}
+	defer func() { tx.done = true }()
+	return fn(tx)
+}
+
+// Snapshot is a read-only, point-in-time copy of a whole store, taken in
+// O(1). It can be read with View and put back with Store.Restore, any
+// number of times. It is safe for concurrent use.
+type Snapshot struct {
+	s  *Store
+	db *memdb.MemDB
+}
+
+// Snapshot returns the store's current state in O(1): go-memdb's trees are
+// immutable, so the snapshot shares them.
+func (s *Store) Snapshot() (*Snapshot, error) {
+	if s.closed.Load() {
+		return nil, ErrClosed
+	}
+	return &Snapshot{s: s, db: s.db.Load().Snapshot()}, nil
+}
+
+// View runs fn in a read transaction over the snapshot.
+func (sn *Snapshot) View(ctx context.Context, fn func(tx *Tx) error) error {
+	if sn == nil || sn.db == nil {
+		return invalidf("view: nil snapshot")
+	}
+	if fn == nil {
+		return invalidf("view: nil function")
+	}
+	if ctx == nil {
+		return invalidf("view: nil context")
+	}
+	if err := ctx.Err(); err != nil {
+		return opErr("view", err)
+	}
+	return sn.s.view(ctx, sn.db, fn)
+}
+
+// Restore makes snap the store's current state, atomically and in O(1):
+// readers see either the state before or the snapshot, never a mix. It waits
+// for the writer lock like Update, and tells the Cache to drop everything.
+// The snapshot stays valid and can be restored again.
+func (s *Store) Restore(ctx context.Context, snap *Snapshot) error {
+	if snap == nil || snap.db == nil {
+		return invalidf("restore: nil snapshot")
+	}
+	if snap.s != s {
+		return invalidf("restore: snapshot of another store")
+	}
+	if err := s.lock(ctx, "restore"); err != nil {
+		return err
+	}
+	defer s.unlock()
+	if s.cache != nil {
+		s.cache.BeginReset()
+		defer s.cache.EndReset()
+	}
+	s.db.Store(snap.db.Snapshot())
+	return nil
+}
+
+// Close waits for the running Update, if any, then closes the store: every
+// later call returns ErrClosed, and callers waiting for the writer lock
+// return ErrClosed too. Transactions already running finish normally. A
+// second Close returns ErrClosed.
+func (s *Store) Close() error {
+	err := ErrClosed
+	s.closeOnce.Do(func() {
+		if len(s.writer) == 1 && isNested() {
+			err = opErr("close", ErrNested)
+			return
+		}
+		s.writer <- struct{}{} // never released: the store is done
+		s.closed.Store(true)
+		close(s.done)
+		err = nil
+	})
+	return err
+}
+
+// lock takes the writer lock, honouring ctx.
+func (s *Store) lock(ctx context.Context, op string) error {
+	if ctx == nil {
+		return invalidf("%s: nil context", op)
+	}
+	if err := ctx.Err(); err != nil {
+		return opErr(op, err)
+	}
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	select {
+	case s.writer <- struct{}{}:
+	default:
+		// Contended: the holder might be this very goroutine.
+		if isNested() {
+			return opErr(op, ErrNested)
+		}
+		select {
+		case s.writer <- struct{}{}:
+		case <-ctx.Done():
+			return opErr(op, ctx.Err())
+		case <-s.done:
+			return ErrClosed
+		}
+	}
+	if s.closed.Load() {
+		<-s.writer
+		return ErrClosed
+	}
+	return nil
+}
+
+func (s *Store) unlock() { <-s.writer }
+
+// runUpdatePC is the entry of runUpdate, to recognise its frames.
+var runUpdatePC = reflect.ValueOf((*Store).runUpdate).Pointer()
+
+// isNested reports whether the calling goroutine is running an Update
+// function. It is called only when the writer lock is busy, and it walks the
+// stack (a few microseconds), so the uncontended path pays nothing. Go has no
+// goroutine identity to compare with the lock's holder; the frame is the
+// evidence. A function running in an Update of one Store that waits for
+// another Store's busy writer lock also gets ErrNested: holding one store's
+// lock while waiting for another's is the lock-ordering hazard that
+// deadlocks, and the store refuses it rather than risk it.
+func isNested() bool {
+	var pcs [64]uintptr
+	n := runtime.Callers(3, pcs[:])
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		if f.Entry == runUpdatePC {
+			return true
+		}
+		if !more {
+			return false
+		}
+	}
+}
+
+// KeyHash returns the hash the store gives an Invalidator for the key k
+// (an encoded index key) of the index space. Package relations uses it to
+// address the cache; it is stable for the life of the Store.
+func (s *Store) KeyHash(space uint32, k []byte) uint64 {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	var b [4]byte
+	b[0], b[1], b[2], b[3] = byte(space>>24), byte(space>>16), byte(space>>8), byte(space)
+	h.Write(b[:])
+	h.Write(k)
+	return h.Sum64()
+}
+
+// space identifies a model's index in cache keys and hashes.
+func space(m *model, c *column) uint32 { return uint32(m.id)<<8 | uint32(c.slot) }

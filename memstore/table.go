@@ -1,0 +1,324 @@
+package memstore
+
+import (
+	"bytes"
+	"fmt"
+	"iter"
+	"reflect"
+	"unsafe"
+)
+
+// Table is the typed access to the rows of model T, whose primary key has
+// type K (RowID for a model without a key field). Rows go in and come out as
+// copies: a caller who changes a value it passed in or got back cannot change
+// the store. A Table is a small immutable handle, safe for concurrent use;
+// its methods run inside the transaction they are given.
+type Table[T any, K comparable] struct {
+	s *Store
+	m *model
+}
+
+// TableOf returns the table of model T in s. It fails with ErrInvalid if T
+// is not a registered model or K is not its key type.
+func TableOf[T any, K comparable](s *Store) (*Table[T, K], error) {
+	if s == nil {
+		return nil, invalidf("table: nil store")
+	}
+	t := reflect.TypeFor[T]()
+	m := s.schema.byType[t]
+	if m == nil {
+		return nil, invalidf("table: %v is not a registered model", t)
+	}
+	if k := reflect.TypeFor[K](); k != m.pk.codec.typ {
+		return nil, invalidf("table %s: key type %v, want %v", m.name, k, m.pk.codec.typ)
+	}
+	return &Table[T, K]{s: s, m: m}, nil
+}
+
+// Name returns the model's name.
+func (t *Table[T, K]) Name() string { return t.m.name }
+
+// in makes the store's private copy of v.
+func (t *Table[T, K]) in(v *T) unsafe.Pointer {
+	p := new(T)
+	if t.m.plain {
+		*p = *v
+		t.m.reallocPtrs(unsafe.Pointer(p))
+	} else {
+		deepCopy(reflect.ValueOf(p).Elem(), reflect.ValueOf(v).Elem())
+	}
+	return unsafe.Pointer(p)
+}
+
+// out returns the caller's copy of a record's row.
+func (t *Table[T, K]) out(rec *record) T {
+	if t.m.plain && len(t.m.ptrCols) == 0 {
+		return *(*T)(rec.ptr)
+	}
+	return *(*T)(t.m.copyRow(rec.ptr))
+}
+
+// keyOf returns a record's primary key.
+func (t *Table[T, K]) keyOf(rec *record) K {
+	if t.m.keyless {
+		return any(RowID(t.m.pk.codec.decodeInt(rec.keys[0]))).(K)
+	}
+	return *(*K)(unsafe.Add(rec.ptr, t.m.pk.offset))
+}
+
+// encodeKey validates and encodes a key argument.
+func (t *Table[T, K]) encodeKey(op string, key K) ([]byte, error) {
+	p := unsafe.Pointer(&key)
+	c := t.m.pk.codec
+	if c.isZero(p) {
+		return nil, invalidf("%s %s: zero key", op, t.m.name)
+	}
+	if err := c.check(p); err != nil {
+		return nil, invalidf("%s %s: %v", op, t.m.name, err)
+	}
+	return c.appendKey(nil, p), nil
+}
+
+// Insert inserts a copy of v and returns its primary key, assigned by the
+// store when the model's key is auto and v's is zero (or the model has no
+// key field). Errors are those of Tx.Insert.
+func (t *Table[T, K]) Insert(tx *Tx, v T) (K, error) {
+	const op = "insert"
+	var zero K
+	if err := tx.check(op, true); err != nil {
+		return zero, err
+	}
+	rec, err := tx.insert(op, t.m, t.in(&v), nil)
+	if err != nil {
+		return zero, tx.fail(err)
+	}
+	return t.keyOf(rec), nil
+}
+
+// Update replaces the row with v's primary key by a copy of v. Errors are
+// those of Tx.Update. For a model without a key field use UpdateKey.
+func (t *Table[T, K]) Update(tx *Tx, v T) error {
+	const op = "update"
+	if err := tx.check(op, true); err != nil {
+		return err
+	}
+	if t.m.keyless {
+		return tx.fail(invalidf("%s %s: the model has no key field; use UpdateKey", op, t.m.name))
+	}
+	if _, err := tx.update(op, t.m, t.in(&v), nil, nil); err != nil {
+		return tx.fail(err)
+	}
+	return nil
+}
+
+// UpdateKey replaces the row with the given key by a copy of v. For a model
+// with a key field, v's key must equal key.
+func (t *Table[T, K]) UpdateKey(tx *Tx, key K, v T) error {
+	const op = "update"
+	if err := tx.check(op, true); err != nil {
+		return err
+	}
+	k, err := t.encodeKey(op, key)
+	if err != nil {
+		return tx.fail(err)
+	}
+	p := t.in(&v)
+	if !t.m.keyless && !bytes.Equal(k, t.m.pk.codec.appendKey(nil, unsafe.Add(p, t.m.pk.offset))) {
+		return tx.fail(invalidf("%s %s: value's %s differs from the key %v", op, t.m.name, t.m.pk.name, key))
+	}
+	if _, err := tx.update(op, t.m, p, k, nil); err != nil {
+		return tx.fail(err)
+	}
+	return nil
+}
+
+// Upsert inserts a copy of v, or replaces the row with v's key if there is
+// one, and returns the key. A zero key with an auto model always inserts.
+func (t *Table[T, K]) Upsert(tx *Tx, v T) (K, error) {
+	const op = "upsert"
+	var zero K
+	if err := tx.check(op, true); err != nil {
+		return zero, err
+	}
+	p := t.in(&v)
+	c := t.m.pk.codec
+	var rec *record
+	var err error
+	if t.m.keyless || c.isZero(unsafe.Add(p, t.m.pk.offset)) {
+		rec, err = tx.insert(op, t.m, p, nil)
+	} else if err = c.check(unsafe.Add(p, t.m.pk.offset)); err != nil {
+		err = invalidf("%s %s: %v", op, t.m.name, err)
+	} else if k := c.appendKey(nil, unsafe.Add(p, t.m.pk.offset)); tx.lookup(t.m, t.m.pk, k) != nil {
+		rec, err = tx.update(op, t.m, p, k, nil)
+	} else {
+		rec, err = tx.insert(op, t.m, p, nil)
+	}
+	if err != nil {
+		return zero, tx.fail(err)
+	}
+	return t.keyOf(rec), nil
+}
+
+// Delete deletes the row with the given key, applying the on-delete actions
+// as Tx.Delete does. It fails with a *NotFoundError if there is no such row.
+func (t *Table[T, K]) Delete(tx *Tx, key K) error {
+	const op = "delete"
+	if err := tx.check(op, true); err != nil {
+		return err
+	}
+	k, err := t.encodeKey(op, key)
+	if err != nil {
+		return tx.fail(err)
+	}
+	if err := tx.deleteKey(op, t.m, k); err != nil {
+		return tx.fail(err)
+	}
+	return nil
+}
+
+// Get returns a copy of the row with the given key, or a *NotFoundError
+// matching ErrNotFound.
+func (t *Table[T, K]) Get(tx *Tx, key K) (T, error) {
+	const op = "get"
+	var zero T
+	if err := tx.check(op, false); err != nil {
+		return zero, err
+	}
+	k, err := t.encodeKey(op, key)
+	if err != nil {
+		return zero, err
+	}
+	rec := tx.lookup(t.m, t.m.pk, k)
+	if rec == nil {
+		return zero, &NotFoundError{Op: op, Model: t.m.name, Field: t.m.pk.name, Value: key}
+	}
+	return t.out(rec), nil
+}
+
+// Lookup returns a copy of the row whose unique field (or primary key) has
+// the given value, which must have the field's type. It fails with
+// ErrNotFound when no row has it, and ErrInvalid when field is not unique or
+// value has the wrong type.
+func (t *Table[T, K]) Lookup(tx *Tx, field string, value any) (T, error) {
+	const op = "lookup"
+	var zero T
+	if err := tx.check(op, false); err != nil {
+		return zero, err
+	}
+	c := t.m.column(field)
+	if c == nil || !c.unique {
+		return zero, invalidf("%s %s: %q is not a unique field", op, t.m.name, field)
+	}
+	k, err := encodeValue(op, t.m, c, value)
+	if err != nil {
+		return zero, err
+	}
+	rec := tx.lookup(t.m, c, k)
+	if rec == nil {
+		return zero, &NotFoundError{Op: op, Model: t.m.name, Field: field, Value: value}
+	}
+	return t.out(rec), nil
+}
+
+// encodeValue checks that value has column c's key type and encodes it.
+func encodeValue(op string, m *model, c *column, value any) ([]byte, error) {
+	v := reflect.ValueOf(value)
+	if !v.IsValid() || v.Type() != c.codec.typ {
+		return nil, invalidf("%s %s: %s value %v has type %T, want %v", op, m.name, c.name, value, value, c.codec.typ)
+	}
+	p := reflect.New(c.codec.typ)
+	p.Elem().Set(v)
+	if err := c.codec.check(p.UnsafePointer()); err != nil {
+		return nil, invalidf("%s %s: %v", op, m.name, err)
+	}
+	return c.codec.appendKey(nil, p.UnsafePointer()), nil
+}
+
+// Count returns the number of rows.
+func (t *Table[T, K]) Count(tx *Tx) (int, error) {
+	if err := tx.check("count", false); err != nil {
+		return 0, err
+	}
+	n := 0
+	tx.each(t.m, t.m.pk, nil, func(*record) bool { n++; return true })
+	return n, nil
+}
+
+// Scan returns the rows in primary key order, as (key, copy) pairs. The
+// sequence reads the transaction's state when it is iterated; in a write
+// transaction it iterates a snapshot taken at the call, so writes made while
+// iterating are not seen.
+func (t *Table[T, K]) Scan(tx *Tx) (iter.Seq2[K, T], error) {
+	if err := tx.check("scan", false); err != nil {
+		return nil, err
+	}
+	return t.seq(tx, t.m.pk, nil, nil), nil
+}
+
+// Range returns the rows whose key k satisfies from <= k < to, in key order.
+func (t *Table[T, K]) Range(tx *Tx, from, to K) (iter.Seq2[K, T], error) {
+	const op = "range"
+	if err := tx.check(op, false); err != nil {
+		return nil, err
+	}
+	c := t.m.pk.codec
+	for _, k := range []*K{&from, &to} {
+		if err := c.check(unsafe.Pointer(k)); err != nil {
+			return nil, invalidf("%s %s: %v", op, t.m.name, err)
+		}
+	}
+	lo := c.appendKey(nil, unsafe.Pointer(&from))
+	hi := c.appendKey(nil, unsafe.Pointer(&to))
+	return t.seq(tx, t.m.pk, lo, hi), nil
+}
+
+// ByFK returns the rows whose foreign key of the named relation equals
+// value (a value of the target key's type), in primary key order, through
+// the foreign key's index.
+func (t *Table[T, K]) ByFK(tx *Tx, relation string, value any) (iter.Seq2[K, T], error) {
+	const op = "by foreign key"
+	if err := tx.check(op, false); err != nil {
+		return nil, err
+	}
+	r := t.m.relMap[relation]
+	if r == nil {
+		return nil, invalidf("%s %s: no relation %q", op, t.m.name, relation)
+	}
+	k, err := encodeValue(op, t.m, r.fk, value)
+	if err != nil {
+		return nil, err
+	}
+	return t.seq(tx, r.fk, k, nil), nil
+}
+
+// seq iterates index c from lo (a prefix when hi is nil) to hi (exclusive).
+func (t *Table[T, K]) seq(tx *Tx, c *column, lo, hi []byte) iter.Seq2[K, T] {
+	txn := tx.txn
+	if tx.write {
+		txn = txn.Snapshot()
+	}
+	return func(yield func(K, T) bool) {
+		var it interface{ Next() any }
+		var err error
+		if hi == nil {
+			if lo == nil {
+				lo = []byte{}
+			}
+			it, err = txn.Get(t.m.table, c.index, lo)
+		} else {
+			it, err = txn.LowerBound(t.m.table, c.index, lo)
+		}
+		if err != nil {
+			panic(fmt.Sprintf("memstore: internal: scan %s.%s: %v", t.m.name, c.index, err))
+		}
+		for raw := it.Next(); raw != nil; raw = it.Next() {
+			rec := raw.(*record)
+			if hi != nil && bytes.Compare(rec.keys[c.slot], hi) >= 0 {
+				return
+			}
+			if !yield(t.keyOf(rec), t.out(rec)) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,478 @@
+package memstore
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	memdb "github.com/hashicorp/go-memdb"
+)
+
+// Tx is a transaction given to an Update or View function. It is valid only
+// until that function returns, and only on the goroutine that runs it.
+//
+// The first failed write aborts a write transaction, as in PostgreSQL: every
+// later call returns ErrTxAborted and Update returns the first error. Reads
+// that find nothing (ErrNotFound) do not abort it.
+type Tx struct {
+	s     *Store
+	ctx   context.Context
+	txn   *memdb.Txn
+	write bool
+	done  bool
+	err   error // first failed write
+	// hashes are the KeyHash of every unique key this transaction touched,
+	// for the Invalidator; collected only when the store has one.
+	hashes []uint64
+}
+
+// check validates the transaction's state for an operation.
+func (tx *Tx) check(op string, write bool) error {
+	switch {
+	case tx == nil:
+		return invalidf("%s: nil transaction", op)
+	case tx.done:
+		return opErr(op, ErrTxDone)
+	case write && !tx.write:
+		return opErr(op, ErrReadOnly)
+	case tx.err != nil:
+		return opErr(op, fmt.Errorf("%w (first error: %v)", ErrTxAborted, tx.err))
+	}
+	return nil
+}
+
+// fail records a write's error: the transaction is aborted.
+func (tx *Tx) fail(err error) error {
+	if tx.write && tx.err == nil {
+		tx.err = err
+	}
+	return err
+}
+
+// lookup returns the record of m whose key in column c is k, or nil. It is
+// the one place where go-memdb's (nil, nil) miss is translated.
+func (tx *Tx) lookup(m *model, c *column, k []byte) *record {
+	raw, err := tx.txn.First(m.table, c.index, k)
+	if err != nil {
+		panic(fmt.Sprintf("memstore: internal: index %s.%s: %v", m.name, c.index, err))
+	}
+	if raw == nil {
+		return nil
+	}
+	return raw.(*record)
+}
+
+// each calls fn for every record of m whose column c has key prefix k (all
+// records when k is nil), in key order, until fn returns false.
+func (tx *Tx) each(m *model, c *column, k []byte, fn func(*record) bool) {
+	args := []any{}
+	if k != nil {
+		args = append(args, k)
+	} else {
+		args = append(args, []byte{})
+	}
+	it, err := tx.txn.Get(m.table, c.index, args...)
+	if err != nil {
+		panic(fmt.Sprintf("memstore: internal: index %s.%s: %v", m.name, c.index, err))
+	}
+	for raw := it.Next(); raw != nil; raw = it.Next() {
+		if !fn(raw.(*record)) {
+			return
+		}
+	}
+}
+
+// keyOf formats the primary key of rec for errors.
+func (m *model) keyOf(rec *record) any { return m.value(rec, m.pk) }
+
+// insert writes the new row at p (a private copy), assigning an auto key.
+func (tx *Tx) insert(op string, m *model, p unsafe.Pointer, shadow [][]byte) (*record, error) {
+	assigned := m.auto
+	if m.keyless {
+		next, err := tx.nextKey(op, m)
+		if err != nil {
+			return nil, err
+		}
+		sh := make([][]byte, len(m.slots))
+		copy(sh, shadow)
+		sh[0] = m.pk.codec.appendInt(make([]byte, 0, 8), next)
+		shadow = sh
+	} else if m.pk.codec.isZero(unsafe.Add(p, m.pk.offset)) {
+		if !m.auto {
+			return nil, invalidf("%s %s: zero primary key %s", op, m.name, m.pk.name)
+		}
+		next, err := tx.nextKey(op, m)
+		if err != nil {
+			return nil, err
+		}
+		m.pk.codec.writeInt(unsafe.Add(p, m.pk.offset), next)
+	} else {
+		assigned = false
+	}
+	rec, err := m.newRecord(p, shadow)
+	if err != nil {
+		return nil, invalidf("%s %s: %v", op, m.name, err)
+	}
+	if tx.lookup(m, m.pk, rec.keys[0]) != nil {
+		return nil, &UniqueError{Op: op, Model: m.name, Field: m.pk.name, Value: m.keyOf(rec)}
+	}
+	if err := tx.checkRow(op, m, rec, nil); err != nil {
+		if assigned {
+			// The key was never the row's: do not name it.
+			var fk *ForeignKeyError
+			if errors.As(err, &fk) {
+				fk.Key = nil
+			}
+		}
+		return nil, err
+	}
+	if m.auto && !m.keyless {
+		tx.seqSeen(m, m.pk.codec.decodeInt(rec.keys[0]))
+	}
+	tx.put(m, nil, rec)
+	return rec, nil
+}
+
+// update replaces the row with p's primary key by the row at p. Shadow
+// columns keep their values unless shadow is given.
+func (tx *Tx) update(op string, m *model, p unsafe.Pointer, key []byte, shadow [][]byte) (*record, error) {
+	if key == nil {
+		if m.pk.codec.isZero(unsafe.Add(p, m.pk.offset)) {
+			return nil, invalidf("%s %s: zero primary key %s", op, m.name, m.pk.name)
+		}
+		if err := m.pk.codec.check(unsafe.Add(p, m.pk.offset)); err != nil {
+			return nil, invalidf("%s %s: %v", op, m.name, err)
+		}
+		key = m.pk.codec.appendKey(nil, unsafe.Add(p, m.pk.offset))
+	}
+	old := tx.lookup(m, m.pk, key)
+	if old == nil {
+		return nil, &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: m.pk.codec.decode(key).Interface()}
+	}
+	if shadow == nil {
+		shadow = old.keys
+	}
+	if m.keyless {
+		sh := make([][]byte, len(m.slots))
+		copy(sh, shadow)
+		sh[0] = old.keys[0]
+		shadow = sh
+	}
+	rec, err := m.newRecord(p, shadow)
+	if err != nil {
+		return nil, invalidf("%s %s: %v", op, m.name, err)
+	}
+	if err := tx.checkRow(op, m, rec, old); err != nil {
+		return nil, err
+	}
+	if err := tx.checkReferenced(op, m, old, rec); err != nil {
+		return nil, err
+	}
+	tx.put(m, old, rec)
+	return rec, nil
+}
+
+// checkRow enforces unique fields and foreign keys of a new or changed row.
+// Values unchanged from old were valid and stay valid: deletes of their
+// targets are refused, cascaded or nulled.
+func (tx *Tx) checkRow(op string, m *model, rec, old *record) error {
+	for _, c := range m.slots[1:] {
+		k := rec.keys[c.slot]
+		if k == nil || (old != nil && bytes.Equal(old.keys[c.slot], k)) {
+			continue
+		}
+		if c.unique && tx.lookup(m, c, k) != nil {
+			return &UniqueError{Op: op, Model: m.name, Field: c.name, Value: m.value(rec, c)}
+		}
+		if r := c.fk; r != nil {
+			if r.target == m && bytes.Equal(rec.keys[r.keyTo.slot], k) {
+				continue // the row references itself
+			}
+			if tx.lookup(r.target, r.keyTo, k) == nil {
+				return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(rec), Relation: r.name,
+					Field: c.name, Value: m.value(rec, c), Target: r.target.name}
+			}
+		}
+	}
+	return nil
+}
+
+// checkReferenced refuses to change a key that rows reference.
+func (tx *Tx) checkReferenced(op string, m *model, old, rec *record) error {
+	for _, r := range m.refs {
+		k := old.keys[r.keyTo.slot]
+		if k == nil || bytes.Equal(k, rec.keys[r.keyTo.slot]) {
+			continue
+		}
+		var child *record
+		tx.each(r.source, r.fk, k, func(c *record) bool { child = c; return false })
+		if child != nil {
+			return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(old), Relation: r.name,
+				Field: r.fk.name, Value: m.value(old, r.keyTo), Target: m.name,
+				Referrer: r.source.name, ReferrerKey: r.source.keyOf(child)}
+		}
+	}
+	return nil
+}
+
+// put writes rec (replacing old, if any) and records the touched keys.
+func (tx *Tx) put(m *model, old, rec *record) {
+	if err := tx.txn.Insert(m.table, rec); err != nil {
+		panic(fmt.Sprintf("memstore: internal: insert %s: %v", m.name, err))
+	}
+	tx.touch(m, old)
+	tx.touch(m, rec)
+}
+
+// remove deletes rec and records the touched keys.
+func (tx *Tx) remove(m *model, rec *record) {
+	if err := tx.txn.Delete(m.table, rec); err != nil {
+		panic(fmt.Sprintf("memstore: internal: delete %s: %v", m.name, err))
+	}
+	tx.touch(m, rec)
+}
+
+// touch records the hashes of rec's unique keys for the Invalidator.
+func (tx *Tx) touch(m *model, rec *record) {
+	if rec == nil || tx.s.cache == nil {
+		return
+	}
+	for _, c := range m.slots {
+		if k := rec.keys[c.slot]; c.unique && k != nil {
+			tx.hashes = append(tx.hashes, tx.s.KeyHash(space(m, c), k))
+		}
+	}
+}
+
+// deleteKey deletes the row of m with primary key k and applies the
+// relations' on-delete actions. Nothing is written unless every restrict
+// check passes: the delete set (the row and its cascades, terminating on
+// cycles) is planned first, restrict is checked against the whole plan
+// (PostgreSQL's NO ACTION at the end of the statement; a row the same delete
+// removes does not block it), then rows are deleted and set-null rows
+// updated.
+func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
+	root := tx.lookup(m, m.pk, k)
+	if root == nil {
+		return &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: m.pk.codec.decode(k).Interface()}
+	}
+	type item struct {
+		m   *model
+		rec *record
+	}
+	type edge struct {
+		r             *relation
+		parent, child *record
+	}
+	dels := []item{{m, root}}
+	gone := map[*record]bool{root: true}
+	var restricts, nulls []edge
+	for i := 0; i < len(dels); i++ {
+		if i%64 == 63 {
+			if err := tx.ctx.Err(); err != nil {
+				return opErr(op+" "+m.name, err)
+			}
+		}
+		it := dels[i]
+		for _, r := range it.m.refs {
+			pk := it.rec.keys[r.keyTo.slot]
+			if pk == nil {
+				continue
+			}
+			tx.each(r.source, r.fk, pk, func(c *record) bool {
+				if gone[c] {
+					return true
+				}
+				switch r.onDelete {
+				case Cascade:
+					gone[c] = true
+					dels = append(dels, item{r.source, c})
+				case SetNull:
+					nulls = append(nulls, edge{r, it.rec, c})
+				default:
+					restricts = append(restricts, edge{r, it.rec, c})
+				}
+				return true
+			})
+		}
+	}
+	for _, e := range restricts {
+		if !gone[e.child] {
+			t := e.r.target
+			return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(root), Relation: e.r.name,
+				Field: e.r.fk.name, Value: t.value(e.parent, e.r.keyTo), Target: t.name,
+				Referrer: e.r.source.name, ReferrerKey: e.r.source.keyOf(e.child)}
+		}
+	}
+	for _, d := range dels {
+		tx.remove(d.m, d.rec)
+	}
+	for _, e := range nulls {
+		if gone[e.child] {
+			continue
+		}
+		src := e.r.source
+		cur := tx.lookup(src, src.pk, e.child.keys[0]) // an earlier set-null may have replaced it
+		p := src.copyRow(cur.ptr)
+		c := e.r.fk
+		if !c.shadow {
+			*(*unsafe.Pointer)(unsafe.Add(p, c.offset)) = nil
+		}
+		sh := append([][]byte(nil), cur.keys...)
+		sh[c.slot] = nil
+		rec, err := src.newRecord(p, sh)
+		if err != nil {
+			panic(fmt.Sprintf("memstore: internal: set null %s: %v", src.name, err))
+		}
+		tx.put(src, cur, rec)
+	}
+	return nil
+}
+
+// nextKey returns the next auto key of m and records it as used.
+func (tx *Tx) nextKey(op string, m *model) (uint64, error) {
+	c := m.pk.codec
+	row := tx.seq(m)
+	next := uint64(1)
+	if row.used && !c.less(row.last, 0) {
+		if row.last == c.maxInt() {
+			return 0, opErr(op+" "+m.name, fmt.Errorf("%w: %s is at its largest value %v", ErrOverflow, m.pk.name, c.decode(c.appendInt(nil, row.last)).Interface()))
+		}
+		next = row.last + 1
+	}
+	tx.seqSet(m, next)
+	return next, nil
+}
+
+// seqSeen records an explicitly inserted auto-model key, so that auto keys
+// never collide with it.
+func (tx *Tx) seqSeen(m *model, k uint64) {
+	if row := tx.seq(m); !row.used || m.pk.codec.less(row.last, k) {
+		tx.seqSet(m, k)
+	}
+}
+
+func (tx *Tx) seq(m *model) seqRow {
+	raw, err := tx.txn.First(seqTable, "id", m.id)
+	if err != nil {
+		panic(fmt.Sprintf("memstore: internal: sequence: %v", err))
+	}
+	if raw == nil {
+		return seqRow{model: m.id}
+	}
+	return *raw.(*seqRow)
+}
+
+func (tx *Tx) seqSet(m *model, last uint64) {
+	if err := tx.txn.Insert(seqTable, &seqRow{model: m.id, last: last, used: true}); err != nil {
+		panic(fmt.Sprintf("memstore: internal: sequence: %v", err))
+	}
+}
+
+// rowOf resolves an untyped row argument: a registered struct or a non-nil
+// pointer to one. It returns the model, a private copy, and the caller's
+// pointer (invalid when v is not a pointer).
+func (tx *Tx) rowOf(op string, v any) (*model, unsafe.Pointer, reflect.Value, error) {
+	if v == nil {
+		return nil, nil, reflect.Value{}, invalidf("%s: nil value", op)
+	}
+	rv := reflect.ValueOf(v)
+	t, src, ptr := rv.Type(), rv, reflect.Value{}
+	if t.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return nil, nil, reflect.Value{}, invalidf("%s: nil %v", op, t)
+		}
+		t, src, ptr = t.Elem(), rv.Elem(), rv
+	}
+	m := tx.s.schema.byType[t]
+	if m == nil {
+		return nil, nil, reflect.Value{}, invalidf("%s: %v is not a registered model", op, t)
+	}
+	dst := reflect.New(t)
+	if m.plain {
+		dst.Elem().Set(src)
+		m.reallocPtrs(dst.UnsafePointer())
+	} else {
+		deepCopy(dst.Elem(), src)
+	}
+	return m, dst.UnsafePointer(), ptr, nil
+}
+
+// Insert inserts v, a value of a registered model or a pointer to one. An
+// auto key is assigned when v's key is zero; when v is a pointer, the
+// assigned key is written back to it. The store keeps its own copy of v.
+//
+// Insert fails with a *UniqueError if the key or a unique field exists, a
+// *ForeignKeyError if a non-nil foreign key references no row, and ErrInvalid
+// for bad input; any failure aborts the transaction.
+func (tx *Tx) Insert(v any) error {
+	const op = "insert"
+	if err := tx.check(op, true); err != nil {
+		return err
+	}
+	m, p, ptr, err := tx.rowOf(op, v)
+	if err != nil {
+		return tx.fail(err)
+	}
+	if _, err := tx.insert(op, m, p, nil); err != nil {
+		return tx.fail(err)
+	}
+	if ptr.IsValid() && m.auto && !m.keyless {
+		typedmemmove(m.pk.codec.typ, unsafe.Add(ptr.UnsafePointer(), m.pk.offset), unsafe.Add(p, m.pk.offset))
+	}
+	return nil
+}
+
+// Update replaces the row that has v's primary key by v (a value or a
+// pointer). It fails with a *NotFoundError if there is no such row, and like
+// Insert for unique fields and foreign keys; changing a unique field that
+// rows reference (a keyTo target) is refused with a *ForeignKeyError.
+func (tx *Tx) Update(v any) error {
+	const op = "update"
+	if err := tx.check(op, true); err != nil {
+		return err
+	}
+	m, p, _, err := tx.rowOf(op, v)
+	if err != nil {
+		return tx.fail(err)
+	}
+	if m.keyless {
+		return tx.fail(invalidf("%s %s: the model has no key field; use Table.UpdateKey", op, m.name))
+	}
+	if _, err := tx.update(op, m, p, nil, nil); err != nil {
+		return tx.fail(err)
+	}
+	return nil
+}
+
+// Delete deletes the row that has v's primary key (v is a value or a
+// pointer) and applies the on-delete actions of the relations that reference
+// it: a restrict relation with referencing rows refuses the whole delete with
+// a *ForeignKeyError, cascade deletes the referencing rows (recursively),
+// setNull clears their foreign key.
+func (tx *Tx) Delete(v any) error {
+	const op = "delete"
+	if err := tx.check(op, true); err != nil {
+		return err
+	}
+	m, p, _, err := tx.rowOf(op, v)
+	if err != nil {
+		return tx.fail(err)
+	}
+	if m.keyless {
+		return tx.fail(invalidf("%s %s: the model has no key field; use Table.Delete", op, m.name))
+	}
+	if m.pk.codec.isZero(unsafe.Add(p, m.pk.offset)) {
+		return tx.fail(invalidf("%s %s: zero primary key %s", op, m.name, m.pk.name))
+	}
+	if err := m.pk.codec.check(unsafe.Add(p, m.pk.offset)); err != nil {
+		return tx.fail(invalidf("%s %s: %v", op, m.name, err))
+	}
+	if err := tx.deleteKey(op, m, m.pk.codec.appendKey(nil, unsafe.Add(p, m.pk.offset))); err != nil {
+		return tx.fail(err)
+	}
+	return nil
+}

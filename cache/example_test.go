@@ -1,0 +1,127 @@
+package cache_test
+
+import (
+	"fmt"
+	"hash/maphash"
+
+	"github.com/relstore/relstore/cache"
+)
+
+// hashOf is how a caller might hash (space, key); the store and the readers
+// must use the same function.
+func hashOf(seed maphash.Seed, space uint32, key []byte) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	h.Write([]byte{byte(space), byte(space >> 8), byte(space >> 16), byte(space >> 24)})
+	h.Write(key)
+	return h.Sum64()
+}
+
+func ExampleNew() {
+	c, err := cache.New(cache.Config{MaxCost: 16 << 20}) // 16 MiB; zero fields mean defaults
+	if err != nil {
+		panic(err)
+	}
+	defer c.Close()
+	fmt.Println(c.Metrics().MaxCost)
+
+	_, err = cache.New(cache.Config{Stripes: 1000})
+	fmt.Println(err)
+	// Output:
+	// 16777216
+	// cache: Config.Stripes 1000: must be a power of two
+}
+
+// A reader takes a token, tries the cache, and on a miss reads the store and
+// offers the value with the same token.
+func ExampleCache_Get() {
+	c, _ := cache.New(cache.Config{})
+	defer c.Close()
+	store := map[string]string{"customer/1": "Ada"}
+	seed := maphash.MakeSeed()
+	const space = 1
+	key := []byte("customer/1")
+
+	read := func() string {
+		tok := c.Token(hashOf(seed, space, key)) // 1. the token, before the store
+		if v, ok := c.Get(tok, space, key); ok {
+			return v.(string) + " (cached)"
+		}
+		v := store[string(key)]                  // 2. the store
+		c.Set(tok, space, key, v, int64(len(v))) // 3. offer it to the cache
+		return v
+	}
+	fmt.Println(read())
+	c.Wait() // ristretto applies Sets asynchronously; only tests need this
+	fmt.Println(read())
+	// Output:
+	// Ada
+	// Ada (cached)
+}
+
+// The store brackets each commit with BeginCommit and EndCommit, passing the
+// hashes of the keys it changes; entries read before the commit are never
+// returned after it.
+func ExampleCache_BeginCommit() {
+	c, _ := cache.New(cache.Config{})
+	defer c.Close()
+	seed := maphash.MakeSeed()
+	const space = 1
+	key := []byte("customer/1")
+	h := hashOf(seed, space, key)
+
+	c.Set(c.Token(h), space, key, "Ada", 3)
+	c.Wait()
+
+	hashes := []uint64{h}
+	c.BeginCommit(hashes) // under the store's write lock, before the change is visible
+	fmt.Println("bypass during the commit:", c.Token(h).Bypass())
+	// ... the store commits "Ada Lovelace" ...
+	c.EndCommit(hashes) // after the change is visible
+
+	_, ok := c.Get(c.Token(h), space, key)
+	fmt.Println("old entry returned after the commit:", ok)
+	// Output:
+	// bypass during the commit: true
+	// old entry returned after the commit: false
+}
+
+// A whole-store reset (Restore) invalidates every entry in O(1).
+func ExampleCache_BeginReset() {
+	c, _ := cache.New(cache.Config{})
+	defer c.Close()
+	key := []byte("k")
+	c.Set(c.Token(42), 1, key, "v", 1)
+	c.Wait()
+
+	c.BeginReset()
+	// ... the store swaps in a snapshot ...
+	c.EndReset()
+	_, ok := c.Get(c.Token(42), 1, key)
+	fmt.Println(ok)
+	// Output: false
+}
+
+func ExampleCache_Metrics() {
+	c, _ := cache.New(cache.Config{MaxCost: 1 << 20})
+	defer c.Close()
+	key := []byte("k")
+	c.Get(c.Token(7), 1, key) // miss
+	c.Set(c.Token(7), 1, key, "v", 1)
+	c.Wait()
+	c.Get(c.Token(7), 1, key) // hit
+	m := c.Metrics()
+	fmt.Println(m.Hits, m.Misses, m.Sets, m.CostUsed)
+	// Output: 1 1 1 194
+}
+
+func ExampleCache_Close() {
+	c, _ := cache.New(cache.Config{})
+	fmt.Println(c.Close())
+	fmt.Println(c.Token(1).Bypass()) // after Close every token bypasses
+	fmt.Println(c.Close())
+	// Output:
+	// <nil>
+	// true
+	// cache: closed
+}

@@ -314,3 +314,6 @@ func (s *Store) KeyHash(space uint32, k []byte) uint64 {
 
 // space identifies a model's index in cache keys and hashes.
 func space(m *model, c *column) uint32 { return uint32(m.id)<<8 | uint32(c.slot) }
+
+// Cache returns the Config.Cache the store was opened with, or nil.
+func (s *Store) Cache() Invalidator { return s.cache }

@@ -1,0 +1,379 @@
+package memstore
+
+import (
+	"fmt"
+	"iter"
+	"reflect"
+	"unsafe"
+)
+
+// Rel is the typed handle of a belongsTo relation from source model S to
+// target model T: the primitives package relations builds its accessors on.
+// Keys cross it encoded (the store's index encoding), so that a caller can
+// hash them, cache them and look them up without converting. A Rel is
+// immutable and safe for concurrent use; its methods that take a Tx run
+// inside that transaction.
+type Rel[S, T any] struct {
+	s *Store
+	r *relation
+}
+
+// RelationOf returns the relation named name of source model S, whose target
+// must be model T. It fails with ErrInvalid, naming the relation, if S or T
+// is not a registered model, S has no such relation, or its target is not T.
+func RelationOf[S, T any](s *Store, name string) (*Rel[S, T], error) {
+	if s == nil {
+		return nil, invalidf("relation %q: nil store", name)
+	}
+	st, tt := reflect.TypeFor[S](), reflect.TypeFor[T]()
+	sm := s.schema.byType[st]
+	if sm == nil {
+		return nil, invalidf("relation %q: source %v is not a registered model", name, st)
+	}
+	r := sm.relMap[name]
+	if r == nil {
+		return nil, invalidf("relation %q: model %s has no such relation", name, sm.name)
+	}
+	if r.target.typ != tt {
+		return nil, invalidf("relation %s.%s: target is %s (%v), not %v", sm.name, name, r.target.name, r.target.typ, tt)
+	}
+	return &Rel[S, T]{s: s, r: r}, nil
+}
+
+// Name returns the relation's name, e.g. "customer".
+func (r *Rel[S, T]) Name() string { return r.r.name }
+
+// Source returns the source model's name, e.g. "Order".
+func (r *Rel[S, T]) Source() string { return r.r.source.name }
+
+// Target returns the target model's name, e.g. "Customer".
+func (r *Rel[S, T]) Target() string { return r.r.target.name }
+
+// FK returns the foreign key field's name, e.g. "CustomerID".
+func (r *Rel[S, T]) FK() string { return r.r.fk.name }
+
+// KeyTo returns the referenced target field's name.
+func (r *Rel[S, T]) KeyTo() string { return r.r.keyTo.name }
+
+// Nullable reports whether the foreign key can be null (a pointer or a
+// shadow column).
+func (r *Rel[S, T]) Nullable() bool { return r.r.fk.nullable }
+
+// Shadow reports whether the foreign key is a shadow column, which only the
+// store holds: reading it needs a transaction.
+func (r *Rel[S, T]) Shadow() bool { return r.r.fk.shadow }
+
+// Unique reports whether the foreign key is unique (a hasOne relation).
+func (r *Rel[S, T]) Unique() bool { return r.r.fk.unique }
+
+// SelfReferencing reports whether the source and target are the same model.
+func (r *Rel[S, T]) SelfReferencing() bool { return r.r.source == r.r.target }
+
+// OnDelete returns the relation's on-delete action.
+func (r *Rel[S, T]) OnDelete() Action { return r.r.onDelete }
+
+// Space identifies the target's referenced index in cache keys and in
+// Store.KeyHash: the Invalidator is told KeyHash(Space(), key) for every
+// change of a target row with that key.
+func (r *Rel[S, T]) Space() uint32 { return space(r.r.target, r.r.keyTo) }
+
+// AppendFK appends src's encoded foreign key to buf and reports whether it
+// is non-null. For a shadow foreign key it reads the stored row of src (by
+// its primary key) in tx, and fails with ErrNotFound if there is none; for a
+// field tx is not used and may be nil.
+func (r *Rel[S, T]) AppendFK(tx *Tx, buf []byte, src *S) ([]byte, bool, error) {
+	if src == nil {
+		return buf, false, invalidf("relation %s: nil %s", r.r.name, r.r.source.name)
+	}
+	c := r.r.fk
+	if !c.shadow {
+		p := c.keyPtr(unsafe.Pointer(src))
+		if p == nil {
+			return buf, false, nil
+		}
+		if err := c.codec.check(p); err != nil {
+			return buf, false, invalidf("relation %s: %v", r.r.name, err)
+		}
+		return c.codec.appendKey(buf, p), true, nil
+	}
+	rec, err := r.stored("read "+r.r.name, tx, src)
+	if err != nil {
+		return buf, false, err
+	}
+	k := rec.keys[c.slot]
+	return append(buf, k...), k != nil, nil
+}
+
+// stored returns the stored record of the source row src.
+func (r *Rel[S, T]) stored(op string, tx *Tx, src *S) (*record, error) {
+	if err := tx.check(op, false); err != nil {
+		return nil, err
+	}
+	m := r.r.source
+	if m.keyless {
+		return nil, invalidf("%s: model %s has no key field to find the row by", op, m.name)
+	}
+	p := unsafe.Add(unsafe.Pointer(src), m.pk.offset)
+	if m.pk.codec.isZero(p) {
+		return nil, invalidf("%s %s: zero primary key %s", op, m.name, m.pk.name)
+	}
+	if err := m.pk.codec.check(p); err != nil {
+		return nil, invalidf("%s %s: %v", op, m.name, err)
+	}
+	k := m.pk.codec.appendKey(nil, p)
+	rec := tx.lookup(m, m.pk, k)
+	if rec == nil {
+		return nil, &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: m.pk.codec.decode(k).Interface()}
+	}
+	return rec, nil
+}
+
+// AppendKey appends the encoded value of owner's referenced field (the
+// relation's KeyTo) to buf; ok is false when it is a nil pointer.
+func (r *Rel[S, T]) AppendKey(buf []byte, owner *T) ([]byte, bool, error) {
+	if owner == nil {
+		return buf, false, invalidf("relation %s: nil %s", r.r.name, r.r.target.name)
+	}
+	c := r.r.keyTo
+	if c.shadow {
+		return buf, false, invalidf("relation %s: %s has no key field", r.r.name, r.r.target.name)
+	}
+	p := c.keyPtr(unsafe.Pointer(owner))
+	if p == nil {
+		return buf, false, nil
+	}
+	if err := c.codec.check(p); err != nil {
+		return buf, false, invalidf("relation %s: %v", r.r.name, err)
+	}
+	return c.codec.appendKey(buf, p), true, nil
+}
+
+// Owner returns a copy of the target row whose referenced field has the
+// encoded key k, or a *NotFoundError.
+func (r *Rel[S, T]) Owner(tx *Tx, k []byte) (T, error) {
+	var zero T
+	op := "get " + r.r.name
+	if err := tx.check(op, false); err != nil {
+		return zero, err
+	}
+	t := r.r.target
+	rec := tx.lookup(t, r.r.keyTo, k)
+	if rec == nil {
+		return zero, &NotFoundError{Op: op, Model: t.name, Field: r.r.keyTo.name, Value: r.r.keyTo.codec.decode(k).Interface()}
+	}
+	return *(*T)(t.copyRow(rec.ptr)), nil
+}
+
+// FormatKey returns the value an encoded key of the relation stands for,
+// for messages.
+func (r *Rel[S, T]) FormatKey(k []byte) any { return r.r.keyTo.codec.decode(k).Interface() }
+
+// Children returns copies of the source rows whose foreign key is the
+// encoded key k, in primary key order, through the foreign key index. In a
+// write transaction it iterates a snapshot taken at the call.
+func (r *Rel[S, T]) Children(tx *Tx, k []byte) (iter.Seq[S], error) {
+	if err := tx.check("list "+r.r.name, false); err != nil {
+		return nil, err
+	}
+	txn := tx.txn
+	if tx.write {
+		txn = txn.Snapshot()
+	}
+	m, c := r.r.source, r.r.fk
+	return func(yield func(S) bool) {
+		it, err := txn.Get(m.table, c.index, k)
+		if err != nil {
+			panic(fmt.Sprintf("memstore: internal: children %s.%s: %v", m.name, c.index, err))
+		}
+		for raw := it.Next(); raw != nil; raw = it.Next() {
+			if !yield(*(*S)(m.copyRow(raw.(*record).ptr))) {
+				return
+			}
+		}
+	}, nil
+}
+
+// CountChildren returns the number of source rows whose foreign key is the
+// encoded key k.
+func (r *Rel[S, T]) CountChildren(tx *Tx, k []byte) (int, error) {
+	if err := tx.check("count "+r.r.name, false); err != nil {
+		return 0, err
+	}
+	n := 0
+	tx.each(r.r.source, r.r.fk, k, func(*record) bool { n++; return true })
+	return n, nil
+}
+
+// SetFK points the stored source row with src's primary key at the target
+// row whose referenced field has the encoded key k, or clears the foreign
+// key when k is nil. Only the foreign key changes: other fields keep their
+// stored values. It is checked like any foreign key write (a
+// *ForeignKeyError when no target has k; ErrInvalid to clear a non-nullable
+// key) and src's foreign key field, if it has one, is set to match.
+func (r *Rel[S, T]) SetFK(tx *Tx, src *S, k []byte) error {
+	op := "set " + r.r.name
+	if err := tx.check(op, true); err != nil {
+		return err
+	}
+	if src == nil {
+		return tx.fail(invalidf("%s: nil %s", op, r.r.source.name))
+	}
+	c, m := r.r.fk, r.r.source
+	if k == nil && !c.nullable {
+		return tx.fail(invalidf("%s: %s.%s is not nullable", op, m.name, c.name))
+	}
+	old, err := r.stored(op, tx, src)
+	if err != nil {
+		return tx.fail(err)
+	}
+	p := m.copyRow(old.ptr)
+	var val unsafe.Pointer // the new foreign key value, for the field
+	if k != nil {
+		val = r.r.keyTo.codec.decode(k).Addr().UnsafePointer()
+	}
+	if !c.shadow {
+		setField(c, p, val)
+	}
+	sh := append([][]byte(nil), old.keys...)
+	sh[c.slot] = exact(k)
+	if _, err := tx.update(op, m, p, old.keys[0], sh); err != nil {
+		return tx.fail(err)
+	}
+	if !c.shadow {
+		setField(c, unsafe.Pointer(src), val)
+	}
+	return nil
+}
+
+// setField stores the key value at val (nil for null) in the field of c of
+// the row at base. A pointer field gets its own copy.
+func setField(c *column, base, val unsafe.Pointer) {
+	fp := unsafe.Add(base, c.offset)
+	if c.nullable {
+		if val == nil {
+			*(*unsafe.Pointer)(fp) = nil
+			return
+		}
+		n := reflect.New(c.codec.typ)
+		typedmemmove(c.codec.typ, n.UnsafePointer(), val)
+		*(*unsafe.Pointer)(fp) = n.UnsafePointer()
+		return
+	}
+	typedmemmove(c.codec.typ, fp, val)
+}
+
+// InsertChild inserts a copy of src with its foreign key set to the encoded
+// key k (a shadow foreign key too), and writes the foreign key and any auto
+// key back to *src. It is checked like Tx.Insert.
+func (r *Rel[S, T]) InsertChild(tx *Tx, src *S, k []byte) error {
+	op := "create " + r.r.name
+	if err := tx.check(op, true); err != nil {
+		return err
+	}
+	if src == nil {
+		return tx.fail(invalidf("%s: nil %s", op, r.r.source.name))
+	}
+	c, m := r.r.fk, r.r.source
+	var val unsafe.Pointer
+	if k != nil {
+		val = r.r.keyTo.codec.decode(k).Addr().UnsafePointer()
+	}
+	p := m.copyRow(unsafe.Pointer(src))
+	var shadow [][]byte
+	if c.shadow {
+		shadow = make([][]byte, len(m.slots))
+		shadow[c.slot] = exact(k)
+	} else {
+		setField(c, p, val)
+	}
+	if _, err := tx.insert(op, m, p, shadow); err != nil {
+		return tx.fail(err)
+	}
+	if !c.shadow {
+		setField(c, unsafe.Pointer(src), val)
+	}
+	if m.auto && !m.keyless {
+		typedmemmove(m.pk.codec.typ, unsafe.Add(unsafe.Pointer(src), m.pk.offset), unsafe.Add(p, m.pk.offset))
+	}
+	return nil
+}
+
+// HasChild reports whether the stored source row with src's key exists and
+// has the encoded foreign key k.
+func (r *Rel[S, T]) HasChild(tx *Tx, src *S, k []byte) (bool, error) {
+	rec, err := r.stored("check "+r.r.name, tx, src)
+	if err != nil {
+		return false, err
+	}
+	return string(rec.keys[r.r.fk.slot]) == string(k) && rec.keys[r.r.fk.slot] != nil, nil
+}
+
+// LookupSource returns a copy of the source row whose primary key is key (a
+// value of the source key's type), or a *NotFoundError.
+func (r *Rel[S, T]) LookupSource(tx *Tx, key any) (S, error) {
+	var zero S
+	op := "get " + r.r.source.name
+	if err := tx.check(op, false); err != nil {
+		return zero, err
+	}
+	m := r.r.source
+	k, err := encodeValue(op, m, m.pk, key)
+	if err != nil {
+		return zero, err
+	}
+	if v := reflect.ValueOf(key); v.IsZero() {
+		return zero, invalidf("%s: zero key", op)
+	}
+	rec := tx.lookup(m, m.pk, k)
+	if rec == nil {
+		return zero, &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: key}
+	}
+	return *(*S)(m.copyRow(rec.ptr)), nil
+}
+
+// Clone returns a copy of the target value v that shares no memory with it
+// (see "Values, not pointers" in the package doc). Package relations clones
+// owners before they enter a shared cache.
+func (r *Rel[S, T]) Clone(v *T) T {
+	t := r.r.target
+	if t.plain && len(t.ptrCols) == 0 {
+		return *v
+	}
+	return *(*T)(t.copyRow(unsafe.Pointer(v)))
+}
+
+// SourceSpace identifies the source's primary key index in cache keys and in
+// Store.KeyHash: every commit that changes a source row (its foreign key
+// included) reports KeyHash(SourceSpace(), its encoded key).
+func (r *Rel[S, T]) SourceSpace() uint32 { return space(r.r.source, r.r.source.pk) }
+
+// AppendSourceKey appends src's encoded primary key to buf. It fails with
+// ErrInvalid for a zero key or a model without a key field.
+func (r *Rel[S, T]) AppendSourceKey(buf []byte, src *S) ([]byte, error) {
+	m := r.r.source
+	if src == nil {
+		return buf, invalidf("relation %s: nil %s", r.r.name, m.name)
+	}
+	if m.keyless {
+		return buf, invalidf("relation %s: model %s has no key field", r.r.name, m.name)
+	}
+	p := unsafe.Add(unsafe.Pointer(src), m.pk.offset)
+	if m.pk.codec.isZero(p) {
+		return buf, invalidf("relation %s: %s has a zero primary key %s", r.r.name, m.name, m.pk.name)
+	}
+	if err := m.pk.codec.check(p); err != nil {
+		return buf, invalidf("relation %s: %v", r.r.name, err)
+	}
+	return m.pk.codec.appendKey(buf, p), nil
+}
+
+// FKIsZero reports whether src's foreign key field holds its type's zero
+// value or is nil (false for a shadow foreign key).
+func (r *Rel[S, T]) FKIsZero(src *S) bool {
+	c := r.r.fk
+	if c.shadow || src == nil {
+		return false
+	}
+	p := c.keyPtr(unsafe.Pointer(src))
+	return p == nil || c.codec.isZero(p)
+}

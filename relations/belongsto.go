@@ -1,0 +1,324 @@
+package relations
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/relstore/relstore/cache"
+	"github.com/relstore/relstore/memstore"
+)
+
+// Status is what Cached knows about a source's owner without the store.
+type Status uint8
+
+const (
+	// NotCached means the cache holds no current owner for the source's
+	// foreign key: ask Get or Fetch.
+	NotCached Status = iota
+	// Found means Cached returned the current owner.
+	Found
+	// NoOwner means the source's foreign key is nil.
+	NoOwner
+)
+
+// String returns "not cached", "found" or "no owner".
+func (s Status) String() string {
+	switch s {
+	case Found:
+		return "found"
+	case NoOwner:
+		return "no owner"
+	}
+	return "not cached"
+}
+
+// keyBuf is the stack buffer for an encoded key: every integer and [16]byte
+// key, and strings up to 62 bytes, encode without allocating.
+const keyBuf = 64
+
+// BelongsTo is the accessor of a belongsTo relation: source S (an Order)
+// belongs to target T (its Customer) through a foreign key. It is immutable
+// and safe for concurrent use.
+type BelongsTo[S, T any] struct {
+	store *memstore.Store
+	rel   *memstore.Rel[S, T]
+	cache *cache.Cache // nil: no cache (a nil *cache.Cache misses and ignores sets)
+	space uint32
+	cost  int64 // cache cost of one owner, without its key
+
+	lookups atomic.Int64 // store lookups of owners: the N+1 test counts them
+}
+
+// NewBelongsTo returns the accessor of the relation named relation of model
+// S, whose target must be model T. It fails with an error matching
+// memstore.ErrInvalid and naming the relation when the schema declares no
+// such relation or the types do not match.
+func NewBelongsTo[S, T any](s *memstore.Store, relation string) (*BelongsTo[S, T], error) {
+	rel, err := memstore.RelationOf[S, T](s, relation)
+	if err != nil {
+		return nil, err
+	}
+	b := &BelongsTo[S, T]{store: s, rel: rel, space: rel.Space()}
+	b.cache, _ = s.Cache().(*cache.Cache)
+	var zero T
+	b.cost = int64(unsafe.Sizeof(zero))
+	return b, nil
+}
+
+// Name returns the relation's name.
+func (b *BelongsTo[S, T]) Name() string { return b.rel.Name() }
+
+func (b *BelongsTo[S, T]) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &relError{source: b.rel.Source(), name: b.rel.Name(), err: err}
+}
+
+// invalid reports bad input, matching memstore.ErrInvalid.
+func (b *BelongsTo[S, T]) invalid(what string) error {
+	return b.wrap(errors.Join(memstore.ErrInvalid, errors.New(what)))
+}
+
+// checkCtx returns an error for a nil or finished context.
+func (b *BelongsTo[S, T]) checkCtx(ctx context.Context) error {
+	if ctx == nil {
+		return b.invalid("nil context")
+	}
+	return b.wrap(ctx.Err())
+}
+
+// Get returns src's owner: from the cache when it holds a current entry,
+// else from the store (filling the cache). ok is false, with a nil error,
+// when src's foreign key is nil. A foreign key that matches no row (src is
+// not a stored row, or a stale copy) gives an error matching
+// memstore.ErrNotFound.
+func (b *BelongsTo[S, T]) Get(ctx context.Context, src S) (owner T, ok bool, err error) {
+	if err := b.checkCtx(ctx); err != nil {
+		return owner, false, err
+	}
+	if b.rel.Shadow() {
+		return b.getShadow(ctx, &src)
+	}
+	var buf [keyBuf]byte
+	k, ok, err := b.rel.AppendFK(nil, buf[:0], &src)
+	if err != nil || !ok {
+		return owner, false, b.wrap(err)
+	}
+	tok := b.cache.Token(b.store.KeyHash(b.space, k))
+	if v, hit := b.cache.Get(tok, b.space, k); hit {
+		return b.out(v), true, nil
+	}
+	err = b.store.View(ctx, func(tx *memstore.Tx) error {
+		owner, err = b.load(tx, k)
+		return err
+	})
+	if err != nil {
+		return owner, false, b.wrap(err)
+	}
+	b.offer(tok, k, &owner)
+	return owner, true, nil
+}
+
+// getShadow is Get for a shadow foreign key, which only the store holds. The
+// token for the key must precede the snapshot the owner is read from, and
+// the key is known only from a snapshot: so read the key, take its token,
+// then read key and owner again from one snapshot, and offer the owner only
+// if the key did not change in between.
+func (b *BelongsTo[S, T]) getShadow(ctx context.Context, src *S) (owner T, ok bool, err error) {
+	var k []byte
+	err = b.store.View(ctx, func(tx *memstore.Tx) error {
+		k, ok, err = b.rel.AppendFK(tx, nil, src)
+		return err
+	})
+	if err != nil || !ok {
+		return owner, false, b.wrap(err)
+	}
+	tok := b.cache.Token(b.store.KeyHash(b.space, k))
+	var k2 []byte
+	err = b.store.View(ctx, func(tx *memstore.Tx) error {
+		k2, ok, err = b.rel.AppendFK(tx, nil, src)
+		if err != nil || !ok {
+			return err
+		}
+		owner, err = b.load(tx, k2)
+		return err
+	})
+	if err != nil || !ok {
+		return owner, false, b.wrap(err)
+	}
+	if string(k2) == string(k) {
+		b.offer(tok, k, &owner)
+	}
+	return owner, true, nil
+}
+
+// load reads the owner with key k in tx, counting the lookup.
+func (b *BelongsTo[S, T]) load(tx *memstore.Tx, k []byte) (T, error) {
+	b.lookups.Add(1)
+	return b.rel.Owner(tx, k)
+}
+
+// offer gives the cache a private copy of owner, read from a snapshot taken
+// after tok.
+func (b *BelongsTo[S, T]) offer(tok cache.Token, k []byte, owner *T) {
+	if b.cache == nil || tok.Bypass() {
+		return
+	}
+	b.cache.Set(tok, b.space, k, b.rel.Clone(owner), b.cost+int64(len(k)))
+}
+
+// out returns the caller's copy of a cached owner.
+func (b *BelongsTo[S, T]) out(v any) T {
+	t := v.(T)
+	return b.rel.Clone(&t)
+}
+
+// Cached returns src's owner if a previous Get, Fetch or Include cached it
+// and it is still current, without reading the store or waiting: Found with
+// the owner, NoOwner when src's foreign key is nil, else NotCached. It never
+// returns a stale owner: an owner updated or deleted since, or the owner of
+// a foreign key src no longer has, is NotCached. (For a shadow foreign key
+// the key itself is read from the latest snapshot; see the package doc.)
+func (b *BelongsTo[S, T]) Cached(src S) (T, Status) {
+	var zero T
+	if b.rel.Shadow() {
+		return b.cachedShadow(&src)
+	}
+	var buf [keyBuf]byte
+	k, ok, err := b.rel.AppendFK(nil, buf[:0], &src)
+	if err != nil {
+		return zero, NotCached
+	}
+	if !ok {
+		return zero, NoOwner
+	}
+	tok := b.cache.Token(b.store.KeyHash(b.space, k))
+	if v, hit := b.cache.Get(tok, b.space, k); hit {
+		return b.out(v), Found
+	}
+	return zero, NotCached
+}
+
+// cachedShadow is Cached for a shadow foreign key: the source row's token,
+// taken before the key is read and still current after the cache hit, proves
+// the key did not change while the owner was read.
+func (b *BelongsTo[S, T]) cachedShadow(src *S) (T, Status) {
+	var zero T
+	var sbuf [keyBuf]byte
+	sk, err := b.rel.AppendSourceKey(sbuf[:0], src)
+	if err != nil || b.cache == nil {
+		return zero, NotCached
+	}
+	stok := b.cache.Token(b.store.KeyHash(b.rel.SourceSpace(), sk))
+	if stok.Bypass() {
+		return zero, NotCached
+	}
+	var k []byte
+	var ok bool
+	err = b.store.View(context.Background(), func(tx *memstore.Tx) error {
+		k, ok, err = b.rel.AppendFK(tx, nil, src)
+		return err
+	})
+	if err != nil {
+		return zero, NotCached
+	}
+	if !ok {
+		return zero, NoOwner
+	}
+	tok := b.cache.Token(b.store.KeyHash(b.space, k))
+	v, hit := b.cache.Get(tok, b.space, k)
+	if !hit || !b.cache.Current(stok) {
+		return zero, NotCached
+	}
+	return b.out(v), Found
+}
+
+// Fetch starts looking up src's owner and returns at once; the Future
+// delivers what Get would return. When the owner is cached (or src has no
+// owner) the Future is complete on return and no goroutine starts; otherwise
+// one goroutine runs Get with ctx and ends by itself. Cancelling ctx stops
+// the lookup; a Future nobody waits for leaks nothing.
+func (b *BelongsTo[S, T]) Fetch(ctx context.Context, src S) *Future[T] {
+	f := &Future[T]{done: make(chan struct{})}
+	if err := b.checkCtx(ctx); err != nil {
+		f.complete(f.val, false, err)
+		return f
+	}
+	switch owner, st := b.Cached(src); st {
+	case Found:
+		f.complete(owner, true, nil)
+		return f
+	case NoOwner:
+		f.complete(owner, false, nil)
+		return f
+	}
+	go func() {
+		owner, ok, err := b.Get(ctx, src)
+		f.complete(owner, ok, err)
+	}()
+	return f
+}
+
+// Set points src at owner, or clears src's foreign key when owner is nil,
+// and persists it in one transaction: only the stored row's foreign key
+// changes, and src's foreign key field is updated to match. It is checked
+// like any foreign key write: owner must be a stored row (else an error
+// matching memstore.ErrForeignKey), src must be stored (memstore.ErrNotFound),
+// and only a nullable foreign key can be cleared (memstore.ErrInvalid). On
+// error, src is unchanged. Get and Cached return the new owner next.
+func (b *BelongsTo[S, T]) Set(ctx context.Context, src *S, owner *T) error {
+	if src == nil {
+		return b.invalid("nil source")
+	}
+	var k []byte
+	if owner != nil {
+		var ok bool
+		var err error
+		if k, ok, err = b.rel.AppendKey(nil, owner); err != nil {
+			return b.wrap(err)
+		}
+		if !ok {
+			return b.invalid("owner's " + b.rel.KeyTo() + " is nil")
+		}
+	}
+	saved := *src
+	err := b.store.Update(ctx, func(tx *memstore.Tx) error { return b.rel.SetFK(tx, src, k) })
+	if err != nil {
+		*src = saved
+		return b.wrap(err)
+	}
+	return nil
+}
+
+// ByKey returns the owner of the source row whose primary key is key (a
+// value of the source key's type), reading the row and its owner from one
+// snapshot: LoopBack 4's orderRepository.customer(orderId). ok is false when
+// the row's foreign key is nil; a key with no row gives an error matching
+// memstore.ErrNotFound. ByKey neither reads nor fills the cache.
+func (b *BelongsTo[S, T]) ByKey(ctx context.Context, key any) (owner T, ok bool, err error) {
+	if err := b.checkCtx(ctx); err != nil {
+		return owner, false, err
+	}
+	err = b.store.View(ctx, func(tx *memstore.Tx) error {
+		src, err := b.rel.LookupSource(tx, key)
+		if err != nil {
+			return err
+		}
+		var buf [keyBuf]byte
+		k, has, err := b.rel.AppendFK(tx, buf[:0], &src)
+		if err != nil || !has {
+			return err
+		}
+		ok = true
+		owner, err = b.load(tx, k)
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, false, b.wrap(err)
+	}
+	return owner, ok, nil
+}

@@ -1,6 +1,7 @@
 // Command quickstart is relstore's first tour: it opens a store with three
 // related models, writes rows, shows the integrity errors a database would
-// raise, and reads them back.
+// raise, reads them back, and walks the relations with LoopBack-style
+// accessors backed by the owner cache.
 //
 //	go run ./examples/quickstart
 package main
@@ -11,7 +12,9 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/relstore/relstore/cache"
 	"github.com/relstore/relstore/memstore"
+	"github.com/relstore/relstore/relations"
 )
 
 // Customer has many orders; deleting one deletes its orders.
@@ -42,11 +45,19 @@ func main() {
 }
 
 func run(ctx context.Context) error {
-	store, err := memstore.New(memstore.Config{Models: []memstore.Model{
-		memstore.ModelOf[Customer](),
-		memstore.ModelOf[Order](),
-		memstore.ModelOf[Category](),
-	}})
+	owners, err := cache.New(cache.Config{MaxCost: 8 << 20}) // 8 MiB of resolved owners
+	if err != nil {
+		return err
+	}
+	defer owners.Close()
+	store, err := memstore.New(memstore.Config{
+		Cache: owners,
+		Models: []memstore.Model{
+			memstore.ModelOf[Customer](),
+			memstore.ModelOf[Order](),
+			memstore.ModelOf[Category](),
+		},
+	})
 	if err != nil {
 		return err
 	}
@@ -87,7 +98,13 @@ func run(ctx context.Context) error {
 	}
 	fmt.Println("inserted customer", ann, "with 2 orders, and categories books > poetry")
 
-	// 2. An order for a customer that does not exist is refused.
+	// 2. Relations: an order's customer (belongsTo), a customer's orders
+	// (hasMany), a category's ancestors (a recursive relation).
+	if err := tour(ctx, store, owners, ann); err != nil {
+		return err
+	}
+
+	// 3. An order for a customer that does not exist is refused.
 	err = store.Update(ctx, func(tx *memstore.Tx) error {
 		_, err := orders.Insert(tx, Order{CustomerID: 42, Item: "ghost"})
 		return err
@@ -97,17 +114,17 @@ func run(ctx context.Context) error {
 		fmt.Printf("refused insert: %v (field %s, target %s)\n", err, fk.Field, fk.Target)
 	}
 
-	// 3. A category with children cannot be deleted (restrict).
+	// 4. A category with children cannot be deleted (restrict).
 	err = store.Update(ctx, func(tx *memstore.Tx) error { return categories.Delete(tx, "books") })
 	fmt.Println("refused delete:", err, "| is ErrForeignKey:", errors.Is(err, memstore.ErrForeignKey))
 
-	// 4. Deleting the customer cascades to the orders.
+	// 5. Deleting the customer cascades to the orders.
 	err = store.Update(ctx, func(tx *memstore.Tx) error { return customers.Delete(tx, ann) })
 	if err != nil {
 		return err
 	}
 
-	// 5. Read a consistent snapshot.
+	// 6. Read a consistent snapshot.
 	return store.View(ctx, func(tx *memstore.Tx) error {
 		n, err := orders.Count(tx)
 		if err != nil {
@@ -128,3 +145,61 @@ func run(ctx context.Context) error {
 		return nil
 	})
 }
+
+// tour shows the relation accessors.
+func tour(ctx context.Context, store *memstore.Store, owners *cache.Cache, ann int64) error {
+	customer, err := relations.NewBelongsTo[Order, Customer](store, "customer")
+	if err != nil {
+		return err
+	}
+	orders, err := relations.NewHasMany[Customer, Order](store, "customer")
+	if err != nil {
+		return err
+	}
+	tree, err := relations.NewTree[Category](store, "parent")
+	if err != nil {
+		return err
+	}
+
+	list, err := orders.List(ctx, Customer{ID: ann})
+	if err != nil {
+		return err
+	}
+	first := list[0]
+	fmt.Printf("customer %d has %d orders\n", ann, len(list))
+
+	_, st := customer.Cached(first) // LoopBack 3: order.customer()
+	fmt.Println("cached owner before any fetch:", st)
+	c, _, err := customer.Fetch(ctx, first).Wait(ctx) // order.customer(cb)
+	if err != nil {
+		return err
+	}
+	fmt.Println("fetched owner of order", first.ID, "->", c.Name)
+	owners.Wait() // ristretto applies sets asynchronously; a demo wants the hit now
+	c, st = customer.Cached(first)
+	fmt.Println("cached owner after the fetch:", c.Name, "("+st.String()+")")
+
+	// An update of the owner invalidates the cached entry at once.
+	err = store.Update(ctx, func(tx *memstore.Tx) error {
+		return tx.Update(Customer{ID: ann, Email: "ann@example.com", Name: "Ann Smith"})
+	})
+	if err != nil {
+		return err
+	}
+	_, st = customer.Cached(first)
+	fmt.Println("cached owner after the customer changed:", st)
+	c, _, err = customer.Get(ctx, first)
+	if err != nil {
+		return err
+	}
+	fmt.Println("Get reads the store again:", c.Name)
+
+	ancestors, err := tree.Ancestors(ctx, Category{ID: "poetry", ParentID: ptr("books")})
+	if err != nil {
+		return err
+	}
+	fmt.Println("ancestors of poetry:", len(ancestors), "->", ancestors[0].ID)
+	return nil
+}
+
+func ptr[T any](v T) *T { return &v }

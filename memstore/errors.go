@@ -26,9 +26,10 @@ var (
 	ErrReadOnly = errors.New("memstore: write in a read-only transaction")
 
 	// ErrTxAborted is returned by a Tx method called after an earlier
-	// operation of the same transaction failed. Like PostgreSQL, the store
-	// aborts the whole transaction on the first error: Update then returns
-	// that first error and writes nothing.
+	// operation of the same transaction failed; the error wraps that first
+	// error too. Like PostgreSQL, the store aborts the whole transaction on
+	// the first error: Update then writes nothing, and returns the first
+	// error (or fn's own error, if fn returns one).
 	ErrTxAborted = errors.New("memstore: transaction aborted by an earlier error")
 
 	// ErrNested is returned by Update, Restore or Close called from inside an
@@ -58,6 +59,10 @@ var (
 	// or relation, a nil function or context.
 	ErrInvalid = errors.New("memstore: invalid argument")
 
+	// ErrIntegrity is matched by the error Tx.CheckIntegrity returns when the
+	// store is inconsistent — which would be a bug in memstore.
+	ErrIntegrity = errors.New("memstore: integrity check failed")
+
 	// ErrOverflow is returned when an auto-assigned key would exceed the
 	// largest value of the key's type.
 	ErrOverflow = errors.New("memstore: auto-increment key overflow")
@@ -84,8 +89,10 @@ func (e *SchemaError) Is(target error) bool { return target == ErrSchema }
 //
 // For an insert or update (Referrer empty) the row Model/Key has Field = Value
 // and no Target row has that key. For a delete, or a change of a referenced
-// key, the row Model/Key is still referenced by the Referrer row ReferrerKey
-// through its Field.
+// key, Model/Key is the row the operation was asked to delete or change, and
+// the Target row whose key is Value is still referenced by the Referrer row
+// ReferrerKey through its Field; Target/Value differ from Model/Key when the
+// delete was refused deep inside a cascade.
 type ForeignKeyError struct {
 	Op          string // "insert", "update", "upsert" or "delete"
 	Model       string // model of the row being written

@@ -94,10 +94,6 @@ func (tx *Tx) Dump() (Dump, error) {
 	return d, nil
 }
 
-// ErrIntegrity is matched by the error CheckIntegrity returns when the store
-// is inconsistent — which would be a bug in memstore.
-var ErrIntegrity = errors.New("memstore: integrity check failed")
-
 // CheckIntegrity verifies, over the whole store as tx sees it, every
 // invariant the store maintains, and returns every violation found, joined,
 // matching ErrIntegrity: each row's index keys match its fields; every index

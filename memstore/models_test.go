@@ -2,6 +2,7 @@ package memstore_test
 
 import (
 	"context"
+	"iter"
 	"testing"
 
 	"github.com/relstore/relstore/memstore"
@@ -85,3 +86,63 @@ func mustUpdate(t testing.TB, s *memstore.Store, fn func(tx *memstore.Tx) error)
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// mustView runs fn in a View and fails the test on error.
+func mustView(t testing.TB, s *memstore.Store, fn func(tx *memstore.Tx) error) {
+	t.Helper()
+	if err := s.View(context.Background(), fn); err != nil {
+		t.Fatalf("View: %v", err)
+	}
+}
+
+// collectKeys returns the keys of a Scan, Range or ByFK sequence, in order.
+func collectKeys[K, T any](seq iter.Seq2[K, T]) []K {
+	var keys []K
+	for k := range seq {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// collectRows returns the rows of a Scan, Range or ByFK sequence, in order.
+func collectRows[K, T any](seq iter.Seq2[K, T]) []T {
+	var rows []T
+	for _, v := range seq {
+		rows = append(rows, v)
+	}
+	return rows
+}
+
+// allRows returns every row of tb, in key order, read in its own View.
+func allRows[T any, K comparable](t testing.TB, s *memstore.Store, tb *memstore.Table[T, K]) []T {
+	t.Helper()
+	var rows []T
+	mustView(t, s, func(tx *memstore.Tx) error {
+		seq, err := tb.Scan(tx)
+		if err != nil {
+			return err
+		}
+		rows = collectRows(seq)
+		return nil
+	})
+	return rows
+}
+
+// testDump is the whole content of a testStore, for go-cmp.
+type testDump struct {
+	Customers  []Customer
+	Orders     []Order
+	Categories []Category
+	Products   []Product
+}
+
+// dump returns every row of the test store.
+func (ts *testStore) dump(t testing.TB) testDump {
+	t.Helper()
+	return testDump{
+		Customers:  allRows(t, ts.Store, ts.customers),
+		Orders:     allRows(t, ts.Store, ts.orders),
+		Categories: allRows(t, ts.Store, ts.categories),
+		Products:   allRows(t, ts.Store, ts.products),
+	}
+}

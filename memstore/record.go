@@ -105,74 +105,74 @@ func typedmemmove(t reflect.Type, dst, src unsafe.Pointer) {
 	reflect.NewAt(t, dst).Elem().Set(reflect.NewAt(t, src).Elem())
 }
 
-// deepCopy copies src into dst, allocating new memory for pointers, slices
-// and maps. Interfaces, channels and functions are shared.
+// deepCopy copies src into dst (addressable, of the same struct type), then
+// gives every reference reachable through exported or embedded fields its
+// own memory: pointers, slices, maps and arrays of them. Unexported fields of
+// the user's types (a time.Time's location, a mutex) are opaque and stay
+// shallow; interfaces, channels and functions are shared.
 func deepCopy(dst, src reflect.Value) {
-	switch src.Kind() {
-	case reflect.Pointer:
-		if src.IsNil() {
-			return
-		}
-		n := reflect.New(src.Type().Elem())
-		deepCopy(n.Elem(), src.Elem())
-		dst.Set(n)
-	case reflect.Slice:
-		if src.IsNil() {
-			return
-		}
-		n := reflect.MakeSlice(src.Type(), src.Len(), src.Len())
-		for i := range src.Len() {
-			deepCopy(n.Index(i), src.Index(i))
-		}
-		dst.Set(n)
-	case reflect.Map:
-		if src.IsNil() {
-			return
-		}
-		n := reflect.MakeMapWithSize(src.Type(), src.Len())
-		it := src.MapRange()
-		for it.Next() {
-			v := reflect.New(src.Type().Elem()).Elem()
-			deepCopy(v, it.Value())
-			n.SetMapIndex(it.Key(), v)
-		}
-		dst.Set(n)
-	case reflect.Struct:
-		if !dst.CanSet() || !hasRefs(src.Type()) {
-			dst.Set(src)
-			return
-		}
-		for i := range src.NumField() {
-			if !dst.Field(i).CanSet() {
-				// Unexported field: copy the whole struct's bits first, then
-				// deep-copy what can be set.
-				setUnexported(dst, src)
-				break
-			}
-		}
-		for i := range src.NumField() {
-			if dst.Field(i).CanSet() {
-				deepCopy(dst.Field(i), src.Field(i))
-			}
-		}
-	case reflect.Array:
-		for i := range src.Len() {
-			deepCopy(dst.Index(i), src.Index(i))
-		}
-	default:
-		dst.Set(src)
-	}
+	dst.Set(src)
+	deepen(dst)
 }
 
-// setUnexported copies a whole struct value, unexported fields included
-// (shallowly), into an addressable dst.
-func setUnexported(dst, src reflect.Value) {
-	if !dst.CanAddr() {
+// deepen replaces, in the addressable v, each reference reachable through
+// exported or embedded fields by a copy.
+func deepen(v reflect.Value) {
+	if !hasRefs(v.Type()) {
 		return
 	}
-	s := reflect.New(src.Type()).Elem()
-	s.Set(src)
-	reflect.NewAt(dst.Type(), dst.Addr().UnsafePointer()).Elem().Set(s)
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return
+		}
+		n := reflect.New(v.Type().Elem())
+		n.Elem().Set(v.Elem())
+		deepen(n.Elem())
+		v.Set(n)
+	case reflect.Slice:
+		if v.IsNil() {
+			return
+		}
+		n := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		reflect.Copy(n, v)
+		for i := range n.Len() {
+			deepen(n.Index(i))
+		}
+		v.Set(n)
+	case reflect.Map:
+		if v.IsNil() {
+			return
+		}
+		n := reflect.MakeMapWithSize(v.Type(), v.Len())
+		it := v.MapRange()
+		for it.Next() {
+			e := reflect.New(v.Type().Elem()).Elem()
+			e.Set(it.Value())
+			deepen(e)
+			n.SetMapIndex(it.Key(), e)
+		}
+		v.Set(n)
+	case reflect.Array:
+		for i := range v.Len() {
+			deepen(v.Index(i))
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			if !sf.IsExported() && !sf.Anonymous {
+				continue
+			}
+			f := v.Field(i)
+			if !f.CanSet() {
+				// An embedded unexported struct: its promoted fields are
+				// the user's; reach them through their address.
+				f = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+			}
+			deepen(f)
+		}
+	}
 }
 
 // slotIndexer indexes a record by the precomputed key of one slot.

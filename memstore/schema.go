@@ -44,8 +44,9 @@ type Relation struct {
 	Name string
 	// Target is the name of the referenced model. Required.
 	Target string
-	// FK is the source's foreign key field; default: Name with its first
-	// letter upper-cased, plus "ID" ("CustomerID"). When the struct has no
+	// FK is the source's foreign key field; default: the target's name plus
+	// "ID" ("CustomerID", "URLPathID"), or, when Name is set, Name with its
+	// first letter upper-cased plus "ID" ("buyer" → "BuyerID"). When the struct has no
 	// such field the store keeps the value in a hidden, nullable "shadow"
 	// column typed like the target key, read and written through package
 	// relations.
@@ -59,8 +60,8 @@ type Relation struct {
 
 // Model declares one model: a Go struct type and the schema that struct tags
 // (see the package doc) and these fields give it. Make one with ModelOf.
-// Fields set here add to what the tags declare; a Key set here overrides the
-// default.
+// Fields set here add to what the tags declare; a Key set here replaces the
+// default key (the field named ID) and must agree with a pk tag, if any.
 type Model struct {
 	// Name is the model's name in errors and relations; default: the Go
 	// type's name.
@@ -434,11 +435,15 @@ func (s *schema) addRelation(m *model, d Relation) error {
 	if !ok {
 		return bad(d.FK, "relation references unknown model %s", d.Target)
 	}
+	if d.FK == "" {
+		if d.Name == "" {
+			d.FK = target.name + "ID" // URLPath → URLPathID, as Go spells it
+		} else {
+			d.FK = defaultFK(d.Name)
+		}
+	}
 	if d.Name == "" {
 		d.Name = lowerCamel(target.name)
-	}
-	if d.FK == "" {
-		d.FK = defaultFK(d.Name)
 	}
 	if _, dup := m.relMap[d.Name]; dup {
 		return bad(d.FK, "duplicate relation name %q", d.Name)

@@ -224,15 +224,18 @@ func (s *Store) Restore(ctx context.Context, snap *Snapshot) error {
 // return ErrClosed too. Transactions already running finish normally. A
 // second Close returns ErrClosed.
 func (s *Store) Close() error {
+	if len(s.writer) == 1 && isNested() {
+		// Checked before the Once: a refused Close must not use it up.
+		return opErr("close", ErrNested)
+	}
 	err := ErrClosed
 	s.closeOnce.Do(func() {
-		if len(s.writer) == 1 && isNested() {
-			err = opErr("close", ErrNested)
-			return
-		}
-		s.writer <- struct{}{} // never released: the store is done
+		// Mark closed first, so that writers already waiting for the lock
+		// give up (ErrClosed) instead of running, then wait for the
+		// running writer by taking the lock for good.
 		s.closed.Store(true)
 		close(s.done)
+		s.writer <- struct{}{}
 		err = nil
 	})
 	return err

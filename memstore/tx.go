@@ -39,7 +39,7 @@ func (tx *Tx) check(op string, write bool) error {
 	case write && !tx.write:
 		return opErr(op, ErrReadOnly)
 	case tx.err != nil:
-		return opErr(op, fmt.Errorf("%w (first error: %v)", ErrTxAborted, tx.err))
+		return opErr(op, fmt.Errorf("%w (first error: %w)", ErrTxAborted, tx.err))
 	}
 	return nil
 }

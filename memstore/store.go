@@ -58,6 +58,11 @@ type Store struct {
 	closed atomic.Bool
 
 	closeOnce sync.Once
+
+	// fault, when set by a test (export_test.go), is called before every
+	// step of a write that can fail; a non-nil error fails that step. See
+	// Tx.step.
+	fault func(step string) error
 }
 
 // New validates the models and opens an empty store. Every schema problem is

@@ -52,6 +52,18 @@ func (tx *Tx) fail(err error) error {
 	return err
 }
 
+// step is called before each step of a write that can fail — a unique
+// check, a foreign key lookup, an index write, each row of a cascade — and
+// fails it when the Store's fault hook (tests only) says so. Every caller
+// returns the error and the whole transaction is aborted: fault injection
+// proves that a failure at any step leaves the store as it was.
+func (tx *Tx) step(name string) error {
+	if f := tx.s.fault; f != nil {
+		return f(name)
+	}
+	return nil
+}
+
 // lookup returns the record of m whose key in column c is k, or nil. It is
 // the one place where go-memdb's (nil, nil) miss is translated.
 func (tx *Tx) lookup(m *model, c *column, k []byte) *record {
@@ -116,6 +128,9 @@ func (tx *Tx) insert(op string, m *model, p unsafe.Pointer, shadow [][]byte) (*r
 	if err != nil {
 		return nil, invalidf("%s %s: %v", op, m.name, err)
 	}
+	if err := tx.step("unique " + m.name + "." + m.pk.name); err != nil {
+		return nil, err
+	}
 	if tx.lookup(m, m.pk, rec.keys[0]) != nil {
 		return nil, &UniqueError{Op: op, Model: m.name, Field: m.pk.name, Value: m.keyOf(rec)}
 	}
@@ -132,7 +147,9 @@ func (tx *Tx) insert(op string, m *model, p unsafe.Pointer, shadow [][]byte) (*r
 	if m.auto && !m.keyless {
 		tx.seqSeen(m, m.pk.codec.decodeInt(rec.keys[0]))
 	}
-	tx.put(m, nil, rec)
+	if err := tx.put(m, nil, rec); err != nil {
+		return nil, err
+	}
 	return rec, nil
 }
 
@@ -171,7 +188,9 @@ func (tx *Tx) update(op string, m *model, p unsafe.Pointer, key []byte, shadow [
 	if err := tx.checkReferenced(op, m, old, rec); err != nil {
 		return nil, err
 	}
-	tx.put(m, old, rec)
+	if err := tx.put(m, old, rec); err != nil {
+		return nil, err
+	}
 	return rec, nil
 }
 
@@ -184,12 +203,20 @@ func (tx *Tx) checkRow(op string, m *model, rec, old *record) error {
 		if k == nil || (old != nil && bytes.Equal(old.keys[c.slot], k)) {
 			continue
 		}
+		if c.unique {
+			if err := tx.step("unique " + m.name + "." + c.name); err != nil {
+				return err
+			}
+		}
 		if c.unique && tx.lookup(m, c, k) != nil {
 			return &UniqueError{Op: op, Model: m.name, Field: c.name, Value: m.value(rec, c)}
 		}
 		if r := c.fk; r != nil {
 			if r.target == m && bytes.Equal(rec.keys[r.keyTo.slot], k) {
 				continue // the row references itself
+			}
+			if err := tx.step("fk " + m.name + "." + c.name); err != nil {
+				return err
 			}
 			if tx.lookup(r.target, r.keyTo, k) == nil {
 				return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(rec), Relation: r.name,
@@ -207,6 +234,9 @@ func (tx *Tx) checkReferenced(op string, m *model, old, rec *record) error {
 		if k == nil || bytes.Equal(k, rec.keys[r.keyTo.slot]) {
 			continue
 		}
+		if err := tx.step("fk " + r.source.name + "." + r.fk.name); err != nil {
+			return err
+		}
 		var child *record
 		tx.each(r.source, r.fk, k, func(c *record) bool { child = c; return false })
 		if child != nil {
@@ -218,21 +248,31 @@ func (tx *Tx) checkReferenced(op string, m *model, old, rec *record) error {
 	return nil
 }
 
-// put writes rec (replacing old, if any) and records the touched keys.
-func (tx *Tx) put(m *model, old, rec *record) {
+// put writes rec (replacing old, if any) and records the touched keys. An
+// error leaves go-memdb's indexes possibly half-written: the caller must fail
+// the transaction, which aborts it whole.
+func (tx *Tx) put(m *model, old, rec *record) error {
+	if err := tx.step("write " + m.name); err != nil {
+		return err
+	}
 	if err := tx.txn.Insert(m.table, rec); err != nil {
-		panic(fmt.Sprintf("memstore: internal: insert %s: %v", m.name, err))
+		return fmt.Errorf("memstore: internal: insert %s: %w", m.name, err)
 	}
 	tx.touch(m, old)
 	tx.touch(m, rec)
+	return nil
 }
 
-// remove deletes rec and records the touched keys.
-func (tx *Tx) remove(m *model, rec *record) {
+// remove deletes rec and records the touched keys. Errors are as for put.
+func (tx *Tx) remove(m *model, rec *record) error {
+	if err := tx.step("delete " + m.name); err != nil {
+		return err
+	}
 	if err := tx.txn.Delete(m.table, rec); err != nil {
-		panic(fmt.Sprintf("memstore: internal: delete %s: %v", m.name, err))
+		return fmt.Errorf("memstore: internal: delete %s: %w", m.name, err)
 	}
 	tx.touch(m, rec)
+	return nil
 }
 
 // touch records the hashes of rec's unique keys for the Invalidator.
@@ -276,11 +316,17 @@ func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 				return opErr(op+" "+m.name, err)
 			}
 		}
+		if err := tx.step("cascade " + dels[i].m.name); err != nil {
+			return err
+		}
 		it := dels[i]
 		for _, r := range it.m.refs {
 			pk := it.rec.keys[r.keyTo.slot]
 			if pk == nil {
 				continue
+			}
+			if err := tx.step("fk " + r.source.name + "." + r.fk.name); err != nil {
+				return err
 			}
 			tx.each(r.source, r.fk, pk, func(c *record) bool {
 				if gone[c] {
@@ -308,7 +354,9 @@ func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 		}
 	}
 	for _, d := range dels {
-		tx.remove(d.m, d.rec)
+		if err := tx.remove(d.m, d.rec); err != nil {
+			return err
+		}
 	}
 	for _, e := range nulls {
 		if gone[e.child] {
@@ -327,7 +375,9 @@ func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 		if err != nil {
 			panic(fmt.Sprintf("memstore: internal: set null %s: %v", src.name, err))
 		}
-		tx.put(src, cur, rec)
+		if err := tx.put(src, cur, rec); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -28,8 +28,12 @@ type Metrics struct {
 	// StaleSets counts Sets skipped because a commit or reset had already
 	// moved the token's counters.
 	StaleSets uint64
-	// Drops counts Sets that ristretto dropped (its buffer was full) or
-	// rejected (admission policy, or cost above MaxCost).
+	// Drops counts Sets whose value ristretto did not store: dropped (its
+	// buffer was full) or rejected — by the admission policy, for a cost
+	// above MaxCost, or because another Set of the same new key was queued
+	// first (ristretto keeps the first value and rejects the rest). After an
+	// invalidation, concurrent readers that miss on one key all refill it,
+	// so under load Drops can approach Sets while the hit rate stays high.
 	Drops uint64
 	// Evictions counts entries ristretto evicted to stay within MaxCost.
 	// Entries discarded by Close are not counted.

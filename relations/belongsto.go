@@ -209,13 +209,13 @@ func (b *BelongsTo[S, T]) cachedShadow(src *S) (T, Status) {
 	var zero T
 	var sbuf [keyBuf]byte
 	sk, err := b.rel.AppendSourceKey(sbuf[:0], src)
-	if err != nil || b.cache == nil {
+	if err != nil {
 		return zero, NotCached
 	}
+	// A bypass token (no cache, a disabled one, or a write in flight) is
+	// checked only after the key is read: a nil key is NoOwner in any case,
+	// as the snapshot says, with no cache involved.
 	stok := b.cache.Token(b.store.KeyHash(b.rel.SourceSpace(), sk))
-	if stok.Bypass() {
-		return zero, NotCached
-	}
 	var k []byte
 	var ok bool
 	err = b.store.View(context.Background(), func(tx *memstore.Tx) error {
@@ -227,6 +227,9 @@ func (b *BelongsTo[S, T]) cachedShadow(src *S) (T, Status) {
 	}
 	if !ok {
 		return zero, NoOwner
+	}
+	if stok.Bypass() {
+		return zero, NotCached
 	}
 	tok := b.cache.Token(b.store.KeyHash(b.space, k))
 	v, hit := b.cache.Get(tok, b.space, k)
@@ -268,7 +271,8 @@ func (b *BelongsTo[S, T]) Fetch(ctx context.Context, src S) *Future[T] {
 // like any foreign key write: owner must be a stored row (else an error
 // matching memstore.ErrForeignKey), src must be stored (memstore.ErrNotFound),
 // and only a nullable foreign key can be cleared (memstore.ErrInvalid). On
-// error, src is unchanged. Get and Cached return the new owner next.
+// error, src is unchanged. Get returns the new owner next; Cached returns
+// it or NotCached (until a read caches it), never the previous owner.
 func (b *BelongsTo[S, T]) Set(ctx context.Context, src *S, owner *T) error {
 	if src == nil {
 		return b.invalid("nil source")

@@ -66,6 +66,7 @@
 // only in the store, so reading it needs the store: Cached then reads the
 // latest snapshot for the foreign key (without waiting for anything) and
 // checks, through the source row's cache token, that the row did not change
-// while the owner was read from the cache. ByKey neither reads nor fills the
-// cache: its answer comes from one snapshot.
+// while the owner was read from the cache. Include of shadow foreign keys,
+// and ByKey, neither read nor fill the cache: their answer comes from one
+// snapshot.
 package relations

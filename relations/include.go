@@ -14,7 +14,9 @@ import (
 // with the same owner share one *T: treat the owners as read-only, or copy
 // them. All owners are the store's state at one instant: cache hits are
 // re-validated after the snapshot is taken. A foreign key that matches no row
-// gives an error matching memstore.ErrNotFound.
+// gives an error matching memstore.ErrNotFound. For a shadow foreign key,
+// keys and owners are read from one snapshot and the cache is neither read
+// nor filled (as ByKey).
 func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 	if err := b.checkCtx(ctx); err != nil {
 		return nil, err

@@ -3,7 +3,9 @@ package relations_test
 import (
 	"context"
 	"errors"
+	"iter"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
@@ -366,3 +368,192 @@ func TestSet(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// mustFill reads src's owner with Get, waits until the cache has applied the
+// fill, and checks that Cached now finds it.
+func mustFill[S, T any](t testing.TB, c *cache.Cache, b *relations.BelongsTo[S, T], src S) T {
+	t.Helper()
+	owner, ok, err := b.Get(context.Background(), src)
+	if err != nil || !ok {
+		t.Fatalf("Get(%+v) = %+v, %v, %v; want an owner", src, owner, ok, err)
+	}
+	c.Wait()
+	if got, st := b.Cached(src); st != relations.Found {
+		t.Fatalf("Cached(%+v) after Get and Wait = %+v, %v; want found", src, got, st)
+	}
+	return owner
+}
+
+// mustInsert inserts v through tbl and returns its key.
+func mustInsert[T any, K comparable](t testing.TB, f *fixture, tbl *memstore.Table[T, K], v T) K {
+	t.Helper()
+	var k K
+	f.update(t, func(tx *memstore.Tx) error {
+		var err error
+		k, err = tbl.Insert(tx, v)
+		return err
+	})
+	return k
+}
+
+// stored returns the stored row with key k, and whether there is one.
+func stored[T any, K comparable](t testing.TB, f *fixture, tbl *memstore.Table[T, K], k K) (T, bool) {
+	t.Helper()
+	var v T
+	err := f.store.View(context.Background(), func(tx *memstore.Tx) error {
+		var err error
+		v, err = tbl.Get(tx, k)
+		return err
+	})
+	if errors.Is(err, memstore.ErrNotFound) {
+		return v, false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, true
+}
+
+// TestContext checks that every accessor call honours a cancelled context
+// and refuses a nil one, and that a refused write writes nothing.
+func TestContext(t *testing.T) {
+	f := newFixture(t, cache.Config{})
+	f.seed(t)
+	tk := Ticket{ID: mustInsert(t, f, f.tickets, Ticket{Title: "t"})}
+	profile := must(relations.NewHasOne[Customer, Profile](f.store, "customer"))(t)
+	cat := Category{ID: "c"}
+	mustInsert(t, f, f.categories, cat)
+	before, err := f.store.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		call func(ctx context.Context) error
+	}{
+		{"Get", func(ctx context.Context) error { _, _, err := f.customer.Get(ctx, f.order(t, 1)); return err }},
+		{"Get of a shadow foreign key", func(ctx context.Context) error { _, _, err := f.assignee.Get(ctx, tk); return err }},
+		{"Fetch", func(ctx context.Context) error {
+			_, _, err := mustWait(t, f.customer.Fetch(ctx, f.order(t, 1)))
+			return err
+		}},
+		{"Set", func(ctx context.Context) error { o := f.order(t, 1); return f.customer.Set(ctx, &o, &bob) }},
+		{"Set of a shadow foreign key", func(ctx context.Context) error { return f.assignee.Set(ctx, &tk, &bob) }},
+		{"ByKey", func(ctx context.Context) error { _, _, err := f.customer.ByKey(ctx, int64(1)); return err }},
+		{"Include", func(ctx context.Context) error { _, err := f.customer.Include(ctx, []Order{f.order(t, 1)}); return err }},
+		{"Include of a shadow foreign key", func(ctx context.Context) error { _, err := f.assignee.Include(ctx, []Ticket{tk}); return err }},
+		{"HasMany.List", func(ctx context.Context) error { _, err := f.orders.List(ctx, ann); return err }},
+		{"HasMany.All", func(ctx context.Context) error { _, err := f.orders.All(ctx, ann); return err }},
+		{"HasMany.Count", func(ctx context.Context) error { _, err := f.orders.Count(ctx, ann); return err }},
+		{"HasMany.Create", func(ctx context.Context) error { return f.orders.Create(ctx, ann, &Order{Note: "x"}) }},
+		{"HasMany.Update", func(ctx context.Context) error {
+			return f.orders.Update(ctx, ann, Order{ID: 1, CustomerID: 1, Note: "x"})
+		}},
+		{"HasMany.Delete", func(ctx context.Context) error { return f.orders.Delete(ctx, ann, Order{ID: 1}) }},
+		{"HasMany.Include", func(ctx context.Context) error { _, err := f.orders.Include(ctx, []Customer{ann}); return err }},
+		{"HasOne.Get", func(ctx context.Context) error { _, _, err := profile.Get(ctx, ann); return err }},
+		{"HasOne.Create", func(ctx context.Context) error { return profile.Create(ctx, ann, &Profile{}) }},
+		{"Tree.Parent", func(ctx context.Context) error {
+			_, _, err := f.tree.Parent(ctx, Category{ID: "d", ParentID: ptr("c")})
+			return err
+		}},
+		{"Tree.Children", func(ctx context.Context) error { _, err := f.tree.Children(ctx, cat); return err }},
+		{"Tree.Ancestors", func(ctx context.Context) error {
+			_, err := f.tree.Ancestors(ctx, Category{ID: "d", ParentID: ptr("c")})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cancelled, cancel := context.WithCancel(context.Background())
+			cancel()
+			if err := tc.call(cancelled); !errors.Is(err, context.Canceled) {
+				t.Errorf("with a cancelled context: error = %v, want context.Canceled", err)
+			}
+			//lint:ignore SA1012 testing bad input
+			if err := tc.call(nil); !errors.Is(err, memstore.ErrInvalid) { //nolint:staticcheck
+				t.Errorf("with a nil context: error = %v, want ErrInvalid", err)
+			}
+			if diff := cmp.Diff(f.dump(t, before), f.dump(t, f.store)); diff != "" {
+				t.Errorf("the store changed (-before +after):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestWriteWaitsForTheWriterLock(t *testing.T) {
+	f := newFixture(t, cache.Config{})
+	f.seed(t)
+	held, release, done := make(chan struct{}), make(chan struct{}), make(chan error)
+	go func() {
+		done <- f.store.Update(context.Background(), func(*memstore.Tx) error {
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	for _, tc := range []struct {
+		name  string
+		write func(ctx context.Context) error
+	}{
+		{"Set", func(ctx context.Context) error { o := f.order(t, 1); return f.customer.Set(ctx, &o, &bob) }},
+		{"HasMany.Create", func(ctx context.Context) error { return f.orders.Create(ctx, ann, &Order{}) }},
+		{"HasMany.Delete", func(ctx context.Context) error { return f.orders.Delete(ctx, ann, Order{ID: 1}) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+			defer cancel()
+			if err := tc.write(ctx); !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("%s while another writer holds the lock: error = %v, want context.DeadlineExceeded", tc.name, err)
+			}
+		})
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if o := f.order(t, 1); o.CustomerID != 1 {
+		t.Errorf("order 1 after the refused writes = %+v, want it unchanged", o)
+	}
+}
+
+// viewer is a Store or a Snapshot.
+type viewer interface {
+	View(ctx context.Context, fn func(tx *memstore.Tx) error) error
+}
+
+// dump returns the orders, the profiles and Bob's tickets that v holds.
+func (f *fixture) dump(t testing.TB, v viewer) map[string]any {
+	t.Helper()
+	out := map[string]any{}
+	err := v.View(context.Background(), func(tx *memstore.Tx) error {
+		orders, err := f.ordersT.Scan(tx)
+		if err != nil {
+			return err
+		}
+		profiles, err := must(memstore.TableOf[Profile, int64](f.store))(t).Scan(tx)
+		if err != nil {
+			return err
+		}
+		bobs, err := f.tickets.ByFK(tx, "assignee", int64(2))
+		if err != nil {
+			return err
+		}
+		out["orders"] = collect(orders)
+		out["profiles"] = collect(profiles)
+		out["Bob's tickets"] = collect(bobs)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func collect[K comparable, V any](seq iter.Seq2[K, V]) []V {
+	var out []V
+	for _, v := range seq {
+		out = append(out, v)
+	}
+	return out
+}

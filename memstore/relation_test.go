@@ -1,0 +1,227 @@
+package memstore_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/relstore/relstore/memstore"
+)
+
+// Widget belongs to a Customer through a shadow foreign key declared in code.
+type Widget struct {
+	ID   int64
+	Name string
+}
+
+func newRelStore(t *testing.T) (*testStore, *memstore.Rel[Order, Customer], *memstore.Rel[Widget, Customer], *memstore.Rel[Category, Category]) {
+	t.Helper()
+	widget := memstore.ModelOf[Widget]()
+	widget.Relations = []memstore.Relation{{Name: "maker", Target: "Customer", OnDelete: memstore.SetNull}}
+	s, err := memstore.New(memstore.Config{Models: append(testModels(), widget)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	ts := &testStore{Store: s, customers: mustTable[Customer, int64](t, s), orders: mustTable[Order, int64](t, s),
+		categories: mustTable[Category, string](t, s), products: mustTable[Product, string](t, s)}
+	mustUpdate(t, s, func(tx *memstore.Tx) error {
+		for _, c := range []Customer{{Email: "a@x", Name: "Ann"}, {Email: "b@x", Name: "Bob"}} {
+			if _, err := ts.customers.Insert(tx, c); err != nil {
+				return err
+			}
+		}
+		for _, o := range []Order{{CustomerID: 1, Note: "1"}, {CustomerID: 1, Note: "2"}, {CustomerID: 2, Note: "3"}} {
+			if _, err := ts.orders.Insert(tx, o); err != nil {
+				return err
+			}
+		}
+		if err := tx.Insert(Widget{ID: 1, Name: "w"}); err != nil {
+			return err
+		}
+		return tx.Insert(Category{ID: "root"})
+	})
+	return ts,
+		must(memstore.RelationOf[Order, Customer](s, "customer"))(t),
+		must(memstore.RelationOf[Widget, Customer](s, "maker"))(t),
+		must(memstore.RelationOf[Category, Category](s, "parent"))(t)
+}
+
+func TestRelationOf(t *testing.T) {
+	ts, customer, maker, parent := newRelStore(t)
+	for _, tc := range []struct {
+		name string
+		got  []any
+		want []any
+	}{
+		{"field foreign key", []any{customer.Name(), customer.Source(), customer.Target(), customer.FK(), customer.KeyTo(),
+			customer.Nullable(), customer.Shadow(), customer.Unique(), customer.SelfReferencing(), customer.OnDelete()},
+			[]any{"customer", "Order", "Customer", "CustomerID", "ID", false, false, false, false, memstore.Cascade}},
+		{"shadow foreign key", []any{maker.FK(), maker.Nullable(), maker.Shadow(), maker.OnDelete()},
+			[]any{"MakerID", true, true, memstore.SetNull}},
+		// Referencing its own primary key, the target index is the source's.
+		{"self reference", []any{parent.SelfReferencing(), parent.Nullable(), parent.Space() == parent.SourceSpace()},
+			[]any{true, true, true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, tc.got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{
+		{"unknown relation", errOf(memstore.RelationOf[Order, Customer](ts.Store, "buyer"))},
+		{"wrong target type", errOf(memstore.RelationOf[Order, Order](ts.Store, "customer"))},
+		{"unregistered source", errOf(memstore.RelationOf[struct{ ID int }, Customer](ts.Store, "customer"))},
+		{"nil store", errOf(memstore.RelationOf[Order, Customer](nil, "customer"))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !errors.Is(tc.err, memstore.ErrInvalid) {
+				t.Errorf("RelationOf error = %v, want ErrInvalid", tc.err)
+			}
+		})
+	}
+}
+
+func errOf[V any](_ V, err error) error { return err }
+
+func TestRelationPrimitives(t *testing.T) {
+	ctx := context.Background()
+	ts, customer, maker, _ := newRelStore(t)
+	ann, _, _ := customer.AppendKey(nil, &Customer{ID: 1})
+	bob, _, _ := customer.AppendKey(nil, &Customer{ID: 2})
+	if got := customer.FormatKey(ann); got != int64(1) {
+		t.Errorf("FormatKey(ann) = %v, want 1", got)
+	}
+	err := ts.View(ctx, func(tx *memstore.Tx) error {
+		k, ok, err := customer.AppendFK(nil, nil, &Order{ID: 3, CustomerID: 2})
+		if err != nil || !ok || string(k) != string(bob) {
+			t.Errorf("AppendFK = %x, %v, %v; want bob's key", k, ok, err)
+		}
+		owner, err := customer.Owner(tx, k)
+		if err != nil || owner.Name != "Bob" {
+			t.Errorf("Owner(bob) = %+v, %v", owner, err)
+		}
+		if _, err := customer.Owner(tx, []byte("nope")); !errors.Is(err, memstore.ErrNotFound) {
+			t.Errorf("Owner(missing) error = %v, want ErrNotFound", err)
+		}
+		seq, err := customer.Children(tx, ann)
+		if err != nil {
+			return err
+		}
+		var notes []string
+		for o := range seq {
+			notes = append(notes, o.Note)
+		}
+		if !slices.Equal(notes, []string{"1", "2"}) {
+			t.Errorf("Children(ann) notes = %q, want 1, 2", notes)
+		}
+		if n, err := customer.CountChildren(tx, ann); n != 2 || err != nil {
+			t.Errorf("CountChildren(ann) = %d, %v; want 2", n, err)
+		}
+		if mine, err := customer.HasChild(tx, &Order{ID: 3}, bob); !mine || err != nil {
+			t.Errorf("HasChild(order 3, bob) = %v, %v; want true", mine, err)
+		}
+		if mine, err := customer.HasChild(tx, &Order{ID: 3}, ann); mine || err != nil {
+			t.Errorf("HasChild(order 3, ann) = %v, %v; want false", mine, err)
+		}
+		src, err := customer.LookupSource(tx, int64(2))
+		if err != nil || src.Note != "2" {
+			t.Errorf("LookupSource(2) = %+v, %v", src, err)
+		}
+		for _, key := range []any{int64(0), "2", nil} {
+			if _, err := customer.LookupSource(tx, key); !errors.Is(err, memstore.ErrInvalid) {
+				t.Errorf("LookupSource(%#v) error = %v, want ErrInvalid", key, err)
+			}
+		}
+		if _, err := customer.LookupSource(tx, int64(9)); !errors.Is(err, memstore.ErrNotFound) {
+			t.Errorf("LookupSource(9) error = %v, want ErrNotFound", err)
+		}
+		// A shadow foreign key is read from the stored row.
+		if _, ok, err := maker.AppendFK(tx, nil, &Widget{ID: 1}); ok || err != nil {
+			t.Errorf("AppendFK(shadow, unset) = %v, %v; want null", ok, err)
+		}
+		if _, _, err := maker.AppendFK(tx, nil, &Widget{ID: 7}); !errors.Is(err, memstore.ErrNotFound) {
+			t.Errorf("AppendFK(shadow, row missing) error = %v, want ErrNotFound", err)
+		}
+		if k, err := maker.AppendSourceKey(nil, &Widget{ID: 1}); err != nil || len(k) != 8 {
+			t.Errorf("AppendSourceKey = %x, %v", k, err)
+		}
+		if _, err := maker.AppendSourceKey(nil, &Widget{}); !errors.Is(err, memstore.ErrInvalid) {
+			t.Errorf("AppendSourceKey(zero key) error = %v, want ErrInvalid", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("SetFK changes only the foreign key, and checks it", func(t *testing.T) {
+		o := Order{ID: 1, CustomerID: 1, Note: "caller's stale note"}
+		mustUpdate(t, ts.Store, func(tx *memstore.Tx) error { return customer.SetFK(tx, &o, bob) })
+		if o.CustomerID != 2 {
+			t.Errorf("source after SetFK: CustomerID = %d, want 2", o.CustomerID)
+		}
+		var stored Order
+		mustView(t, ts.Store, func(tx *memstore.Tx) error { stored, err = ts.orders.Get(tx, 1); return err })
+		if stored.CustomerID != 2 || stored.Note != "1" {
+			t.Errorf("stored order = %+v, want CustomerID 2 and the stored note", stored)
+		}
+		err := ts.Update(ctx, func(tx *memstore.Tx) error { return customer.SetFK(tx, &o, []byte("\x80\x00\x00\x00\x00\x00\x00\x09")) })
+		if !errors.Is(err, memstore.ErrForeignKey) {
+			t.Errorf("SetFK(missing owner) error = %v, want ErrForeignKey", err)
+		}
+		err = ts.Update(ctx, func(tx *memstore.Tx) error { return customer.SetFK(tx, &o, nil) })
+		if !errors.Is(err, memstore.ErrInvalid) {
+			t.Errorf("SetFK(nil) on a non-nullable key: error = %v, want ErrInvalid", err)
+		}
+	})
+	t.Run("shadow foreign key: SetFK and InsertChild", func(t *testing.T) {
+		w := Widget{ID: 1}
+		mustUpdate(t, ts.Store, func(tx *memstore.Tx) error { return maker.SetFK(tx, &w, ann) })
+		nw := Widget{ID: 2, Name: "child"}
+		mustUpdate(t, ts.Store, func(tx *memstore.Tx) error { return maker.InsertChild(tx, &nw, bob) })
+		mustView(t, ts.Store, func(tx *memstore.Tx) error {
+			for id, want := range map[int64][]byte{1: ann, 2: bob} {
+				k, ok, err := maker.AppendFK(tx, nil, &Widget{ID: id})
+				if err != nil || !ok || string(k) != string(want) {
+					t.Errorf("widget %d maker key = %x, %v, %v; want %x", id, k, ok, err, want)
+				}
+			}
+			return nil
+		})
+		// Deleting the maker nulls the shadow key (setNull).
+		mustUpdate(t, ts.Store, func(tx *memstore.Tx) error { return ts.customers.Delete(tx, 2) })
+		mustView(t, ts.Store, func(tx *memstore.Tx) error {
+			if _, ok, err := maker.AppendFK(tx, nil, &Widget{ID: 2}); ok || err != nil {
+				t.Errorf("after the maker's delete: AppendFK = %v, %v; want null", ok, err)
+			}
+			return nil
+		})
+	})
+	t.Run("InsertChild writes back the keys", func(t *testing.T) {
+		o := Order{Note: "through the relation"}
+		mustUpdate(t, ts.Store, func(tx *memstore.Tx) error { return customer.InsertChild(tx, &o, ann) })
+		if o.ID == 0 || o.CustomerID != 1 {
+			t.Errorf("child after InsertChild = %+v, want an ID and CustomerID 1", o)
+		}
+		if !customer.FKIsZero(&Order{}) || customer.FKIsZero(&o) || maker.FKIsZero(&Widget{}) {
+			t.Errorf("FKIsZero wrong")
+		}
+	})
+	t.Run("Clone shares nothing", func(t *testing.T) {
+		cat := must(memstore.RelationOf[Category, Category](ts.Store, "parent"))(t)
+		in := Category{ID: "a", ParentID: ptr("root"), Tags: []string{"x"}}
+		out := cat.Clone(&in)
+		*in.ParentID, in.Tags[0] = "changed", "changed"
+		if *out.ParentID != "root" || out.Tags[0] != "x" {
+			t.Errorf("Clone shares memory: %+v", out)
+		}
+	})
+}

@@ -257,3 +257,33 @@ func TestAssertionsFail(t *testing.T) {
 		})
 	}
 }
+
+func TestSeedFromADump(t *testing.T) {
+	src := storetest.New(t, models()...)
+	src.SeedJSON(t, "testdata/shop.json")
+	var d memstore.Dump
+	err := src.View(context.Background(), func(tx *memstore.Tx) error {
+		var err error
+		d, err = tx.Dump()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := storetest.New(t, models()...)
+	dst.Seed(t, d) // a whole store, copied in foreign key order
+	storetest.AssertDump(t, dst.Store, d)
+	storetest.CheckIntegrity(t, dst.Store)
+}
+
+func TestMalformedJSON(t *testing.T) {
+	for _, file := range []string{"testdata/bad/shop.json", "testdata/bad/customers.json", "testdata/bad/unknown.json"} {
+		t.Run(file, func(t *testing.T) {
+			s := storetest.New(t, models()...)
+			err := storetest.LoadJSON(context.Background(), s.Store, file)
+			if !errors.Is(err, storetest.ErrFixture) || !strings.Contains(err.Error(), file) {
+				t.Errorf("LoadJSON(%s) error = %v, want ErrFixture naming the file", file, err)
+			}
+		})
+	}
+}

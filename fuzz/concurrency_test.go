@@ -198,7 +198,9 @@ func TestCloseDuringUse(t *testing.T) {
 				}
 			}()
 		}
-		use(func(int) error { return s.View(ctx, func(tx *memstore.Tx) error { _, err := tx.Rows("Parent"); return err }) })
+		use(func(int) error {
+			return s.View(ctx, func(tx *memstore.Tx) error { _, err := tx.Rows("Parent"); return err })
+		})
 		use(func(i int) error {
 			return s.Update(ctx, func(tx *memstore.Tx) error { return tx.Insert(CChild{ParentID: 1}) })
 		})

@@ -111,7 +111,7 @@ func TestValuesNotPointers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mutate(rng, &in) // the caller changes the value it passed in
+		mutate(rng, &in)                        // the caller changes the value it passed in
 		*entries[len(entries)-1].AccountID = id // and the pointer key it passed (unchanged value, same pointer)
 	}
 	check := func(i int) {

@@ -70,3 +70,25 @@ func ExampleAssertForeignKeyError() {
 	// memstore: insert Order: CustomerID 7 references no Customer
 	// true
 }
+
+func ExampleAssertRows() {
+	t, done := exampleTB() // in a test: the *testing.T
+	defer done()
+	s := storetest.New(t, models()...)
+	s.SeedJSON(t, "testdata/shop.json")
+	ok := storetest.AssertRows(t, s.Store, []Order{
+		{ID: 11, CustomerID: 1, Item: "tea"},
+		{ID: 10, CustomerID: 2, Item: "scones"},
+	}, storetest.IgnoreOrder())
+	fmt.Println("rows match:", ok)
+	// Output: rows match: true
+}
+
+func ExampleCheckIntegrity() {
+	t, done := exampleTB() // in a test: the *testing.T
+	defer done()
+	s := storetest.New(t, models()...)
+	s.SeedJSON(t, "testdata/shop.json")
+	fmt.Println("integrity holds:", storetest.CheckIntegrity(t, s.Store))
+	// Output: integrity holds: true
+}

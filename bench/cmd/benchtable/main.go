@@ -1,0 +1,191 @@
+// Command benchtable reads `go test -bench` output (the raw files run.sh
+// writes) and prints, as Markdown, the median of every metric per benchmark
+// and system, and the ratios of relstore's medians to the other systems'.
+//
+//	go run ./cmd/benchtable out/bench-*.txt
+//
+// Sub-benchmarks name the system: "relstore", "relstore-warm",
+// "relstore-Cached", "memdb", "sqlite", "map", "ristretto". A ratio compares
+// the benchmark's headline metric: B/row, ns/row or ns/order when the
+// benchmark reports one, else ns/op. Below 1.00x relstore is faster (smaller).
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// headline metrics, preferred over ns/op for the ratios, in order.
+var headline = []string{"B/row", "ns/row", "ns/order"}
+
+// baselines are the systems relstore is compared with, in column order.
+var baselines = []string{"memdb", "sqlite", "map", "ristretto"}
+
+type key struct{ bench, sys string }
+
+type samples struct {
+	order  []key
+	values map[key]map[string][]float64
+	units  map[key][]string // in first-seen order
+	notes  []string
+}
+
+var procSuffix = regexp.MustCompile(`-\d+$`)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: benchtable FILE...")
+		os.Exit(2)
+	}
+	s := &samples{values: map[key]map[string][]float64{}, units: map[key][]string{}}
+	for _, name := range os.Args[1:] {
+		f, err := os.Open(name)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "benchtable:", err)
+			os.Exit(1)
+		}
+		err = s.read(f)
+		f.Close()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "benchtable: %s: %v\n", name, err)
+			os.Exit(1)
+		}
+	}
+	s.print(os.Stdout)
+}
+
+// read parses the benchmark lines of r: name, iterations, then value/unit
+// pairs. Lines starting with "# " are kept as notes.
+func (s *samples) read(r io.Reader) error {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "# ") {
+			s.notes = append(s.notes, strings.TrimPrefix(line, "# "))
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") || len(f)%2 != 0 {
+			continue
+		}
+		if _, err := strconv.Atoi(f[1]); err != nil {
+			continue
+		}
+		name := procSuffix.ReplaceAllString(strings.TrimPrefix(f[0], "Benchmark"), "")
+		bench, sys, _ := strings.Cut(name, "/")
+		k := key{bench, sys}
+		if s.values[k] == nil {
+			s.values[k] = map[string][]float64{}
+			s.order = append(s.order, k)
+		}
+		for i := 2; i+1 < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				return fmt.Errorf("%q: %v", line, err)
+			}
+			u := f[i+1]
+			if _, seen := s.values[k][u]; !seen {
+				s.units[k] = append(s.units[k], u)
+			}
+			s.values[k][u] = append(s.values[k][u], v)
+		}
+	}
+	return sc.Err()
+}
+
+func median(v []float64) float64 {
+	v = slices.Clone(v)
+	sort.Float64s(v)
+	n := len(v)
+	if n%2 == 1 {
+		return v[n/2]
+	}
+	return (v[n/2-1] + v[n/2]) / 2
+}
+
+func num(v float64) string {
+	switch a := max(v, -v); {
+	case a >= 1000 || v == float64(int64(v)):
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case a >= 10:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	default:
+		return strconv.FormatFloat(v, 'f', 2, 64)
+	}
+}
+
+// metric returns the headline unit of a benchmark.
+func (s *samples) metric(bench string) string {
+	for _, k := range s.order {
+		if k.bench != bench {
+			continue
+		}
+		for _, u := range headline {
+			if _, ok := s.values[k][u]; ok {
+				return u
+			}
+		}
+	}
+	return "ns/op"
+}
+
+func (s *samples) print(w io.Writer) {
+	for _, n := range s.notes {
+		fmt.Fprintf(w, "%s  \n", n)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Medians (n = samples per system):")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| benchmark | system | n | ns/op | B/op | allocs/op | other |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---|")
+	for _, k := range s.order {
+		v := s.values[k]
+		cell := func(u string) string {
+			if x, ok := v[u]; ok {
+				return num(median(x))
+			}
+			return ""
+		}
+		var other []string
+		for _, u := range s.units[k] {
+			if u != "ns/op" && u != "B/op" && u != "allocs/op" {
+				other = append(other, cell(u)+" "+u)
+			}
+		}
+		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %s | %s |\n", k.bench, k.sys, len(v["ns/op"]),
+			cell("ns/op"), cell("B/op"), cell("allocs/op"), strings.Join(other, ", "))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Ratios of medians, relstore / other, on each benchmark's headline metric (< 1.00x: relstore is smaller/faster):")
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "| benchmark | relstore | metric | %s |\n", strings.Join(baselines, " | "))
+	fmt.Fprintf(w, "|---|---|---|%s\n", strings.Repeat("---:|", len(baselines)))
+	for _, k := range s.order {
+		if k.sys != "relstore" && !strings.HasPrefix(k.sys, "relstore-") {
+			continue
+		}
+		u := s.metric(k.bench)
+		mine, ok := s.values[k][u]
+		if !ok {
+			continue
+		}
+		m := median(mine)
+		cells := make([]string, len(baselines))
+		for i, b := range baselines {
+			cells[i] = "—"
+			if theirs, ok := s.values[key{k.bench, b}][u]; ok {
+				if t := median(theirs); t != 0 {
+					cells[i] = fmt.Sprintf("%.2fx", m/t)
+				}
+			}
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", k.bench, k.sys, u, strings.Join(cells, " | "))
+	}
+}

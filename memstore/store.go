@@ -114,7 +114,8 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
 //
 //go:noinline
 func (s *Store) runUpdate(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	tx := &Tx{s: s, ctx: ctx, txn: s.db.Load().Txn(true), write: true}
+	db := s.db.Load()
+	tx := &Tx{s: s, ctx: ctx, db: db, txn: db.Txn(true), write: true}
 	committed := false
 	defer func() {
 		if !committed {

@@ -27,6 +27,25 @@ type Tx struct {
 	// hashes are the KeyHash of every unique key this transaction touched,
 	// for the Invalidator; collected only when the store has one.
 	hashes []uint64
+
+	// Reads of a write transaction. go-memdb answers a read of an index the
+	// transaction has modified by cloning that index's radix transaction,
+	// which throws away its cache of already-copied nodes: the next insert
+	// copies its whole path again (measured: 11.6 KB per row in a batch of
+	// 1,000 inserts, against 1.8 KB for go-memdb inserting without reads).
+	// So unique lookups of a modified table read the database the
+	// transaction started from (base) through an overlay of the unique keys
+	// this transaction wrote (record) or removed (nil).
+	db      *memdb.MemDB
+	base    *memdb.Txn
+	overlay []*modelOverlay // by model id; nil until the model is written
+	seqs    map[int]seqRow  // auto-key counters read or written, by model id
+}
+
+// modelOverlay maps, per unique slot, encoded keys this transaction wrote
+// or removed to their record (nil: removed).
+type modelOverlay struct {
+	slots []map[string]*record
 }
 
 // check validates the transaction's state for an operation.
@@ -64,10 +83,27 @@ func (tx *Tx) step(name string) error {
 	return nil
 }
 
-// lookup returns the record of m whose key in column c is k, or nil. It is
-// the one place where go-memdb's (nil, nil) miss is translated.
+// lookup returns the record of m whose key in the unique column c is k, or
+// nil, as this transaction sees it.
 func (tx *Tx) lookup(m *model, c *column, k []byte) *record {
-	raw, err := tx.txn.First(m.table, c.index, k)
+	if tx.write && tx.overlay != nil {
+		if ov := tx.overlay[m.id]; ov != nil {
+			if rec, ok := ov.slots[c.slot][string(k)]; ok {
+				return rec
+			}
+			if tx.base == nil {
+				tx.base = tx.db.Txn(false)
+			}
+			return first(tx.base, m, c, k)
+		}
+	}
+	return first(tx.txn, m, c, k)
+}
+
+// first returns the record of m whose key in column c is k in txn, or nil.
+// It is the one place where go-memdb's (nil, nil) miss is translated.
+func first(txn *memdb.Txn, m *model, c *column, k []byte) *record {
+	raw, err := txn.First(m.table, c.index, k)
 	if err != nil {
 		panic(fmt.Sprintf("memstore: internal: index %s.%s: %v", m.name, c.index, err))
 	}
@@ -258,9 +294,42 @@ func (tx *Tx) put(m *model, old, rec *record) error {
 	if err := tx.txn.Insert(m.table, rec); err != nil {
 		return fmt.Errorf("memstore: internal: insert %s: %w", m.name, err)
 	}
+	ov := tx.overlayOf(m)
+	for _, c := range m.slots {
+		if !c.unique {
+			continue
+		}
+		nk := rec.keys[c.slot]
+		if old != nil {
+			if ok := old.keys[c.slot]; ok != nil && !bytes.Equal(ok, nk) {
+				ov.slots[c.slot][string(ok)] = nil
+			}
+		}
+		if nk != nil {
+			ov.slots[c.slot][string(nk)] = rec
+		}
+	}
 	tx.touch(m, old)
 	tx.touch(m, rec)
 	return nil
+}
+
+// overlayOf returns the overlay of m, making it on the first write.
+func (tx *Tx) overlayOf(m *model) *modelOverlay {
+	if tx.overlay == nil {
+		tx.overlay = make([]*modelOverlay, len(tx.s.schema.models))
+	}
+	ov := tx.overlay[m.id]
+	if ov == nil {
+		ov = &modelOverlay{slots: make([]map[string]*record, len(m.slots))}
+		for _, c := range m.slots {
+			if c.unique {
+				ov.slots[c.slot] = map[string]*record{}
+			}
+		}
+		tx.overlay[m.id] = ov
+	}
+	return ov
 }
 
 // remove deletes rec and records the touched keys. Errors are as for put.
@@ -270,6 +339,12 @@ func (tx *Tx) remove(m *model, rec *record) error {
 	}
 	if err := tx.txn.Delete(m.table, rec); err != nil {
 		return fmt.Errorf("memstore: internal: delete %s: %w", m.name, err)
+	}
+	ov := tx.overlayOf(m)
+	for _, c := range m.slots {
+		if k := rec.keys[c.slot]; c.unique && k != nil {
+			ov.slots[c.slot][string(k)] = nil
+		}
 	}
 	tx.touch(m, rec)
 	return nil
@@ -406,6 +481,9 @@ func (tx *Tx) seqSeen(m *model, k uint64) {
 }
 
 func (tx *Tx) seq(m *model) seqRow {
+	if r, ok := tx.seqs[m.id]; ok {
+		return r
+	}
 	raw, err := tx.txn.First(seqTable, "id", m.id)
 	if err != nil {
 		panic(fmt.Sprintf("memstore: internal: sequence: %v", err))
@@ -413,10 +491,19 @@ func (tx *Tx) seq(m *model) seqRow {
 	if raw == nil {
 		return seqRow{model: m.id}
 	}
-	return *raw.(*seqRow)
+	r := *raw.(*seqRow)
+	if tx.seqs == nil {
+		tx.seqs = map[int]seqRow{}
+	}
+	tx.seqs[m.id] = r
+	return r
 }
 
 func (tx *Tx) seqSet(m *model, last uint64) {
+	if tx.seqs == nil {
+		tx.seqs = map[int]seqRow{}
+	}
+	tx.seqs[m.id] = seqRow{model: m.id, last: last, used: true}
 	if err := tx.txn.Insert(seqTable, &seqRow{model: m.id, last: last, used: true}); err != nil {
 		panic(fmt.Sprintf("memstore: internal: sequence: %v", err))
 	}

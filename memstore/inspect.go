@@ -114,16 +114,16 @@ func (tx *Tx) CheckIntegrity() error {
 		tx.each(m, m.pk, nil, func(rec *record) bool { rows = append(rows, rec); return true })
 		want := make([]int, len(m.slots)) // expected entries per index
 		for _, rec := range rows {
-			fresh, err := m.newRecord(rec.ptr, rec.keys)
+			fresh, err := m.newRecord(rec.ptr, rec.keyList())
 			if err != nil {
 				bad(m, "row %v: %v", m.keyOf(rec), err)
 				continue
 			}
 			for i, c := range m.slots {
-				if !bytes.Equal(fresh.keys[i], rec.keys[i]) {
+				if !bytes.Equal(fresh.key(i), rec.key(i)) {
 					bad(m, "row %v: index %s key differs from the field", m.keyOf(rec), c.name)
 				}
-				k := rec.keys[i]
+				k := rec.key(i)
 				if k == nil {
 					continue
 				}
@@ -143,7 +143,7 @@ func (tx *Tx) CheckIntegrity() error {
 			var stray bool
 			tx.each(m, c, nil, func(rec *record) bool {
 				n++
-				if cur := tx.lookup(m, m.pk, rec.keys[0]); cur != rec {
+				if cur := tx.lookup(m, m.pk, rec.key(0)); cur != rec {
 					stray = true
 				}
 				return true

@@ -100,7 +100,7 @@ func (r *Rel[S, T]) AppendFK(tx *Tx, buf []byte, src *S) ([]byte, bool, error) {
 	if err != nil {
 		return buf, false, err
 	}
-	k := rec.keys[c.slot]
+	k := rec.key(c.slot)
 	return append(buf, k...), k != nil, nil
 }
 
@@ -234,9 +234,9 @@ func (r *Rel[S, T]) SetFK(tx *Tx, src *S, k []byte) error {
 	if !c.shadow {
 		setField(c, p, val)
 	}
-	sh := append([][]byte(nil), old.keys...)
+	sh := old.keyList()
 	sh[c.slot] = exact(k)
-	if _, err := tx.update(op, m, p, old.keys[0], sh); err != nil {
+	if _, err := tx.update(op, m, p, old.key(0), sh); err != nil {
 		return tx.fail(err)
 	}
 	if !c.shadow {
@@ -305,7 +305,7 @@ func (r *Rel[S, T]) HasChild(tx *Tx, src *S, k []byte) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return string(rec.keys[r.r.fk.slot]) == string(k) && rec.keys[r.r.fk.slot] != nil, nil
+	return string(rec.key(r.r.fk.slot)) == string(k) && rec.key(r.r.fk.slot) != nil, nil
 }
 
 // LookupSource returns a copy of the source row whose primary key is key (a

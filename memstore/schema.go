@@ -104,12 +104,14 @@ type model struct {
 	pk      *column // slots[0]
 	auto    bool
 	keyless bool
-	slots   []*column // memdb index i is slots[i]; slot 0 is the primary key
-	rels    []*relation
-	relMap  map[string]*relation
-	refs    []*relation // relations whose target is this model
-	plain   bool        // no reference fields but pointer key fields: a copy is a deep copy
-	ptrCols []*column   // pointer key fields, re-allocated on every copy
+	// hasShadow: some slot is a shadow column (the keyless RowID included).
+	hasShadow bool
+	slots     []*column // memdb index i is slots[i]; slot 0 is the primary key
+	rels      []*relation
+	relMap    map[string]*relation
+	refs      []*relation // relations whose target is this model
+	plain     bool        // no reference fields but pointer key fields: a copy is a deep copy
+	ptrCols   []*column   // pointer key fields, re-allocated on every copy
 }
 
 type column struct {
@@ -304,6 +306,7 @@ func compileSchema(models []Model) (*schema, error) {
 			if c.nullable && !c.shadow {
 				m.ptrCols = append(m.ptrCols, c)
 			}
+			m.hasShadow = m.hasShadow || c.shadow
 		}
 		m.plain = isPlain(m.typ, m)
 	}

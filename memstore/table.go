@@ -61,7 +61,7 @@ func (t *Table[T, K]) out(rec *record) T {
 // keyOf returns a record's primary key.
 func (t *Table[T, K]) keyOf(rec *record) K {
 	if t.m.keyless {
-		return any(RowID(t.m.pk.codec.decodeInt(rec.keys[0]))).(K)
+		return any(RowID(t.m.pk.codec.decodeInt(rec.key(0)))).(K)
 	}
 	return *(*K)(unsafe.Add(rec.ptr, t.m.pk.offset))
 }
@@ -313,7 +313,7 @@ func (t *Table[T, K]) seq(tx *Tx, c *column, lo, hi []byte) iter.Seq2[K, T] {
 		}
 		for raw := it.Next(); raw != nil; raw = it.Next() {
 			rec := raw.(*record)
-			if hi != nil && bytes.Compare(rec.keys[c.slot], hi) >= 0 {
+			if hi != nil && bytes.Compare(rec.key(c.slot), hi) >= 0 {
 				return
 			}
 			if !yield(t.keyOf(rec), t.out(rec)) {

@@ -167,7 +167,7 @@ func (tx *Tx) insert(op string, m *model, p unsafe.Pointer, shadow [][]byte) (*r
 	if err := tx.step("unique " + m.name + "." + m.pk.name); err != nil {
 		return nil, err
 	}
-	if tx.lookup(m, m.pk, rec.keys[0]) != nil {
+	if tx.lookup(m, m.pk, rec.key(0)) != nil {
 		return nil, &UniqueError{Op: op, Model: m.name, Field: m.pk.name, Value: m.keyOf(rec)}
 	}
 	if err := tx.checkRow(op, m, rec, nil); err != nil {
@@ -181,7 +181,7 @@ func (tx *Tx) insert(op string, m *model, p unsafe.Pointer, shadow [][]byte) (*r
 		return nil, err
 	}
 	if m.auto && !m.keyless {
-		tx.seqSeen(m, m.pk.codec.decodeInt(rec.keys[0]))
+		tx.seqSeen(m, m.pk.codec.decodeInt(rec.key(0)))
 	}
 	if err := tx.put(m, nil, rec); err != nil {
 		return nil, err
@@ -205,13 +205,13 @@ func (tx *Tx) update(op string, m *model, p unsafe.Pointer, key []byte, shadow [
 	if old == nil {
 		return nil, &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: m.pk.codec.decode(key).Interface()}
 	}
-	if shadow == nil {
-		shadow = old.keys
+	if shadow == nil && m.hasShadow {
+		shadow = old.keyList()
 	}
 	if m.keyless {
 		sh := make([][]byte, len(m.slots))
 		copy(sh, shadow)
-		sh[0] = old.keys[0]
+		sh[0] = old.key(0)
 		shadow = sh
 	}
 	rec, err := m.newRecord(p, shadow)
@@ -235,8 +235,8 @@ func (tx *Tx) update(op string, m *model, p unsafe.Pointer, key []byte, shadow [
 // targets are refused, cascaded or nulled.
 func (tx *Tx) checkRow(op string, m *model, rec, old *record) error {
 	for _, c := range m.slots[1:] {
-		k := rec.keys[c.slot]
-		if k == nil || (old != nil && bytes.Equal(old.keys[c.slot], k)) {
+		k := rec.key(c.slot)
+		if k == nil || (old != nil && bytes.Equal(old.key(c.slot), k)) {
 			continue
 		}
 		if c.unique {
@@ -248,7 +248,7 @@ func (tx *Tx) checkRow(op string, m *model, rec, old *record) error {
 			return &UniqueError{Op: op, Model: m.name, Field: c.name, Value: m.value(rec, c)}
 		}
 		if r := c.fk; r != nil {
-			if r.target == m && bytes.Equal(rec.keys[r.keyTo.slot], k) {
+			if r.target == m && bytes.Equal(rec.key(r.keyTo.slot), k) {
 				continue // the row references itself
 			}
 			if err := tx.step("fk " + m.name + "." + c.name); err != nil {
@@ -266,8 +266,8 @@ func (tx *Tx) checkRow(op string, m *model, rec, old *record) error {
 // checkReferenced refuses to change a key that rows reference.
 func (tx *Tx) checkReferenced(op string, m *model, old, rec *record) error {
 	for _, r := range m.refs {
-		k := old.keys[r.keyTo.slot]
-		if k == nil || bytes.Equal(k, rec.keys[r.keyTo.slot]) {
+		k := old.key(r.keyTo.slot)
+		if k == nil || bytes.Equal(k, rec.key(r.keyTo.slot)) {
 			continue
 		}
 		if err := tx.step("fk " + r.source.name + "." + r.fk.name); err != nil {
@@ -299,9 +299,9 @@ func (tx *Tx) put(m *model, old, rec *record) error {
 		if !c.unique {
 			continue
 		}
-		nk := rec.keys[c.slot]
+		nk := rec.key(c.slot)
 		if old != nil {
-			if ok := old.keys[c.slot]; ok != nil && !bytes.Equal(ok, nk) {
+			if ok := old.key(c.slot); ok != nil && !bytes.Equal(ok, nk) {
 				ov.slots[c.slot][string(ok)] = nil
 			}
 		}
@@ -342,7 +342,7 @@ func (tx *Tx) remove(m *model, rec *record) error {
 	}
 	ov := tx.overlayOf(m)
 	for _, c := range m.slots {
-		if k := rec.keys[c.slot]; c.unique && k != nil {
+		if k := rec.key(c.slot); c.unique && k != nil {
 			ov.slots[c.slot][string(k)] = nil
 		}
 	}
@@ -356,7 +356,7 @@ func (tx *Tx) touch(m *model, rec *record) {
 		return
 	}
 	for _, c := range m.slots {
-		if k := rec.keys[c.slot]; c.unique && k != nil {
+		if k := rec.key(c.slot); c.unique && k != nil {
 			tx.hashes = append(tx.hashes, tx.s.KeyHash(space(m, c), k))
 		}
 	}
@@ -396,7 +396,7 @@ func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 		}
 		it := dels[i]
 		for _, r := range it.m.refs {
-			pk := it.rec.keys[r.keyTo.slot]
+			pk := it.rec.key(r.keyTo.slot)
 			if pk == nil {
 				continue
 			}
@@ -438,13 +438,13 @@ func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 			continue
 		}
 		src := e.r.source
-		cur := tx.lookup(src, src.pk, e.child.keys[0]) // an earlier set-null may have replaced it
+		cur := tx.lookup(src, src.pk, e.child.key(0)) // an earlier set-null may have replaced it
 		p := src.copyRow(cur.ptr)
 		c := e.r.fk
 		if !c.shadow {
 			*(*unsafe.Pointer)(unsafe.Add(p, c.offset)) = nil
 		}
-		sh := append([][]byte(nil), cur.keys...)
+		sh := cur.keyList()
 		sh[c.slot] = nil
 		rec, err := src.newRecord(p, sh)
 		if err != nil {

@@ -196,6 +196,29 @@ func (c *codec) decodeInt(k []byte) uint64 {
 	return v
 }
 
+// value returns the value whose encoding is k as an any, for errors and
+// dumps. Unnamed basic types box directly; others go through reflect.
+func (c *codec) value(k []byte) any {
+	switch c.typ {
+	case typeInt64:
+		return int64(c.decodeInt(k))
+	case typeInt:
+		return int(c.decodeInt(k))
+	case typeUint64:
+		return c.decodeInt(k)
+	case typeInt32:
+		return int32(c.decodeInt(k))
+	}
+	return c.decode(k).Interface()
+}
+
+var (
+	typeInt64  = reflect.TypeFor[int64]()
+	typeInt    = reflect.TypeFor[int]()
+	typeUint64 = reflect.TypeFor[uint64]()
+	typeInt32  = reflect.TypeFor[int32]()
+)
+
 // decode returns the value whose encoding is k, as a value of the codec's type.
 func (c *codec) decode(k []byte) reflect.Value {
 	v := reflect.New(c.typ).Elem()

@@ -95,7 +95,7 @@ func (m *model) value(rec *record, c *column) any {
 	if k == nil {
 		return nil
 	}
-	return c.codec.decode(k).Interface()
+	return c.codec.value(k)
 }
 
 // copyRow returns a new *T (as unsafe.Pointer) holding a copy of the row at

@@ -1,10 +1,13 @@
 package memstore
 
 import (
+	"context"
 	"fmt"
 	"iter"
 	"reflect"
 	"unsafe"
+
+	memdb "github.com/hashicorp/go-memdb"
 )
 
 // Rel is the typed handle of a belongsTo relation from source model S to
@@ -16,6 +19,8 @@ import (
 type Rel[S, T any] struct {
 	s *Store
 	r *relation
+	// Operation names, built once: they name the operation in errors.
+	opGet, opList, opCount string
 }
 
 // RelationOf returns the relation named name of source model S, whose target
@@ -37,7 +42,7 @@ func RelationOf[S, T any](s *Store, name string) (*Rel[S, T], error) {
 	if r.target.typ != tt {
 		return nil, invalidf("relation %s.%s: target is %s (%v), not %v", sm.name, name, r.target.name, r.target.typ, tt)
 	}
-	return &Rel[S, T]{s: s, r: r}, nil
+	return &Rel[S, T]{s: s, r: r, opGet: "get " + r.name, opList: "list " + r.name, opCount: "count " + r.name}, nil
 }
 
 // Name returns the relation's name, e.g. "customer".
@@ -123,7 +128,7 @@ func (r *Rel[S, T]) stored(op string, tx *Tx, src *S) (*record, error) {
 	k := m.pk.codec.appendKey(nil, p)
 	rec := tx.lookup(m, m.pk, k)
 	if rec == nil {
-		return nil, &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: m.pk.codec.decode(k).Interface()}
+		return nil, &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: m.pk.codec.value(k)}
 	}
 	return rec, nil
 }
@@ -159,14 +164,14 @@ func (r *Rel[S, T]) Owner(tx *Tx, k []byte) (T, error) {
 	t := r.r.target
 	rec := tx.lookup(t, r.r.keyTo, k)
 	if rec == nil {
-		return zero, &NotFoundError{Op: op, Model: t.name, Field: r.r.keyTo.name, Value: r.r.keyTo.codec.decode(k).Interface()}
+		return zero, &NotFoundError{Op: op, Model: t.name, Field: r.r.keyTo.name, Value: r.r.keyTo.codec.value(k)}
 	}
 	return *(*T)(t.copyRow(rec.ptr)), nil
 }
 
 // FormatKey returns the value an encoded key of the relation stands for,
 // for messages.
-func (r *Rel[S, T]) FormatKey(k []byte) any { return r.r.keyTo.codec.decode(k).Interface() }
+func (r *Rel[S, T]) FormatKey(k []byte) any { return r.r.keyTo.codec.value(k) }
 
 // Children returns copies of the source rows whose foreign key is the
 // encoded key k, in primary key order, through the foreign key index. In a
@@ -377,3 +382,118 @@ func (r *Rel[S, T]) FKIsZero(src *S) bool {
 	p := c.keyPtr(unsafe.Pointer(src))
 	return p == nil || c.codec.isZero(p)
 }
+
+// latest returns a read transaction on the latest committed state, for the
+// *Now methods: View's checks (a nil or finished context, a closed store)
+// without View's closure and Tx, which cost allocations on every read.
+func (s *Store) latest(ctx context.Context, op string) (*memdb.Txn, error) {
+	if ctx == nil {
+		return nil, invalidf("%s: nil context", op)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, opErr(op, err)
+	}
+	if s.closed.Load() {
+		return nil, ErrClosed
+	}
+	return s.db.Load().Txn(false), nil
+}
+
+// out returns the caller's copy of a row of m: a plain assignment when the
+// model has no reference fields (the common case, and no allocation).
+func out[T any](m *model, rec *record) T {
+	if m.plain && len(m.ptrCols) == 0 {
+		return *(*T)(rec.ptr)
+	}
+	return *(*T)(m.copyRow(rec.ptr))
+}
+
+// OwnerNow is Owner over the latest committed state, without a View: what
+// a single read of one owner needs (package relations' Get on a miss). It
+// fails like View for a nil or finished context and a closed store.
+func (r *Rel[S, T]) OwnerNow(ctx context.Context, k []byte) (T, error) {
+	var zero T
+	txn, err := r.s.latest(ctx, r.opGet)
+	if err != nil {
+		return zero, err
+	}
+	t := r.r.target
+	rec := first(txn, t, r.r.keyTo, k)
+	if rec == nil {
+		return zero, &NotFoundError{Op: r.opGet, Model: t.name, Field: r.r.keyTo.name, Value: r.r.keyTo.codec.value(k)}
+	}
+	return out[T](t, rec), nil
+}
+
+// AppendChildrenNow appends to dst copies of the source rows whose foreign
+// key is the encoded key k, in primary key order, over the latest committed
+// state, without a View.
+func (r *Rel[S, T]) AppendChildrenNow(ctx context.Context, dst []S, k []byte) ([]S, error) {
+	txn, err := r.s.latest(ctx, r.opList)
+	if err != nil {
+		return dst, err
+	}
+	m, c := r.r.source, r.r.fk
+	it, err := txn.Get(m.table, c.index, k)
+	if err != nil {
+		panic(fmt.Sprintf("memstore: internal: children %s.%s: %v", m.name, c.index, err))
+	}
+	for raw := it.Next(); raw != nil; raw = it.Next() {
+		dst = append(dst, out[S](m, raw.(*record)))
+	}
+	return dst, nil
+}
+
+// CountChildrenNow is CountChildren over the latest committed state.
+func (r *Rel[S, T]) CountChildrenNow(ctx context.Context, k []byte) (int, error) {
+	txn, err := r.s.latest(ctx, r.opCount)
+	if err != nil {
+		return 0, err
+	}
+	m, c := r.r.source, r.r.fk
+	it, err := txn.Get(m.table, c.index, k)
+	if err != nil {
+		panic(fmt.Sprintf("memstore: internal: children %s.%s: %v", m.name, c.index, err))
+	}
+	n := 0
+	for raw := it.Next(); raw != nil; raw = it.Next() {
+		n++
+	}
+	return n, nil
+}
+
+// OwnerOfKeyNow returns the owner of the source row whose primary key is key
+// (a value of the source key's type), reading the row and its owner from one
+// snapshot, the latest; ok is false when the row's foreign key is null.
+func (r *Rel[S, T]) OwnerOfKeyNow(ctx context.Context, key any) (owner T, ok bool, err error) {
+	txn, err := r.s.latest(ctx, r.opGet)
+	if err != nil {
+		return owner, false, err
+	}
+	m := r.r.source
+	k, err := encodeValue(r.opGet, m, m.pk, key)
+	if err != nil {
+		return owner, false, err
+	}
+	if v := reflect.ValueOf(key); v.IsZero() {
+		return owner, false, invalidf("%s: zero key", r.opGet)
+	}
+	src := first(txn, m, m.pk, k)
+	if src == nil {
+		return owner, false, &NotFoundError{Op: r.opGet, Model: m.name, Field: m.pk.name, Value: key}
+	}
+	fk := src.key(r.r.fk.slot)
+	if fk == nil {
+		return owner, false, nil
+	}
+	t := r.r.target
+	rec := first(txn, t, r.r.keyTo, fk)
+	if rec == nil {
+		panic(fmt.Sprintf("memstore: internal: %s %v references no %s", m.name, key, t.name))
+	}
+	return out[T](t, rec), true, nil
+}
+
+// Plain reports whether a target value can be copied by assignment (no
+// reference fields): Clone is then a plain copy.
+func (r *Rel[S, T]) Plain() bool { return r.r.target.plain && len(r.r.target.ptrCols) == 0 }

@@ -106,6 +106,9 @@ type model struct {
 	keyless bool
 	// hasShadow: some slot is a shadow column (the keyless RowID included).
 	hasShadow bool
+	// restrictOnly: every relation referencing this model is restrict, so a
+	// delete cascades to nothing and nulls nothing.
+	restrictOnly bool
 	slots     []*column // memdb index i is slots[i]; slot 0 is the primary key
 	rels      []*relation
 	relMap    map[string]*relation
@@ -307,6 +310,10 @@ func compileSchema(models []Model) (*schema, error) {
 				m.ptrCols = append(m.ptrCols, c)
 			}
 			m.hasShadow = m.hasShadow || c.shadow
+		}
+		m.restrictOnly = true
+		for _, r := range m.refs {
+			m.restrictOnly = m.restrictOnly && r.onDelete == Restrict
 		}
 		m.plain = isPlain(m.typ, m)
 	}

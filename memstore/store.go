@@ -312,13 +312,13 @@ func isNested() bool {
 // (an encoded index key) of the index space. Package relations uses it to
 // address the cache; it is stable for the life of the Store.
 func (s *Store) KeyHash(space uint32, k []byte) uint64 {
-	var h maphash.Hash
-	h.SetSeed(s.seed)
-	var b [4]byte
-	b[0], b[1], b[2], b[3] = byte(space>>24), byte(space>>16), byte(space>>8), byte(space)
-	h.Write(b[:])
-	h.Write(k)
-	return h.Sum64()
+	// maphash.Bytes is seeded per store; the space is mixed in with a
+	// multiply-xorshift so that keys of different spaces spread over the
+	// cache's stripes (its low bits) independently.
+	h := maphash.Bytes(s.seed, k) ^ (uint64(space)+1)*0x9E3779B97F4A7C15
+	h ^= h >> 32
+	h *= 0xD6E8FEB86659FD93
+	return h ^ h>>32
 }
 
 // space identifies a model's index in cache keys and hashes.

@@ -203,7 +203,7 @@ func (tx *Tx) update(op string, m *model, p unsafe.Pointer, key []byte, shadow [
 	}
 	old := tx.lookup(m, m.pk, key)
 	if old == nil {
-		return nil, &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: m.pk.codec.decode(key).Interface()}
+		return nil, &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: m.pk.codec.value(key)}
 	}
 	if shadow == nil && m.hasShadow {
 		shadow = old.keyList()
@@ -372,7 +372,38 @@ func (tx *Tx) touch(m *model, rec *record) {
 func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 	root := tx.lookup(m, m.pk, k)
 	if root == nil {
-		return &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: m.pk.codec.decode(k).Interface()}
+		return &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: m.pk.codec.value(k)}
+	}
+	if m.restrictOnly {
+		// Nothing cascades or is nulled: one probe per referencing index
+		// decides, without collecting the children.
+		for _, r := range m.refs {
+			pk := root.key(r.keyTo.slot)
+			if pk == nil {
+				continue
+			}
+			if err := tx.step("fk " + r.source.name + "." + r.fk.name); err != nil {
+				return err
+			}
+			var child *record
+			if r.source != m {
+				child = first(tx.txn, r.source, r.fk, pk) // the FK encoding is prefix-free
+			} else {
+				tx.each(r.source, r.fk, pk, func(c *record) bool {
+					if c == root {
+						return true // a row that references itself does not block its delete
+					}
+					child = c
+					return false
+				})
+			}
+			if child != nil {
+				return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(root), Relation: r.name,
+					Field: r.fk.name, Value: m.value(root, r.keyTo), Target: m.name,
+					Referrer: r.source.name, ReferrerKey: r.source.keyOf(child)}
+			}
+		}
+		return tx.remove(m, root)
 	}
 	type item struct {
 		m   *model

@@ -1,6 +1,7 @@
 package relations
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"sync/atomic"
@@ -47,6 +48,7 @@ type BelongsTo[S, T any] struct {
 	cache *cache.Cache // nil: no cache (a nil *cache.Cache misses and ignores sets)
 	space uint32
 	cost  int64 // cache cost of one owner, without its key
+	plain bool  // T has no reference fields: a copy is an assignment
 
 	lookups atomic.Int64 // store lookups of owners: the N+1 test counts them
 }
@@ -60,7 +62,7 @@ func NewBelongsTo[S, T any](s *memstore.Store, relation string) (*BelongsTo[S, T
 	if err != nil {
 		return nil, err
 	}
-	b := &BelongsTo[S, T]{store: s, rel: rel, space: rel.Space()}
+	b := &BelongsTo[S, T]{store: s, rel: rel, space: rel.Space(), plain: rel.Plain()}
 	b.cache, _ = s.Cache().(*cache.Cache)
 	var zero T
 	b.cost = int64(unsafe.Sizeof(zero))
@@ -100,25 +102,32 @@ func (b *BelongsTo[S, T]) Get(ctx context.Context, src S) (owner T, ok bool, err
 		return owner, false, err
 	}
 	if b.rel.Shadow() {
-		return b.getShadow(ctx, &src)
+		s := src // only this branch's copy escapes (into View closures)
+		return b.getShadow(ctx, &s)
 	}
+	// buf stays on the stack on the hit path; a store read boxes the key
+	// into go-memdb's ...interface{} arguments, so it reads a heap copy.
 	var buf [keyBuf]byte
 	k, ok, err := b.rel.AppendFK(nil, buf[:0], &src)
 	if err != nil || !ok {
 		return owner, false, b.wrap(err)
 	}
+	if !b.cache.Enabled() {
+		// No cache: no hash, no token, just the store.
+		b.lookups.Add(1)
+		owner, err = b.rel.OwnerNow(ctx, bytes.Clone(k))
+		return owner, err == nil, b.wrap(err)
+	}
 	tok := b.cache.Token(b.store.KeyHash(b.space, k))
 	if v, hit := b.cache.Get(tok, b.space, k); hit {
 		return b.out(v), true, nil
 	}
-	err = b.store.View(ctx, func(tx *memstore.Tx) error {
-		owner, err = b.load(tx, k)
-		return err
-	})
-	if err != nil {
+	// The token was taken before this read of the latest snapshot.
+	b.lookups.Add(1)
+	if owner, err = b.rel.OwnerNow(ctx, bytes.Clone(k)); err != nil {
 		return owner, false, b.wrap(err)
 	}
-	b.offer(tok, k, &owner)
+	b.offer(tok, k, owner)
 	return owner, true, nil
 }
 
@@ -150,7 +159,7 @@ func (b *BelongsTo[S, T]) getShadow(ctx context.Context, src *S) (owner T, ok bo
 		return owner, false, b.wrap(err)
 	}
 	if string(k2) == string(k) {
-		b.offer(tok, k, &owner)
+		b.offer(tok, k, owner)
 	}
 	return owner, true, nil
 }
@@ -162,16 +171,34 @@ func (b *BelongsTo[S, T]) load(tx *memstore.Tx, k []byte) (T, error) {
 }
 
 // offer gives the cache a private copy of owner, read from a snapshot taken
-// after tok.
-func (b *BelongsTo[S, T]) offer(tok cache.Token, k []byte, owner *T) {
+// after tok. owner is taken by value: a pointer would make every caller's
+// owner escape (the deep copy leaks it), on the hit path too.
+func (b *BelongsTo[S, T]) offer(tok cache.Token, k []byte, owner T) {
 	if b.cache == nil || tok.Bypass() {
 		return
 	}
-	b.cache.Set(tok, b.space, k, b.rel.Clone(owner), b.cost+int64(len(k)))
+	if b.plain {
+		b.cache.Set(tok, b.space, k, owner, b.cost+int64(len(k)))
+		return
+	}
+	b.offerDeep(tok, k, owner)
 }
 
-// out returns the caller's copy of a cached owner.
+func (b *BelongsTo[S, T]) offerDeep(tok cache.Token, k []byte, owner T) {
+	b.cache.Set(tok, b.space, k, b.rel.Clone(&owner), b.cost+int64(len(k)))
+}
+
+// out returns the caller's copy of a cached owner. For a plain T the type
+// assertion is the copy; the slow path is separate so that its t, which
+// escapes into Clone, is not allocated on the fast path.
 func (b *BelongsTo[S, T]) out(v any) T {
+	if b.plain {
+		return v.(T)
+	}
+	return b.outDeep(v)
+}
+
+func (b *BelongsTo[S, T]) outDeep(v any) T {
 	t := v.(T)
 	return b.rel.Clone(&t)
 }
@@ -306,23 +333,7 @@ func (b *BelongsTo[S, T]) ByKey(ctx context.Context, key any) (owner T, ok bool,
 	if err := b.checkCtx(ctx); err != nil {
 		return owner, false, err
 	}
-	err = b.store.View(ctx, func(tx *memstore.Tx) error {
-		src, err := b.rel.LookupSource(tx, key)
-		if err != nil {
-			return err
-		}
-		var buf [keyBuf]byte
-		k, has, err := b.rel.AppendFK(tx, buf[:0], &src)
-		if err != nil || !has {
-			return err
-		}
-		ok = true
-		owner, err = b.load(tx, k)
-		return err
-	})
-	if err != nil {
-		var zero T
-		return zero, false, b.wrap(err)
-	}
-	return owner, ok, nil
+	b.lookups.Add(1)
+	owner, ok, err = b.rel.OwnerOfKeyNow(ctx, key)
+	return owner, ok, b.wrap(err)
 }

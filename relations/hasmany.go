@@ -66,13 +66,15 @@ func (h *HasMany[T, S]) All(ctx context.Context, owner T) (iter.Seq[S], error) {
 	return seq, h.wrap(err)
 }
 
-// List returns owner's children in primary key order.
+// List returns owner's children in primary key order, read from the latest
+// snapshot through the foreign key index.
 func (h *HasMany[T, S]) List(ctx context.Context, owner T) ([]S, error) {
-	seq, err := h.All(ctx, owner)
+	k, err := h.key(ctx, &owner)
 	if err != nil {
-		return nil, err
+		return nil, h.wrap(err)
 	}
-	return slices.Collect(seq), nil
+	list, err := h.rel.AppendChildrenNow(ctx, nil, k)
+	return list, h.wrap(err)
 }
 
 // Count returns the number of owner's children.
@@ -81,11 +83,7 @@ func (h *HasMany[T, S]) Count(ctx context.Context, owner T) (int, error) {
 	if err != nil {
 		return 0, h.wrap(err)
 	}
-	n := 0
-	err = h.store.View(ctx, func(tx *memstore.Tx) error {
-		n, err = h.rel.CountChildren(tx, k)
-		return err
-	})
+	n, err := h.rel.CountChildrenNow(ctx, k)
 	return n, h.wrap(err)
 }
 

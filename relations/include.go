@@ -97,7 +97,7 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 					return err
 				}
 				if !w.hit {
-					b.offer(w.tok, w.k, &o)
+					b.offer(w.tok, w.k, o)
 				}
 				w.owner = &o
 			}

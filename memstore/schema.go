@@ -109,12 +109,12 @@ type model struct {
 	// restrictOnly: every relation referencing this model is restrict, so a
 	// delete cascades to nothing and nulls nothing.
 	restrictOnly bool
-	slots     []*column // memdb index i is slots[i]; slot 0 is the primary key
-	rels      []*relation
-	relMap    map[string]*relation
-	refs      []*relation // relations whose target is this model
-	plain     bool        // no reference fields but pointer key fields: a copy is a deep copy
-	ptrCols   []*column   // pointer key fields, re-allocated on every copy
+	slots        []*column // memdb index i is slots[i]; slot 0 is the primary key
+	rels         []*relation
+	relMap       map[string]*relation
+	refs         []*relation // relations whose target is this model
+	plain        bool        // no reference fields but pointer key fields: a copy is a deep copy
+	ptrCols      []*column   // pointer key fields, re-allocated on every copy
 }
 
 type column struct {

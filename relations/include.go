@@ -28,18 +28,22 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 	if b.rel.Shadow() {
 		return out, b.includeShadow(ctx, srcs, out)
 	}
+	// Each distinct foreign key is one want. Dedupe by the hash the cache
+	// needs anyway (no string per key); a collision compares the keys and,
+	// if they differ, simply makes another want.
 	type want struct {
-		k     []byte
-		tok   cache.Token
-		owner *T
-		hit   bool
+		k   []byte
+		tok cache.Token
+		h   uint64
+		hit bool
 	}
 	var (
-		wants []want
-		pos   = make([]int32, len(srcs)) // index into wants, -1 for no owner
-		seen  = make(map[string]int32, len(srcs))
-		arena = make([]byte, 0, 16*len(srcs))
-		err   error
+		wants  = make([]want, 0, len(srcs))
+		pos    = make([]int32, len(srcs)) // index into wants, -1 for no owner
+		seen   = make(map[uint64]int32, len(srcs))
+		arena  = make([]byte, 0, 16*len(srcs))
+		cached = b.cache.Enabled()
+		err    error
 	)
 	for i := range srcs {
 		start := len(arena)
@@ -53,23 +57,28 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 			continue
 		}
 		k := arena[start:len(arena):len(arena)]
-		if j, dup := seen[string(k)]; dup {
+		h := b.store.KeyHash(b.space, k)
+		if j, dup := seen[h]; dup && string(wants[j].k) == string(k) {
 			pos[i] = j
 			arena = arena[:start]
 			continue
 		}
 		j := int32(len(wants))
-		seen[string(k)] = j
+		seen[h] = j
 		pos[i] = j
-		wants = append(wants, want{k: k})
+		wants = append(wants, want{k: k, h: h})
 	}
+	owners := make([]T, len(wants)) // one backing array for every owner
 	misses := 0
 	for j := range wants {
 		w := &wants[j]
-		w.tok = b.cache.Token(b.store.KeyHash(b.space, w.k))
+		if !cached {
+			misses++
+			continue
+		}
+		w.tok = b.cache.Token(w.h)
 		if v, hit := b.cache.Get(w.tok, b.space, w.k); hit {
-			o := b.out(v)
-			w.owner, w.hit = &o, true
+			owners[j], w.hit = b.out(v), true
 		} else {
 			misses++
 		}
@@ -99,7 +108,7 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 				if !w.hit {
 					b.offer(w.tok, w.k, o)
 				}
-				w.owner = &o
+				owners[j] = o
 			}
 			return nil
 		})
@@ -109,7 +118,7 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 	}
 	for i, j := range pos {
 		if j >= 0 {
-			out[i] = wants[j].owner
+			out[i] = &owners[j]
 		}
 	}
 	return out, nil

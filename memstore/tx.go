@@ -398,8 +398,13 @@ func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 				})
 			}
 			if child != nil {
-				return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(root), Relation: r.name,
-					Field: r.fk.name, Value: m.value(root, r.keyTo), Target: m.name,
+				key := m.keyOf(root)
+				val := key
+				if r.keyTo != m.pk {
+					val = m.value(root, r.keyTo)
+				}
+				return &ForeignKeyError{Op: op, Model: m.name, Key: key, Relation: r.name,
+					Field: r.fk.name, Value: val, Target: m.name,
 					Referrer: r.source.name, ReferrerKey: r.source.keyOf(child)}
 			}
 		}

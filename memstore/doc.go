@@ -134,6 +134,33 @@
 // of owners needs; see package cache. A transaction that rolls back tells the
 // cache nothing.
 //
+// # Performance
+//
+// The store adds integrity and typed copies on top of go-memdb; bench/ (a
+// nested module) measures it side by side with hand-written go-memdb, SQLite
+// in memory and Go maps. What each optimisation bought, measured in one run
+// each on the bench workload (10,000 customers, 100,000 orders):
+//
+//   - Write transactions read tables they modified through an overlay of
+//     their own unique keys over the snapshot they started from, never
+//     through go-memdb's write transaction, whose read of a modified index
+//     clones it and discards its cache of copied nodes: a batch of 1,000
+//     inserts went from 11.6 KB to 2.0 KB allocated per row (go-memdb: 1.6 KB
+//     without the duplicate-key check the store must make).
+//   - A record is a row pointer and one key buffer with an offsets header,
+//     instead of a slice of key slices: 931 to 882 bytes per row (go-memdb:
+//     841).
+//   - Package relations reads the latest snapshot through closure-free
+//     primitives (Rel.OwnerNow and friends) and copies plain rows by
+//     assignment: an owner lookup without cache went from 2.7x to about 1.1x
+//     go-memdb's time (6 allocations against 5).
+//   - A delete of a model that only restrict relations reference probes one
+//     index entry per relation instead of collecting the children: a refused
+//     delete went from 3.4x to about 1.6x go-memdb.
+//   - The go-memdb database is a Snapshot of the one NewMemDB returns, so
+//     its write transactions do not track mutations for watch channels,
+//     which the store never uses (not measured separately).
+//
 // # Caveats
 //
 // go-memdb leaves an index half-written when an Insert fails midway; the store

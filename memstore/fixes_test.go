@@ -3,6 +3,7 @@ package memstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/relstore/relstore/memstore"
@@ -87,4 +88,68 @@ func TestAbortedErrorWrapsTheFirstError(t *testing.T) {
 	if !errors.Is(err, memstore.ErrForeignKey) {
 		t.Errorf("Update error = %v, want it to match ErrForeignKey", err)
 	}
+}
+
+// TestDuplicateKeysInAnyOrder pins the duplicate-key check, which skips its
+// lookup for keys above the table's largest: duplicates are refused
+// whatever the order of inserts, within and across transactions.
+func TestDuplicateKeysInAnyOrder(t *testing.T) {
+	ts := newTestStore(t)
+	ctx := context.Background()
+	insert := func(ids ...int64) error {
+		return ts.Update(ctx, func(tx *memstore.Tx) error {
+			for _, id := range ids {
+				if _, err := ts.products.Insert(tx, Product{SKU: fmt.Sprint("p", id), CategoryID: "c"}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	mustUpdate(t, ts.Store, func(tx *memstore.Tx) error { return tx.Insert(Category{ID: "c"}) })
+	for _, tc := range []struct {
+		name string
+		ids  []int64
+		dup  bool
+	}{
+		{"first keys", []int64{5, 7}, false},
+		{"the largest key again", []int64{7}, true},
+		{"a smaller key again", []int64{5}, true},
+		{"a new smaller key", []int64{3}, false},
+		{"new larger keys, then one of them again", []int64{8, 9, 8}, true},
+		{"new larger keys after the refused transaction", []int64{8, 9}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := insert(tc.ids...)
+			if got := errors.Is(err, memstore.ErrUnique); got != tc.dup {
+				t.Errorf("insert %v: error = %v, want duplicate %v", tc.ids, err, tc.dup)
+			}
+		})
+	}
+	t.Run("deleted then inserted again in one transaction", func(t *testing.T) {
+		mustUpdate(t, ts.Store, func(tx *memstore.Tx) error {
+			if err := ts.products.Delete(tx, "p9"); err != nil {
+				return err
+			}
+			_, err := ts.products.Insert(tx, Product{SKU: "p9", CategoryID: "c"})
+			return err
+		})
+	})
+	t.Run("auto keys never collide with explicit ones", func(t *testing.T) {
+		mustUpdate(t, ts.Store, func(tx *memstore.Tx) error {
+			if err := tx.Insert(Customer{ID: 10, Email: "ten@x"}); err != nil {
+				return err
+			}
+			for i := range 3 {
+				if err := tx.Insert(Customer{Email: fmt.Sprint(i, "@x")}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		err := ts.Update(ctx, func(tx *memstore.Tx) error { return tx.Insert(Customer{ID: 12, Email: "dup@x"}) })
+		if !errors.Is(err, memstore.ErrUnique) {
+			t.Errorf("explicit insert of an auto-assigned key: error = %v, want ErrUnique", err)
+		}
+	})
 }

@@ -220,6 +220,11 @@ func (ix slotIndexer) FromArgs(args ...any) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("memstore: index %d: key is %T, not []byte", int(ix), args[0])
 	}
+	if len(k) == 0 {
+		// The whole index: go-memdb's First and Last take a non-nil value of
+		// a unique index as an exact key; nil makes them scan.
+		return nil, nil
+	}
 	return k, nil
 }
 

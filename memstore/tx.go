@@ -40,6 +40,36 @@ type Tx struct {
 	base    *memdb.Txn
 	overlay []*modelOverlay // by model id; nil until the model is written
 	seqs    map[int]seqRow  // auto-key counters read or written, by model id
+	maxKeys map[int][]byte  // per model: no row has a larger primary key (see aboveMax)
+}
+
+// aboveMax reports whether the encoded primary key k is larger than every
+// key of m, so that an insert of k needs no duplicate lookup, and raises the
+// bound to k. The bound starts as the largest key of the snapshot the
+// transaction started from (one reverse lookup) and rises with every key
+// inserted; deletes leave it an upper bound. Keys inserted in increasing
+// order — ids from a counter, a bulk load — skip the lookup: it was most of
+// the cost of a batch insert beyond go-memdb's own.
+func (tx *Tx) aboveMax(m *model, k []byte) bool {
+	if tx.maxKeys == nil {
+		tx.maxKeys = map[int][]byte{}
+	}
+	hi, ok := tx.maxKeys[m.id]
+	if !ok {
+		raw, err := tx.db.Txn(false).Last(m.table, m.pk.index, []byte{})
+		if err != nil {
+			panic(fmt.Sprintf("memstore: internal: last %s: %v", m.name, err))
+		}
+		if raw != nil {
+			hi = raw.(*record).key(0)
+		}
+	}
+	if hi != nil && bytes.Compare(k, hi) <= 0 {
+		tx.maxKeys[m.id] = hi
+		return false
+	}
+	tx.maxKeys[m.id] = k
+	return true
 }
 
 // modelOverlay maps, per unique slot, encoded keys this transaction wrote
@@ -167,7 +197,7 @@ func (tx *Tx) insert(op string, m *model, p unsafe.Pointer, shadow [][]byte) (*r
 	if err := tx.step("unique " + m.name + "." + m.pk.name); err != nil {
 		return nil, err
 	}
-	if tx.lookup(m, m.pk, rec.key(0)) != nil {
+	if !assigned && !tx.aboveMax(m, rec.key(0)) && tx.lookup(m, m.pk, rec.key(0)) != nil {
 		return nil, &UniqueError{Op: op, Model: m.name, Field: m.pk.name, Value: m.keyOf(rec)}
 	}
 	if err := tx.checkRow(op, m, rec, nil); err != nil {

@@ -128,3 +128,23 @@ func TestCurrent(t *testing.T) {
 		t.Errorf("nil Cache: Current = true, want false")
 	}
 }
+
+func TestEnabled(t *testing.T) {
+	var nilCache *Cache
+	off, err := New(Config{Disabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	on, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nilCache.Enabled() || off.Enabled() || !on.Enabled() {
+		t.Errorf("Enabled: nil %v, disabled %v, default %v; want false, false, true", nilCache.Enabled(), off.Enabled(), on.Enabled())
+	}
+	on.Close()
+	off.Close()
+	if on.Enabled() {
+		t.Errorf("Enabled after Close = true, want false")
+	}
+}

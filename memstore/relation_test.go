@@ -225,3 +225,66 @@ func TestRelationPrimitives(t *testing.T) {
 		}
 	})
 }
+
+func TestRelationNowPrimitives(t *testing.T) {
+	ts, customer, _, parent := newRelStore(t)
+	ctx := context.Background()
+	ann, _, _ := customer.AppendKey(nil, &Customer{ID: 1})
+	owner, err := customer.OwnerNow(ctx, ann)
+	if err != nil || owner.Name != "Ann" {
+		t.Errorf("OwnerNow(ann) = %+v, %v", owner, err)
+	}
+	if _, err := customer.OwnerNow(ctx, []byte("\x80\x00\x00\x00\x00\x00\x00\x63")); !errors.Is(err, memstore.ErrNotFound) {
+		t.Errorf("OwnerNow(missing) error = %v, want ErrNotFound", err)
+	}
+	kids, err := customer.AppendChildrenNow(ctx, nil, ann)
+	if err != nil || len(kids) != 2 || kids[0].Note != "1" {
+		t.Errorf("AppendChildrenNow(ann) = %+v, %v; want orders 1 and 2", kids, err)
+	}
+	if n, err := customer.CountChildrenNow(ctx, ann); n != 2 || err != nil {
+		t.Errorf("CountChildrenNow(ann) = %d, %v; want 2", n, err)
+	}
+	if o, ok, err := customer.OwnerOfKeyNow(ctx, int64(3)); !ok || err != nil || o.Name != "Bob" {
+		t.Errorf("OwnerOfKeyNow(3) = %+v, %v, %v; want Bob", o, ok, err)
+	}
+	for _, key := range []any{int64(99), int64(0), "3", nil} {
+		if _, _, err := customer.OwnerOfKeyNow(ctx, key); err == nil {
+			t.Errorf("OwnerOfKeyNow(%#v) succeeded, want an error", key)
+		}
+	}
+	// A pointer foreign key: SetFK allocates the field's own copy, and a
+	// null foreign key has no owner.
+	c := Category{ID: "leaf"}
+	mustUpdate(t, ts.Store, func(tx *memstore.Tx) error { return tx.Insert(c) })
+	root, _, _ := parent.AppendKey(nil, &Category{ID: "root"})
+	if _, ok, err := parent.OwnerOfKeyNow(ctx, "leaf"); ok || err != nil {
+		t.Errorf("OwnerOfKeyNow(leaf, no parent) = %v, %v; want no owner", ok, err)
+	}
+	mustUpdate(t, ts.Store, func(tx *memstore.Tx) error { return parent.SetFK(tx, &c, root) })
+	if c.ParentID == nil || *c.ParentID != "root" {
+		t.Fatalf("SetFK on a pointer key left ParentID = %v", c.ParentID)
+	}
+	if p, ok, err := parent.OwnerOfKeyNow(ctx, "leaf"); !ok || err != nil || p.ID != "root" {
+		t.Errorf("OwnerOfKeyNow(leaf) = %+v, %v, %v; want root", p, ok, err)
+	}
+	mustUpdate(t, ts.Store, func(tx *memstore.Tx) error { return parent.SetFK(tx, &c, nil) })
+	if c.ParentID != nil {
+		t.Errorf("SetFK(nil) left ParentID = %v", *c.ParentID)
+	}
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	//nolint:staticcheck // a nil context is the bad input under test
+	for name, err := range map[string]error{
+		"nil context":       errOf(customer.OwnerNow(nil, ann)),
+		"cancelled context": errOf(customer.AppendChildrenNow(cancelled, nil, ann)),
+	} {
+		if err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	ts.Close()
+	if _, err := customer.CountChildrenNow(ctx, ann); !errors.Is(err, memstore.ErrClosed) {
+		t.Errorf("CountChildrenNow after Close: error = %v, want ErrClosed", err)
+	}
+}

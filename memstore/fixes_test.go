@@ -153,3 +153,40 @@ func TestDuplicateKeysInAnyOrder(t *testing.T) {
 		}
 	})
 }
+
+// Step references itself under restrict only, so its deletes take the
+// restrict-only path, with the self-reference case.
+type Step struct {
+	ID     int64
+	PrevID *int64 `relstore:"belongsTo=Step,as=prev"`
+}
+
+func TestRestrictOnlySelfReference(t *testing.T) {
+	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[Step]()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	mustUpdate(t, s, func(tx *memstore.Tx) error {
+		if err := tx.Insert(Step{ID: 1, PrevID: ptr[int64](1)}); err != nil { // references itself
+			return err
+		}
+		if err := tx.Insert(Step{ID: 2}); err != nil {
+			return err
+		}
+		return tx.Insert(Step{ID: 3, PrevID: ptr[int64](2)})
+	})
+	if err := s.Update(ctx, func(tx *memstore.Tx) error { return tx.Delete(Step{ID: 2}) }); !errors.Is(err, memstore.ErrForeignKey) {
+		t.Errorf("delete of a referenced step: error = %v, want ErrForeignKey", err)
+	}
+	if err := s.Update(ctx, func(tx *memstore.Tx) error { return tx.Delete(Step{ID: 1}) }); err != nil {
+		t.Errorf("delete of a step that references only itself: %v", err)
+	}
+	if err := s.Update(ctx, func(tx *memstore.Tx) error { return tx.Delete(Step{ID: 3}) }); err != nil {
+		t.Errorf("delete of an unreferenced step: %v", err)
+	}
+	if err := s.Update(ctx, func(tx *memstore.Tx) error { return tx.Delete(Step{ID: 2}) }); err != nil {
+		t.Errorf("delete of a step no longer referenced: %v", err)
+	}
+}

@@ -152,6 +152,19 @@ func TestDuplicateKeysInAnyOrder(t *testing.T) {
 			t.Errorf("explicit insert of an auto-assigned key: error = %v, want ErrUnique", err)
 		}
 	})
+	t.Run("an auto key, then the same key explicitly, in one transaction", func(t *testing.T) {
+		// Found by TestOpsRandom: assigned keys must raise the bound too.
+		err := ts.Update(ctx, func(tx *memstore.Tx) error {
+			c := &Customer{Email: "auto@x"}
+			if err := tx.Insert(c); err != nil {
+				return err
+			}
+			return tx.Insert(Customer{ID: c.ID, Email: "explicit@x"})
+		})
+		if !errors.Is(err, memstore.ErrUnique) {
+			t.Errorf("explicit insert of a key auto-assigned in the same transaction: error = %v, want ErrUnique", err)
+		}
+	})
 }
 
 // Step references itself under restrict only, so its deletes take the

@@ -197,7 +197,10 @@ func (tx *Tx) insert(op string, m *model, p unsafe.Pointer, shadow [][]byte) (*r
 	if err := tx.step("unique " + m.name + "." + m.pk.name); err != nil {
 		return nil, err
 	}
-	if !assigned && !tx.aboveMax(m, rec.key(0)) && tx.lookup(m, m.pk, rec.key(0)) != nil {
+	// aboveMax runs for every insert, assigned keys included: each inserted
+	// key must raise the bound, or a later explicit insert of the same key
+	// in this transaction would skip its lookup.
+	if above := tx.aboveMax(m, rec.key(0)); !assigned && !above && tx.lookup(m, m.pk, rec.key(0)) != nil {
 		return nil, &UniqueError{Op: op, Model: m.name, Field: m.pk.name, Value: m.keyOf(rec)}
 	}
 	if err := tx.checkRow(op, m, rec, nil); err != nil {

@@ -237,6 +237,23 @@ func TestFaultInjection(t *testing.T) {
 		{"cascade around a cycle", 1, func(e *faultEnv) error {
 			return e.s.Update(ctx, func(tx *memstore.Tx) error { return e.nodes.Delete(tx, 1001) })
 		}, nil},
+		{"upsert that updates", 0, func(e *faultEnv) error {
+			return e.s.Update(ctx, func(tx *memstore.Tx) error {
+				_, err := mustTable[FaultCustomer, int64](t, e.s).Upsert(tx, FaultCustomer{ID: 2, Email: "up@x"})
+				return err
+			})
+		}, nil},
+		{"upsert that inserts", 0, func(e *faultEnv) error {
+			return e.s.Update(ctx, func(tx *memstore.Tx) error {
+				_, err := mustTable[FaultOrder, int64](t, e.s).Upsert(tx, FaultOrder{ID: 50, CustomerID: 3})
+				return err
+			})
+		}, nil},
+		{"update by key", 0, func(e *faultEnv) error {
+			return e.s.Update(ctx, func(tx *memstore.Tx) error {
+				return mustTable[FaultOrder, int64](t, e.s).UpdateKey(tx, 2, FaultOrder{ID: 2, CustomerID: 2, Note: "moved"})
+			})
+		}, nil},
 		{"relations Set", 0, func(e *faultEnv) error {
 			o := FaultOrder{ID: 1, CustomerID: 1}
 			return e.customer.Set(ctx, &o, &FaultCustomer{ID: 3})

@@ -75,6 +75,7 @@ type SchemaError struct {
 	Reason string // what is wrong, e.g. "references unknown model Customr"
 }
 
+// Error describes the invalid model or field.
 func (e *SchemaError) Error() string {
 	if e.Field == "" {
 		return fmt.Sprintf("memstore: schema: %s: %s", e.Model, e.Reason)
@@ -105,6 +106,7 @@ type ForeignKeyError struct {
 	ReferrerKey any    // for a refused delete: the key of that row
 }
 
+// Error reads like "memstore: insert Order 10: CustomerID 2 references no Customer".
 func (e *ForeignKeyError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "memstore: %s %s", e.Op, e.Model)
@@ -132,6 +134,7 @@ type UniqueError struct {
 	Value any    // the duplicated value
 }
 
+// Error names the model, field and duplicated value.
 func (e *UniqueError) Error() string {
 	return fmt.Sprintf("memstore: %s %s: %s %v already exists", e.Op, e.Model, e.Field, e.Value)
 }
@@ -147,6 +150,7 @@ type NotFoundError struct {
 	Value any    // the key
 }
 
+// Error names the model, field and key looked up.
 func (e *NotFoundError) Error() string {
 	return fmt.Sprintf("memstore: %s %s: no row with %s %v", e.Op, e.Model, e.Field, e.Value)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"reflect"
+	"slices"
 	"unsafe"
 
 	memdb "github.com/hashicorp/go-memdb"
@@ -438,8 +439,16 @@ func (r *Rel[S, T]) AppendChildrenNow(ctx context.Context, dst []S, k []byte) ([
 	if err != nil {
 		panic(fmt.Sprintf("memstore: internal: children %s.%s: %v", m.name, c.index, err))
 	}
+	// Gather the records first (on the stack for up to 32), then grow dst
+	// once: appending copies one by one regrows it log(n) times.
+	var small [32]*record
+	recs := small[:0]
 	for raw := it.Next(); raw != nil; raw = it.Next() {
-		dst = append(dst, out[S](m, raw.(*record)))
+		recs = append(recs, raw.(*record))
+	}
+	dst = slices.Grow(dst, len(recs))
+	for _, rec := range recs {
+		dst = append(dst, out[S](m, rec))
 	}
 	return dst, nil
 }

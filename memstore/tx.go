@@ -403,6 +403,24 @@ func (tx *Tx) touch(m *model, rec *record) {
 // removes does not block it), then rows are deleted and set-null rows
 // updated.
 func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
+	if m.restrictOnly && m.refsByPK {
+		// A row that references k proves the row exists: a refused delete
+		// (the common restrict outcome) needs no lookup of the row itself.
+		for _, r := range m.refs {
+			if r.source == m {
+				continue // a self-reference may be the row itself: the general path
+			}
+			if err := tx.step("fk " + r.source.name + "." + r.fk.name); err != nil {
+				return err
+			}
+			if child := first(tx.txn, r.source, r.fk, k); child != nil {
+				key := m.pk.codec.value(k)
+				return &ForeignKeyError{Op: op, Model: m.name, Key: key, Relation: r.name,
+					Field: r.fk.name, Value: key, Target: m.name,
+					Referrer: r.source.name, ReferrerKey: r.source.keyOf(child)}
+			}
+		}
+	}
 	root := tx.lookup(m, m.pk, k)
 	if root == nil {
 		return &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: m.pk.codec.value(k)}

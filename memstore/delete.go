@@ -1,0 +1,155 @@
+package memstore
+
+import (
+	"fmt"
+	"unsafe"
+)
+
+// deleteKey deletes the row of m with primary key k and applies the
+// relations' on-delete actions. Nothing is written unless every restrict
+// check passes: the delete set (the row and its cascades, terminating on
+// cycles) is planned first, restrict is checked against the whole plan
+// (PostgreSQL's NO ACTION at the end of the statement; a row the same delete
+// removes does not block it), then rows are deleted and set-null rows
+// updated.
+func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
+	if m.restrictOnly && m.refsByPK {
+		// A row that references k proves the row exists: a refused delete
+		// (the common restrict outcome) needs no lookup of the row itself.
+		for _, r := range m.refs {
+			if r.source == m {
+				continue // a self-reference may be the row itself: the general path
+			}
+			if err := tx.step("fk " + r.source.name + "." + r.fk.name); err != nil {
+				return err
+			}
+			if child := first(tx.txn, r.source, r.fk, k); child != nil {
+				key := m.pk.codec.value(k)
+				return &ForeignKeyError{Op: op, Model: m.name, Key: key, Relation: r.name,
+					Field: r.fk.name, Value: key, Target: m.name,
+					Referrer: r.source.name, ReferrerKey: r.source.keyOf(child)}
+			}
+		}
+	}
+	root := tx.lookup(m, m.pk, k)
+	if root == nil {
+		return &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: m.pk.codec.value(k)}
+	}
+	if m.restrictOnly {
+		// Nothing cascades or is nulled: one probe per referencing index
+		// decides, without collecting the children.
+		for _, r := range m.refs {
+			pk := root.key(r.keyTo.slot)
+			if pk == nil {
+				continue
+			}
+			if err := tx.step("fk " + r.source.name + "." + r.fk.name); err != nil {
+				return err
+			}
+			var child *record
+			if r.source != m {
+				child = first(tx.txn, r.source, r.fk, pk) // the FK encoding is prefix-free
+			} else {
+				tx.each(r.source, r.fk, pk, func(c *record) bool {
+					if c == root {
+						return true // a row that references itself does not block its delete
+					}
+					child = c
+					return false
+				})
+			}
+			if child != nil {
+				key := m.keyOf(root)
+				val := key
+				if r.keyTo != m.pk {
+					val = m.value(root, r.keyTo)
+				}
+				return &ForeignKeyError{Op: op, Model: m.name, Key: key, Relation: r.name,
+					Field: r.fk.name, Value: val, Target: m.name,
+					Referrer: r.source.name, ReferrerKey: r.source.keyOf(child)}
+			}
+		}
+		return tx.remove(m, root)
+	}
+	type item struct {
+		m   *model
+		rec *record
+	}
+	type edge struct {
+		r             *relation
+		parent, child *record
+	}
+	dels := []item{{m, root}}
+	gone := map[*record]bool{root: true}
+	var restricts, nulls []edge
+	for i := 0; i < len(dels); i++ {
+		if i%64 == 63 {
+			if err := tx.ctx.Err(); err != nil {
+				return opErr(op+" "+m.name, err)
+			}
+		}
+		if err := tx.step("cascade " + dels[i].m.name); err != nil {
+			return err
+		}
+		it := dels[i]
+		for _, r := range it.m.refs {
+			pk := it.rec.key(r.keyTo.slot)
+			if pk == nil {
+				continue
+			}
+			if err := tx.step("fk " + r.source.name + "." + r.fk.name); err != nil {
+				return err
+			}
+			tx.each(r.source, r.fk, pk, func(c *record) bool {
+				if gone[c] {
+					return true
+				}
+				switch r.onDelete {
+				case Cascade:
+					gone[c] = true
+					dels = append(dels, item{r.source, c})
+				case SetNull:
+					nulls = append(nulls, edge{r, it.rec, c})
+				default:
+					restricts = append(restricts, edge{r, it.rec, c})
+				}
+				return true
+			})
+		}
+	}
+	for _, e := range restricts {
+		if !gone[e.child] {
+			t := e.r.target
+			return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(root), Relation: e.r.name,
+				Field: e.r.fk.name, Value: t.value(e.parent, e.r.keyTo), Target: t.name,
+				Referrer: e.r.source.name, ReferrerKey: e.r.source.keyOf(e.child)}
+		}
+	}
+	for _, d := range dels {
+		if err := tx.remove(d.m, d.rec); err != nil {
+			return err
+		}
+	}
+	for _, e := range nulls {
+		if gone[e.child] {
+			continue
+		}
+		src := e.r.source
+		cur := tx.lookup(src, src.pk, e.child.key(0)) // an earlier set-null may have replaced it
+		p := src.copyRow(cur.ptr)
+		c := e.r.fk
+		if !c.shadow {
+			*(*unsafe.Pointer)(unsafe.Add(p, c.offset)) = nil
+		}
+		sh := cur.keyList()
+		sh[c.slot] = nil
+		rec, err := src.newRecord(p, sh)
+		if err != nil {
+			panic(fmt.Sprintf("memstore: internal: set null %s: %v", src.name, err))
+		}
+		if err := tx.put(src, cur, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}

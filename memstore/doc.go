@@ -152,11 +152,16 @@
 //     841).
 //   - Package relations reads the latest snapshot through closure-free
 //     primitives (Rel.OwnerNow and friends) and copies plain rows by
-//     assignment: an owner lookup without cache went from 2.7x to about 1.1x
+//     assignment: an owner lookup without cache went from 2.7x to 1.25-1.35x
 //     go-memdb's time (6 allocations against 5).
 //   - A delete of a model that only restrict relations reference probes one
-//     index entry per relation instead of collecting the children: a refused
-//     delete went from 3.4x to about 1.6x go-memdb.
+//     index entry per relation, before looking up the row itself (a
+//     referencing row proves it exists), instead of collecting the
+//     children: a refused delete went from 3.4x to 1.1-1.4x go-memdb.
+//   - Children are gathered, then copied into one allocation: a customer's
+//     orders went from 1.9x to 0.75-1.1x go-memdb (12 allocations, not 15).
+//   - The duplicate-key lookup is skipped for auto-assigned keys and keys
+//     above the table's largest (a per-transaction bound).
 //   - The go-memdb database is a Snapshot of the one NewMemDB returns, so
 //     its write transactions do not track mutations for watch channels,
 //     which the store never uses (not measured separately).

@@ -13,63 +13,12 @@ import (
 // removes does not block it), then rows are deleted and set-null rows
 // updated.
 func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
-	if m.restrictOnly && m.refsByPK {
-		// A row that references k proves the row exists: a refused delete
-		// (the common restrict outcome) needs no lookup of the row itself.
-		for _, r := range m.refs {
-			if r.source == m {
-				continue // a self-reference may be the row itself: the general path
-			}
-			if err := tx.step("fk " + r.source.name + "." + r.fk.name); err != nil {
-				return err
-			}
-			if child := first(tx.txn, r.source, r.fk, k); child != nil {
-				key := m.pk.codec.value(k)
-				return &ForeignKeyError{Op: op, Model: m.name, Key: key, Relation: r.name,
-					Field: r.fk.name, Value: key, Target: m.name,
-					Referrer: r.source.name, ReferrerKey: r.source.keyOf(child)}
-			}
-		}
+	if m.restrictOnly {
+		return tx.deleteRestrictOnly(op, m, k)
 	}
 	root := tx.lookup(m, m.pk, k)
 	if root == nil {
 		return &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: m.pk.codec.value(k)}
-	}
-	if m.restrictOnly {
-		// Nothing cascades or is nulled: one probe per referencing index
-		// decides, without collecting the children.
-		for _, r := range m.refs {
-			pk := root.key(r.keyTo.slot)
-			if pk == nil {
-				continue
-			}
-			if err := tx.step("fk " + r.source.name + "." + r.fk.name); err != nil {
-				return err
-			}
-			var child *record
-			if r.source != m {
-				child = first(tx.txn, r.source, r.fk, pk) // the FK encoding is prefix-free
-			} else {
-				tx.each(r.source, r.fk, pk, func(c *record) bool {
-					if c == root {
-						return true // a row that references itself does not block its delete
-					}
-					child = c
-					return false
-				})
-			}
-			if child != nil {
-				key := m.keyOf(root)
-				val := key
-				if r.keyTo != m.pk {
-					val = m.value(root, r.keyTo)
-				}
-				return &ForeignKeyError{Op: op, Model: m.name, Key: key, Relation: r.name,
-					Field: r.fk.name, Value: val, Target: m.name,
-					Referrer: r.source.name, ReferrerKey: r.source.keyOf(child)}
-			}
-		}
-		return tx.remove(m, root)
 	}
 	type item struct {
 		m   *model
@@ -152,4 +101,63 @@ func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 		}
 	}
 	return nil
+}
+
+// deleteRestrictOnly deletes the row of m with primary key k when nothing
+// cascades or is nulled: one probe per referencing index decides, without
+// collecting the children. A reference to the primary key is probed with k
+// itself, before the row is looked up: a referencing row proves the row
+// exists, so a refused delete (the common restrict outcome) needs no lookup
+// of the row. The row is looked up only for a reference to another unique
+// field, a self-reference (the row may reference itself), or the delete.
+func (tx *Tx) deleteRestrictOnly(op string, m *model, k []byte) error {
+	var root *record
+	find := func() error {
+		if root == nil {
+			if root = tx.lookup(m, m.pk, k); root == nil {
+				return &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: m.pk.codec.value(k)}
+			}
+		}
+		return nil
+	}
+	for _, r := range m.refs {
+		key := k
+		if r.keyTo != m.pk || r.source == m {
+			if err := find(); err != nil {
+				return err
+			}
+			if key = root.key(r.keyTo.slot); key == nil {
+				continue
+			}
+		}
+		if err := tx.step("fk " + r.source.name + "." + r.fk.name); err != nil {
+			return err
+		}
+		var child *record
+		if r.source != m {
+			child = first(tx.txn, r.source, r.fk, key) // the FK encoding is prefix-free
+		} else {
+			tx.each(r.source, r.fk, key, func(c *record) bool {
+				if c == root {
+					return true // a row that references itself does not block its delete
+				}
+				child = c
+				return false
+			})
+		}
+		if child != nil {
+			id := m.pk.codec.value(k)
+			val := id
+			if r.keyTo != m.pk {
+				val = m.value(root, r.keyTo)
+			}
+			return &ForeignKeyError{Op: op, Model: m.name, Key: id, Relation: r.name,
+				Field: r.fk.name, Value: val, Target: m.name,
+				Referrer: r.source.name, ReferrerKey: r.source.keyOf(child)}
+		}
+	}
+	if err := find(); err != nil {
+		return err
+	}
+	return tx.remove(m, root)
 }

@@ -88,6 +88,24 @@ func (m *model) newRecord(p unsafe.Pointer, shadow [][]byte) (*record, error) {
 	return &record{ptr: p, buf: buf}, nil
 }
 
+// appendPK appends the encoded primary key of the row at p to buf. It
+// refuses, with ErrInvalid, a model without a key field, a zero key and a
+// key longer than MaxKeyLen: every write or lookup by a row's own key
+// starts here.
+func (m *model) appendPK(op string, buf []byte, p unsafe.Pointer) ([]byte, error) {
+	if m.keyless {
+		return buf, invalidf("%s %s: the model has no key field", op, m.name)
+	}
+	kp := unsafe.Add(p, m.pk.offset)
+	if m.pk.codec.isZero(kp) {
+		return buf, invalidf("%s %s: zero primary key %s", op, m.name, m.pk.name)
+	}
+	if err := m.pk.codec.check(kp); err != nil {
+		return buf, invalidf("%s %s: %v", op, m.name, err)
+	}
+	return m.pk.codec.appendKey(buf, kp), nil
+}
+
 // value returns the column's value in the record as an any, for errors and
 // dumps; nil for a null.
 func (m *model) value(rec *record, c *column) any {

@@ -21,7 +21,7 @@ type Rel[S, T any] struct {
 	s *Store
 	r *relation
 	// Operation names, built once: they name the operation in errors.
-	opGet, opList, opCount string
+	opGet, opList, opCount, opRel string
 }
 
 // RelationOf returns the relation named name of source model S, whose target
@@ -43,7 +43,7 @@ func RelationOf[S, T any](s *Store, name string) (*Rel[S, T], error) {
 	if r.target.typ != tt {
 		return nil, invalidf("relation %s.%s: target is %s (%v), not %v", sm.name, name, r.target.name, r.target.typ, tt)
 	}
-	return &Rel[S, T]{s: s, r: r, opGet: "get " + r.name, opList: "list " + r.name, opCount: "count " + r.name}, nil
+	return &Rel[S, T]{s: s, r: r, opGet: "get " + r.name, opList: "list " + r.name, opCount: "count " + r.name, opRel: "relation " + r.name}, nil
 }
 
 // Name returns the relation's name, e.g. "customer".
@@ -116,17 +116,10 @@ func (r *Rel[S, T]) stored(op string, tx *Tx, src *S) (*record, error) {
 		return nil, err
 	}
 	m := r.r.source
-	if m.keyless {
-		return nil, invalidf("%s: model %s has no key field to find the row by", op, m.name)
+	k, err := m.appendPK(op, nil, unsafe.Pointer(src))
+	if err != nil {
+		return nil, err
 	}
-	p := unsafe.Add(unsafe.Pointer(src), m.pk.offset)
-	if m.pk.codec.isZero(p) {
-		return nil, invalidf("%s %s: zero primary key %s", op, m.name, m.pk.name)
-	}
-	if err := m.pk.codec.check(p); err != nil {
-		return nil, invalidf("%s %s: %v", op, m.name, err)
-	}
-	k := m.pk.codec.appendKey(nil, p)
 	rec := tx.lookup(m, m.pk, k)
 	if rec == nil {
 		return nil, &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: m.pk.codec.value(k)}
@@ -360,17 +353,7 @@ func (r *Rel[S, T]) AppendSourceKey(buf []byte, src *S) ([]byte, error) {
 	if src == nil {
 		return buf, invalidf("relation %s: nil %s", r.r.name, m.name)
 	}
-	if m.keyless {
-		return buf, invalidf("relation %s: model %s has no key field", r.r.name, m.name)
-	}
-	p := unsafe.Add(unsafe.Pointer(src), m.pk.offset)
-	if m.pk.codec.isZero(p) {
-		return buf, invalidf("relation %s: %s has a zero primary key %s", r.r.name, m.name, m.pk.name)
-	}
-	if err := m.pk.codec.check(p); err != nil {
-		return buf, invalidf("relation %s: %v", r.r.name, err)
-	}
-	return m.pk.codec.appendKey(buf, p), nil
+	return m.appendPK(r.opRel, buf, unsafe.Pointer(src))
 }
 
 // FKIsZero reports whether src's foreign key field holds its type's zero

@@ -197,13 +197,10 @@ func (tx *Tx) insert(op string, m *model, p unsafe.Pointer, shadow [][]byte) (*r
 // columns keep their values unless shadow is given.
 func (tx *Tx) update(op string, m *model, p unsafe.Pointer, key []byte, shadow [][]byte) (*record, error) {
 	if key == nil {
-		if m.pk.codec.isZero(unsafe.Add(p, m.pk.offset)) {
-			return nil, invalidf("%s %s: zero primary key %s", op, m.name, m.pk.name)
+		var err error
+		if key, err = m.appendPK(op, nil, p); err != nil {
+			return nil, err
 		}
-		if err := m.pk.codec.check(unsafe.Add(p, m.pk.offset)); err != nil {
-			return nil, invalidf("%s %s: %v", op, m.name, err)
-		}
-		key = m.pk.codec.appendKey(nil, unsafe.Add(p, m.pk.offset))
 	}
 	old := tx.lookup(m, m.pk, key)
 	if old == nil {
@@ -459,13 +456,11 @@ func (tx *Tx) Delete(v any) error {
 	if m.keyless {
 		return tx.fail(invalidf("%s %s: the model has no key field; use Table.Delete", op, m.name))
 	}
-	if m.pk.codec.isZero(unsafe.Add(p, m.pk.offset)) {
-		return tx.fail(invalidf("%s %s: zero primary key %s", op, m.name, m.pk.name))
+	k, err := m.appendPK(op, nil, p)
+	if err != nil {
+		return tx.fail(err)
 	}
-	if err := m.pk.codec.check(unsafe.Add(p, m.pk.offset)); err != nil {
-		return tx.fail(invalidf("%s %s: %v", op, m.name, err))
-	}
-	if err := tx.deleteKey(op, m, m.pk.codec.appendKey(nil, unsafe.Add(p, m.pk.offset))); err != nil {
+	if err := tx.deleteKey(op, m, k); err != nil {
 		return tx.fail(err)
 	}
 	return nil

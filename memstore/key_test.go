@@ -3,6 +3,7 @@ package memstore
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -293,5 +294,61 @@ func TestExactCapacity(t *testing.T) {
 	got[0] = 1
 	if b[0] != 0 {
 		t.Errorf("exact shares memory with its argument")
+	}
+}
+
+// TestKeyHashSpreads checks the short-key path of KeyHash reads every byte
+// of keys of every length: changing any one byte, or the length, or the
+// space, changes the hash; and 100,000 encoded int64 keys get distinct
+// hashes with low bits (the cache's stripes) spread evenly.
+func TestKeyHashSpreads(t *testing.T) {
+	type row struct{ ID int64 }
+	s, err := New(Config{Models: []Model{ModelOf[row]()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for n := 0; n <= 40; n++ {
+		k := make([]byte, n)
+		for i := range k {
+			k[i] = byte(i*7 + n)
+		}
+		h := s.KeyHash(1, k)
+		if s.KeyHash(1, k) != h {
+			t.Fatalf("len %d: KeyHash is not deterministic", n)
+		}
+		if s.KeyHash(2, k) == h {
+			t.Errorf("len %d: spaces 1 and 2 hash alike", n)
+		}
+		if n < 40 && s.KeyHash(1, append(k[:n:n], 0)) == h {
+			t.Errorf("len %d: a trailing NUL does not change the hash", n)
+		}
+		for i := range k {
+			for _, bit := range []byte{1, 0x80} {
+				k[i] ^= bit
+				if s.KeyHash(1, k) == h {
+					t.Errorf("len %d: flipping bit %#x of byte %d does not change the hash", n, bit, i)
+				}
+				k[i] ^= bit
+			}
+		}
+	}
+	const keys = 100_000
+	seen := make(map[uint64]bool, keys)
+	var stripes [64]int
+	for i := int64(1); i <= keys; i++ {
+		var b [8]byte
+		binary.BigEndian.PutUint64(b[:], uint64(i)^1<<63)
+		h := s.KeyHash(1, b[:])
+		if seen[h] {
+			t.Fatalf("key %d: hash collision among %d sequential keys", i, i)
+		}
+		seen[h] = true
+		stripes[h&63]++
+	}
+	for i, c := range stripes {
+		if c < keys/64*8/10 || c > keys/64*12/10 { // within 20% of even
+			t.Errorf("low-bit stripe %d got %d of %d keys, want about %d", i, c, keys, keys/64)
+		}
 	}
 }

@@ -2,8 +2,10 @@ package memstore
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
+	"math/bits"
 	"reflect"
 	"runtime"
 	"sync"
@@ -49,6 +51,7 @@ type Store struct {
 	db     atomic.Pointer[memdb.MemDB]
 	cache  Invalidator
 	seed   maphash.Seed
+	seed2  [2]uint64 // KeyHash's seeds for short keys, derived from seed
 
 	// writer is the write lock, a 1-slot semaphore so that waiting for it
 	// can honour a context. go-memdb's own writer mutex is taken only by the
@@ -83,6 +86,7 @@ func New(cfg Config) (*Store, error) {
 		writer: make(chan struct{}, 1),
 		done:   make(chan struct{}),
 	}
+	s.seed2 = [2]uint64{maphash.Comparable(s.seed, 1), maphash.Comparable(s.seed, 2)}
 	// A snapshot MemDB does not track mutations for watch channels, which the
 	// store never uses: every write transaction is cheaper for it.
 	s.db.Store(db.Snapshot())
@@ -312,10 +316,30 @@ func isNested() bool {
 // (an encoded index key) of the index space. Package relations uses it to
 // address the cache; it is stable for the life of the Store.
 func (s *Store) KeyHash(space uint32, k []byte) uint64 {
-	// maphash.Bytes is seeded per store; the space is mixed in with a
-	// multiply-xorshift so that keys of different spaces spread over the
-	// cache's stripes (its low bits) independently.
-	h := maphash.Bytes(s.seed, k) ^ (uint64(space)+1)*0x9E3779B97F4A7C15
+	// Both paths are seeded per store. A key of up to 16 bytes (every
+	// integer and [16]byte key) is read as two words that together cover
+	// every byte, and folded by one 64x64->128-bit multiply (wyhash's
+	// mum), about ten times cheaper than maphash.Bytes on such keys. The
+	// space is then mixed in with a multiply-xorshift so that keys of
+	// different spaces spread over the cache's stripes (its low bits)
+	// independently.
+	var h uint64
+	if n := len(k); n <= 16 {
+		var a, b uint64
+		switch {
+		case n >= 8:
+			a, b = binary.LittleEndian.Uint64(k), binary.LittleEndian.Uint64(k[n-8:])
+		case n >= 4:
+			a, b = uint64(binary.LittleEndian.Uint32(k)), uint64(binary.LittleEndian.Uint32(k[n-4:]))
+		case n > 0:
+			a = uint64(k[0])<<16 | uint64(k[n>>1])<<8 | uint64(k[n-1])
+		}
+		hi, lo := bits.Mul64(a^s.seed2[0], b^s.seed2[1]^uint64(n))
+		h = hi ^ lo
+	} else {
+		h = maphash.Bytes(s.seed, k)
+	}
+	h ^= (uint64(space) + 1) * 0x9E3779B97F4A7C15
 	h ^= h >> 32
 	h *= 0xD6E8FEB86659FD93
 	return h ^ h>>32

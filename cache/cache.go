@@ -28,6 +28,17 @@ type Cache struct {
 	// rc holds the entries; nil when Config.Disabled.
 	rc *ristretto.Cache[uint64, *entry]
 
+	// front is a direct-mapped table of entries that ristretto holds and a
+	// Get found there, indexed by the hash's top bits (two ways: a hash may
+	// sit in its slot or the neighbour slot^1). A hit in front skips
+	// ristretto: no shard lock, no access-buffer push. An entry found in
+	// front is checked exactly like one ristretto returns, so front can only
+	// ever change which valid entries are found, never what is accepted.
+	// ristretto's OnExit clears an entry's slot when the entry leaves
+	// ristretto; see the package documentation.
+	front      []atomic.Pointer[entry]
+	frontShift uint
+
 	// closed is set once by Close, before ristretto is closed. It is read on
 	// every call, so it shares no cache line with frequently written fields.
 	closed atomic.Bool
@@ -67,13 +78,50 @@ type Cache struct {
 }
 
 // entry is what ristretto stores under a hash. It is immutable once handed
-// to ristretto, so readers may use it without synchronization.
+// to ristretto, so readers may use it without synchronization. A key of up
+// to len(short) bytes is kept inline, so checking a hit's identity reads no
+// memory besides the entry's own.
 type entry struct {
-	space uint32
+	hash  uint64 // the Token hash it was Set under: its front slot
 	epoch uint64 // Token.epoch of the Set that stored it
 	gen   uint64 // Token.gen of the Set that stored it
-	key   string
+	space uint32
+	klen  uint32   // len(key)
+	short [16]byte // the key, if klen <= 16
+	long  string   // the key, if longer
+	// value is the value given to Set, or, for an entry stored by SetOf,
+	// the *entryOf holding e and the value.
 	value any
+}
+
+// init tags e with tok and names it (space, key), keeping a copy of key.
+func (e *entry) init(tok Token, space uint32, key []byte) {
+	e.hash, e.epoch, e.gen, e.space, e.klen = tok.hash, tok.epoch, tok.gen, space, uint32(len(key))
+	if len(key) <= len(e.short) {
+		copy(e.short[:], key)
+	} else {
+		e.long = string(key)
+	}
+}
+
+// any returns e's value as an untyped Get returns it: a typed entry's value
+// is boxed (see SetOf).
+func (e *entry) any() any {
+	if b, ok := e.value.(boxer); ok {
+		return b.box()
+	}
+	return e.value
+}
+
+// is reports whether e is the entry for (space, key).
+func (e *entry) is(space uint32, key []byte) bool {
+	if e.space != space || int(e.klen) != len(key) {
+		return false
+	}
+	if len(key) <= len(e.short) {
+		return string(e.short[:len(key)]) == string(key) // no allocation: compared in place
+	}
+	return e.long == string(key)
 }
 
 // New returns a Cache configured by cfg, or an error matching [ErrConfig] if
@@ -101,6 +149,9 @@ func New(cfg Config) (*Cache, error) {
 	}
 	c.gens = make([]atomic.Uint64, cfg.Stripes)
 	c.mask = uint64(cfg.Stripes - 1)
+	frontBits := frontBits(cfg.MaxCost)
+	c.front = make([]atomic.Pointer[entry], 1<<frontBits)
+	c.frontShift = 64 - frontBits
 	c.rc, err = ristretto.NewCache(&ristretto.Config[uint64, *entry]{
 		NumCounters: cfg.NumCounters,
 		MaxCost:     cfg.MaxCost,
@@ -120,6 +171,10 @@ func New(cfg Config) (*Cache, error) {
 				c.bg.rejections.Add(1)
 			}
 		},
+		// Every way out of ristretto (eviction, rejection, replacement by a
+		// Set of the same hash, Close) ends here: front must not keep the
+		// entry alive.
+		OnExit: c.forget,
 	})
 	if err != nil {
 		// Unreachable: withDefaults leaves no zero or negative field.
@@ -139,8 +194,24 @@ func New(cfg Config) (*Cache, error) {
 // zero Token. It does not allocate. The returned value is shared; do not
 // modify it.
 func (c *Cache) Get(tok Token, space uint32, key []byte) (any, bool) {
+	if e := c.find(tok, space, key); e != nil {
+		return e.any(), true
+	}
+	return nil, false
+}
+
+// find returns the entry a Get accepts, or nil, counting the outcome.
+func (c *Cache) find(tok Token, space uint32, key []byte) *entry {
 	if !tok.live || c == nil || c.rc == nil || c.closed.Load() {
-		return nil, false
+		return nil
+	}
+	if e := c.front[tok.hash>>c.frontShift].Load(); e != nil && e.accepts(tok, space, key) {
+		c.shards[tok.hash&c.shardMask].frontHits.Add(1)
+		return e
+	}
+	if e := c.front[(tok.hash>>c.frontShift)^1].Load(); e != nil && e.accepts(tok, space, key) {
+		c.shards[tok.hash&c.shardMask].frontHits.Add(1)
+		return e
 	}
 	s := &c.shards[tok.hash&c.shardMask]
 	s.enter.Add(1)
@@ -148,27 +219,153 @@ func (c *Cache) Get(tok Token, space uint32, key []byte) (any, bool) {
 		// Close began after the check above; ristretto must not be touched.
 		s.exit.Add(1)
 		s.misses.Add(1)
-		return nil, false
+		return nil
 	}
 	if c.testHookInside != nil {
 		c.testHookInside()
 	}
 	e, ok := c.rc.Get(tok.hash)
+	hit := ok && e.accepts(tok, space, key)
+	if hit {
+		// Inside the Close guard, so that Close's clearing of front, after
+		// the drain, is final.
+		c.remember(tok.hash, e)
+	}
 	s.exit.Add(1)
 	switch {
+	case hit:
+		return e
 	case !ok:
 		s.misses.Add(1)
-		return nil, false
-	case e.space != space || e.key != string(key): // no allocation: the compiler compares in place
+	case !e.is(space, key):
 		s.misses.Add(1)
 		s.collisions.Add(1)
-		return nil, false
-	case e.epoch != tok.epoch || e.gen != tok.gen:
+	default:
 		s.misses.Add(1)
 		s.stale.Add(1)
-		return nil, false
 	}
-	return e.value, true
+	return nil
+}
+
+// Lookup is one request of [Cache.GetMany] and [GetManyOf]: the caller
+// sets Token and Key, they set Hit (and GetMany sets Value).
+type Lookup struct {
+	Token Token
+	Key   []byte
+	Value any
+	Hit   bool
+
+	e *entry // the accepted entry, between findMany and its caller
+}
+
+// GetMany is [Cache.Get] for a batch of keys of one space: for every
+// ls[i] it sets ls[i].Value, ls[i].Hit = c.Get(ls[i].Token, space, ls[i].Key).
+// It first loads every request's candidate entry, then checks them all, so
+// the memory reads of a batch overlap instead of waiting for each other; on
+// batches of hundreds of keys spread over a large cache that is several
+// times faster than a loop of Gets. It does not allocate for values stored
+// with [Cache.Set].
+func (c *Cache) GetMany(space uint32, ls []Lookup) {
+	c.findMany(space, ls)
+	for i := range ls {
+		l := &ls[i]
+		if l.Value = nil; l.e != nil {
+			l.Value = l.e.any()
+			l.e = nil
+		}
+	}
+}
+
+// findMany sets ls[i].e to the entry Get would accept for ls[i], or nil,
+// and ls[i].Hit accordingly.
+func (c *Cache) findMany(space uint32, ls []Lookup) {
+	if c == nil || c.rc == nil || c.closed.Load() {
+		for i := range ls {
+			ls[i].e, ls[i].Hit = nil, false
+		}
+		return
+	}
+	// Pass 1: each request's home-slot entry, if any.
+	for i := range ls {
+		l := &ls[i]
+		l.e, l.Hit = nil, false
+		if l.Token.live {
+			l.e = c.front[l.Token.hash>>c.frontShift].Load()
+		}
+	}
+	// Pass 2: accept it, or fall back to find (the neighbour slot, ristretto).
+	var hits uint64
+	for i := range ls {
+		l := &ls[i]
+		if !l.Token.live {
+			continue
+		}
+		if l.e != nil && l.e.accepts(l.Token, space, l.Key) {
+			l.Hit = true
+			hits++
+			continue
+		}
+		l.e = c.find(l.Token, space, l.Key)
+		l.Hit = l.e != nil
+	}
+	if hits > 0 {
+		c.shards[0].frontHits.Add(hits)
+	}
+}
+
+// accepts reports whether e is the entry for (space, key) tagged with tok's
+// counters: the one test every hit passes, from front or from ristretto.
+func (e *entry) accepts(tok Token, space uint32, key []byte) bool {
+	return e.hash == tok.hash && e.epoch == tok.epoch && e.gen == tok.gen && e.is(space, key)
+}
+
+// frontBits returns log2 of the number of front slots for a byte budget:
+// about one slot per 256 bytes of budget (an entry costs at least
+// EntryOverhead), between 16 and 65,536 slots (512 KiB of pointers).
+func frontBits(maxCost int64) uint {
+	b := uint(4)
+	for b < 16 && int64(1)<<(b+8) < maxCost {
+		b++
+	}
+	return b
+}
+
+// slot returns hash's home slot in front.
+func (c *Cache) slot(hash uint64) *atomic.Pointer[entry] {
+	return &c.front[hash>>c.frontShift]
+}
+
+// remember puts e, which a Get just accepted from ristretto, into front: in
+// its home slot if that is free or holds an older entry for the same hash,
+// else likewise in the neighbour slot, else in the home slot, moving the
+// home slot's entry to the neighbour (so the two most recently found hashes
+// stay). Concurrent remembers may lose an entry; that only costs a later
+// ristretto Get.
+func (c *Cache) remember(hash uint64, e *entry) {
+	i := hash >> c.frontShift
+	home, next := &c.front[i], &c.front[i^1]
+	if old := home.Load(); old == nil || old.hash == hash {
+		home.Store(e)
+	} else if n := next.Load(); n == nil || n.hash == hash {
+		next.Store(e)
+	} else {
+		next.Store(old)
+		home.Store(e)
+	}
+}
+
+// forget removes e from front, wherever remember put it. ristretto calls it
+// (OnExit) whenever e leaves ristretto, so front holds no entry ristretto
+// has let go, except one a Get accepted just before ristretto let it go and
+// remembered just after (a race that leaves at most one such entry per
+// slot, until the slot is reused).
+func (c *Cache) forget(e *entry) {
+	if e == nil {
+		return
+	}
+	i := e.hash >> c.frontShift
+	c.front[i].CompareAndSwap(e, nil)
+	c.front[i^1].CompareAndSwap(e, nil)
 }
 
 // Set offers value for (space, key) to the cache, tagged with tok's counters.
@@ -186,25 +383,40 @@ func (c *Cache) Get(tok Token, space uint32, key []byte) (any, bool) {
 // applies it asynchronously and may drop or reject it (counted in
 // [Metrics].Drops). None of that affects correctness, only the hit rate.
 func (c *Cache) Set(tok Token, space uint32, key []byte, value any, cost int64) {
-	if !tok.live || c == nil || c.rc == nil || c.closed.Load() {
-		return
+	if c.settable(tok) {
+		e := &entry{value: value}
+		e.init(tok, space, key)
+		c.store(e, cost)
 	}
-	s := &c.shards[tok.hash&c.shardMask]
+}
+
+// settable reports whether a Set with tok can store anything, counting a
+// stale Set.
+func (c *Cache) settable(tok Token) bool {
+	if !tok.live || c == nil || c.rc == nil || c.closed.Load() {
+		return false
+	}
 	if c.gens[tok.hash&c.mask].Load() != tok.gen || c.epoch.Load() != tok.epoch {
 		// A commit (or reset) moved the counters after the token: no Get with a fresh
 		// token could accept this entry, and it would only displace a
 		// current one. (Gets with equally old tokens lose a possible hit.)
-		s.staleSets.Add(1)
-		return
+		c.shards[tok.hash&c.shardMask].staleSets.Add(1)
+		return false
 	}
+	return true
+}
+
+// store hands e, initialised, to ristretto, charged cost + EntryOverhead +
+// len(key).
+func (c *Cache) store(e *entry, cost int64) {
 	cost = max(cost, 0)
-	charge := EntryOverhead + int64(len(key))
+	charge := EntryOverhead + int64(e.klen)
 	if cost > c.maxCost { // also avoids overflow below
 		charge = c.maxCost + 1
 	} else {
 		charge += cost
 	}
-	e := &entry{space: space, epoch: tok.epoch, gen: tok.gen, key: string(key), value: value}
+	s := &c.shards[e.hash&c.shardMask]
 	s.enter.Add(1)
 	if c.closed.Load() {
 		s.exit.Add(1)
@@ -214,7 +426,7 @@ func (c *Cache) Set(tok Token, space uint32, key []byte, value any, cost int64) 
 	if c.testHookInside != nil {
 		c.testHookInside()
 	}
-	ok := c.rc.Set(tok.hash, e, charge)
+	ok := c.rc.Set(e.hash, e, charge)
 	s.exit.Add(1)
 	s.other.Add(1)
 	s.sets.Add(1)
@@ -277,5 +489,10 @@ func (c *Cache) Close() error {
 		}
 	}
 	c.rc.Close()
+	// After the drain no Get is inside the guard, so nothing remembers an
+	// entry again: release them all.
+	for i := range c.front {
+		c.front[i].Store(nil)
+	}
 	return nil
 }

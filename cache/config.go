@@ -31,8 +31,8 @@ const (
 
 // EntryOverhead is the fixed number of bytes [Cache.Set] adds to the caller's
 // cost for every entry, on top of len(key). It estimates what one entry costs
-// besides the value itself: the entry record (identity, tags, key header and
-// value interface: 64 bytes once allocated), ristretto's stored item in its
+// besides the value itself: the entry record (identity, tags, a key of up to
+// 16 bytes inline, the value interface: 80 bytes once allocated), ristretto's stored item in its
 // sharded map (48 bytes plus map slot overhead) and its eviction policy's
 // per-key record. TestEntryOverhead measures the real heap growth per entry
 // and checks this estimate is not too low. With this overhead charged,
@@ -47,7 +47,9 @@ type Config struct {
 	// MaxCost is the memory budget in bytes for cached entries, each charged
 	// its caller-given cost plus [EntryOverhead] plus the key's length.
 	// Zero means [DefaultMaxCost] (64 MiB). The admission sketch
-	// (NumCounters, ~3 bytes each) is not part of the budget.
+	// (NumCounters, ~3 bytes each) and the front table (8 bytes per 256
+	// bytes of MaxCost, at most 512 KiB; see the package documentation) are
+	// not part of the budget.
 	MaxCost int64
 
 	// Disabled turns the cache off: nothing is allocated for ristretto,

@@ -61,6 +61,31 @@
 // visible, so entries stay valid. Entries never come from uncommitted state,
 // because readers fill them from committed store snapshots only.
 //
+// # The front table
+//
+// A Get that finds an entry in ristretto and accepts it remembers it in a
+// front table: a fixed, direct-mapped array of entry pointers indexed by the
+// hash's top bits, two ways per hash. The next Get of that key reads the
+// entry from there with one atomic load, without ristretto's shard lock or
+// access buffer; [Cache.GetMany] loads the candidates of a whole batch
+// before checking any, so their memory reads overlap. Front changes only
+// which entries are found, never which are accepted: an entry from front
+// passes the same identity and tag checks as one from ristretto, so the
+// argument above holds unchanged. ristretto's exit callback (eviction,
+// rejection, replacement, Close) removes an entry from front, so front does
+// not keep evicted entries alive, except for a race the design accepts: an
+// entry that a Get accepted just before ristretto evicted it, and remembered
+// just after, stays until its slot is reused (at most one per slot). The
+// table has about one slot per 256 bytes of MaxCost, between 16 and 65,536
+// (512 KiB), allocated once; like the admission sketch, it is not counted
+// in MaxCost. Front hits skip ristretto's access buffer, so ristretto's
+// admission policy sees fewer reads of the hottest keys; that only affects
+// which entries are evicted first.
+//
+// [SetOf], [GetOf] and [GetManyOf] store a typed value in the entry's own
+// allocation, so a hit reads the value from the memory it has just checked
+// the entry in; package relations caches owners this way.
+//
 // Everything ristretto does on its own only causes misses: a dropped or
 // rejected Set, a Set applied late or out of order (a slow reader's Set after
 // a commit carries the old generation and is never accepted: the classic

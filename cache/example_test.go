@@ -125,3 +125,75 @@ func ExampleCache_Close() {
 	// true
 	// cache: closed
 }
+
+// SetOf and GetOf store and read a typed value in the entry's own
+// allocation: a hit reads no boxed value elsewhere in the heap.
+func ExampleGetOf() {
+	c, _ := cache.New(cache.Config{})
+	defer c.Close()
+	type customer struct {
+		ID   int64
+		Name string
+	}
+	seed := maphash.MakeSeed()
+	const space = 1
+	key := []byte("customer/1")
+
+	tok := c.Token(hashOf(seed, space, key))
+	if _, ok := cache.GetOf[customer](c, tok, space, key); !ok {
+		cache.SetOf(c, tok, space, key, customer{1, "Ada"}, 24)
+	}
+	c.Wait()
+	o, ok := cache.GetOf[customer](c, c.Token(hashOf(seed, space, key)), space, key)
+	fmt.Println(o.Name, ok)
+	// Output:
+	// Ada true
+}
+
+// GetMany reads a batch of keys at once; the reads of the batch overlap.
+func ExampleCache_GetMany() {
+	c, _ := cache.New(cache.Config{})
+	defer c.Close()
+	seed := maphash.MakeSeed()
+	const space = 1
+	keys := [][]byte{[]byte("a"), []byte("b"), []byte("c")}
+	for _, k := range keys[:2] {
+		c.Set(c.Token(hashOf(seed, space, k)), space, k, "value of "+string(k), 16)
+	}
+	c.Wait()
+
+	ls := make([]cache.Lookup, len(keys))
+	for i, k := range keys {
+		ls[i] = cache.Lookup{Token: c.Token(hashOf(seed, space, k)), Key: k}
+	}
+	c.GetMany(space, ls)
+	for _, l := range ls {
+		fmt.Printf("%s: %v %v\n", l.Key, l.Value, l.Hit)
+	}
+	// Output:
+	// a: value of a true
+	// b: value of b true
+	// c: <nil> false
+}
+
+// GetManyOf writes the typed values of a batch's hits straight into a
+// slice aligned with the lookups.
+func ExampleGetManyOf() {
+	c, _ := cache.New(cache.Config{})
+	defer c.Close()
+	seed := maphash.MakeSeed()
+	const space = 1
+	keys := [][]byte{[]byte("1"), []byte("2")}
+	cache.SetOf(c, c.Token(hashOf(seed, space, keys[1])), space, keys[1], 20, 8)
+	c.Wait()
+
+	ls := make([]cache.Lookup, len(keys))
+	for i, k := range keys {
+		ls[i] = cache.Lookup{Token: c.Token(hashOf(seed, space, k)), Key: k}
+	}
+	vals := make([]int, len(keys))
+	cache.GetManyOf(c, space, ls, vals)
+	fmt.Println(vals, ls[0].Hit, ls[1].Hit)
+	// Output:
+	// [0 20] false true
+}

@@ -1,0 +1,78 @@
+package cache
+
+// entryOf is an entry and its value of type V in one allocation, so a hit
+// reads the value from the memory it has just checked the entry in, instead
+// of following a pointer to a boxed value elsewhere in the heap. Its entry's
+// value field points back at it, which is how a reader recovers V without
+// unsafe code.
+type entryOf[V any] struct {
+	entry
+	v V
+}
+
+// boxer is implemented by every *entryOf: how an untyped Get returns a
+// typed entry's value.
+type boxer interface{ box() any }
+
+func (e *entryOf[V]) box() any { return e.v }
+
+// SetOf is [Cache.Set] for a value of type V, stored in the same allocation
+// as the cache's entry for it, which saves an allocation per Set and a
+// dependent memory read per hit. Read it with [GetOf] or [GetManyOf] of the
+// same V ([Cache.Get] returns it boxed, as an any holding a V). Everything
+// else is as for Set: the rules for tok, the charge, and that v is shared by
+// every later read that returns it, so it must not be modified if it holds
+// references.
+func SetOf[V any](c *Cache, tok Token, space uint32, key []byte, v V, cost int64) {
+	if c.settable(tok) {
+		e := &entryOf[V]{v: v}
+		e.init(tok, space, key)
+		e.value = e
+		c.store(&e.entry, cost)
+	}
+}
+
+// GetOf is [Cache.Get] for values of type V: the value of the current entry
+// for (space, key), stored by [SetOf] or by [Cache.Set] with a V. An entry
+// holding another type is a miss. It does not allocate.
+func GetOf[V any](c *Cache, tok Token, space uint32, key []byte) (V, bool) {
+	if e := c.find(tok, space, key); e != nil {
+		return valueOf[V](e)
+	}
+	var zero V
+	return zero, false
+}
+
+// GetManyOf is [Cache.GetMany] for values of type V: for every ls[i] that
+// hits, it sets out[i] to the value and ls[i].Hit; for the others it leaves
+// out[i] alone and clears Hit. It leaves every Value nil. Lookups past
+// len(out) have nowhere to put a value: they miss. It does not allocate.
+func GetManyOf[V any](c *Cache, space uint32, ls []Lookup, out []V) {
+	if len(out) < len(ls) {
+		for i := len(out); i < len(ls); i++ {
+			ls[i].Value, ls[i].Hit = nil, false
+		}
+		ls = ls[:len(out)]
+	}
+	c.findMany(space, ls)
+	for i := range ls {
+		l := &ls[i]
+		l.Value = nil
+		if l.e != nil {
+			out[i], l.Hit = valueOf[V](l.e)
+			l.e = nil
+		}
+	}
+}
+
+// valueOf returns e's value as a V, or false if it holds another type.
+func valueOf[V any](e *entry) (V, bool) {
+	switch x := e.value.(type) {
+	case *entryOf[V]:
+		return x.v, true
+	case V:
+		return x, true
+	}
+	var zero V
+	return zero, false
+}

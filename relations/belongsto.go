@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -51,6 +52,7 @@ type BelongsTo[S, T any] struct {
 	plain bool  // T has no reference fields: a copy is an assignment
 
 	lookups atomic.Int64 // store lookups of owners: the N+1 test counts them
+	pool    sync.Pool    // *includeScratch, Include's reusable bookkeeping
 }
 
 // NewBelongsTo returns the accessor of the relation named relation of model
@@ -119,7 +121,7 @@ func (b *BelongsTo[S, T]) Get(ctx context.Context, src S) (owner T, ok bool, err
 		return owner, err == nil, b.wrap(err)
 	}
 	tok := b.cache.Token(b.store.KeyHash(b.space, k))
-	if v, hit := b.cache.Get(tok, b.space, k); hit {
+	if v, hit := cache.GetOf[T](b.cache, tok, b.space, k); hit {
 		return b.out(v), true, nil
 	}
 	// The token was taken before this read of the latest snapshot.
@@ -178,28 +180,27 @@ func (b *BelongsTo[S, T]) offer(tok cache.Token, k []byte, owner T) {
 		return
 	}
 	if b.plain {
-		b.cache.Set(tok, b.space, k, owner, b.cost+int64(len(k)))
+		cache.SetOf(b.cache, tok, b.space, k, owner, b.cost+int64(len(k)))
 		return
 	}
 	b.offerDeep(tok, k, owner)
 }
 
 func (b *BelongsTo[S, T]) offerDeep(tok cache.Token, k []byte, owner T) {
-	b.cache.Set(tok, b.space, k, b.rel.Clone(&owner), b.cost+int64(len(k)))
+	cache.SetOf(b.cache, tok, b.space, k, b.rel.Clone(&owner), b.cost+int64(len(k)))
 }
 
-// out returns the caller's copy of a cached owner. For a plain T the type
-// assertion is the copy; the slow path is separate so that its t, which
-// escapes into Clone, is not allocated on the fast path.
-func (b *BelongsTo[S, T]) out(v any) T {
+// out returns the caller's copy of a cached owner: v itself for a plain T,
+// else a deep copy. The slow path is separate so that its t, which escapes
+// into Clone, is not allocated on the fast path.
+func (b *BelongsTo[S, T]) out(v T) T {
 	if b.plain {
-		return v.(T)
+		return v
 	}
 	return b.outDeep(v)
 }
 
-func (b *BelongsTo[S, T]) outDeep(v any) T {
-	t := v.(T)
+func (b *BelongsTo[S, T]) outDeep(t T) T {
 	return b.rel.Clone(&t)
 }
 
@@ -223,7 +224,7 @@ func (b *BelongsTo[S, T]) Cached(src S) (T, Status) {
 		return zero, NoOwner
 	}
 	tok := b.cache.Token(b.store.KeyHash(b.space, k))
-	if v, hit := b.cache.Get(tok, b.space, k); hit {
+	if v, hit := cache.GetOf[T](b.cache, tok, b.space, k); hit {
 		return b.out(v), Found
 	}
 	return zero, NotCached
@@ -259,7 +260,7 @@ func (b *BelongsTo[S, T]) cachedShadow(src *S) (T, Status) {
 		return zero, NotCached
 	}
 	tok := b.cache.Token(b.store.KeyHash(b.space, k))
-	v, hit := b.cache.Get(tok, b.space, k)
+	v, hit := cache.GetOf[T](b.cache, tok, b.space, k)
 	if !hit || !b.cache.Current(stok) {
 		return zero, NotCached
 	}

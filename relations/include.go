@@ -29,22 +29,23 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 		return out, b.includeShadow(ctx, srcs, out)
 	}
 	// Each distinct foreign key is one want. Dedupe by the hash the cache
-	// needs anyway (no string per key); a collision compares the keys and,
-	// if they differ, simply makes another want.
-	type want struct {
-		k   []byte
-		tok cache.Token
-		h   uint64
-		hit bool
-	}
+	// needs anyway, in an open-addressing table of want indexes (no string
+	// per key, no Go map); a collision compares the keys and, if they
+	// differ, simply makes another want. The bookkeeping holds no pointer
+	// and is reused across calls, so only the result is garbage.
+	sc := b.scratch(len(srcs))
+	defer b.release(sc)
 	var (
-		wants  = make([]want, 0, len(srcs))
-		pos    = make([]int32, len(srcs)) // index into wants, -1 for no owner
-		seen   = make(map[uint64]int32, len(srcs))
-		arena  = make([]byte, 0, 16*len(srcs))
+		wants  = sc.wants
+		pos    = sc.pos   // index into wants, -1 for no owner
+		table  = sc.table // want index + 1; 0 is free
+		mask   = uint64(len(sc.table) - 1)
+		arena  = sc.arena
 		cached = b.cache.Enabled()
 		err    error
 	)
+	defer func() { sc.arena = arena[:0] }() // keep a grown arena
+	key := func(w *want) []byte { return arena[w.start:w.end:w.end] }
 	for i := range srcs {
 		start := len(arena)
 		var ok bool
@@ -56,39 +57,51 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 			pos[i] = -1
 			continue
 		}
-		k := arena[start:len(arena):len(arena)]
+		k := arena[start:]
 		h := b.store.KeyHash(b.space, k)
-		if j, dup := seen[h]; dup && string(wants[j].k) == string(k) {
+		slot := h & mask
+		for table[slot] != 0 {
+			j := table[slot] - 1
+			if w := &wants[j]; w.h == h && string(key(w)) == string(k) {
+				break
+			}
+			slot = (slot + 1) & mask
+		}
+		if j := table[slot] - 1; j >= 0 {
 			pos[i] = j
 			arena = arena[:start]
 			continue
 		}
 		j := int32(len(wants))
-		seen[h] = j
+		table[slot] = j + 1
 		pos[i] = j
-		wants = append(wants, want{k: k, h: h})
+		wants = append(wants, want{h: h, start: int32(start), end: int32(len(arena))})
 	}
 	owners := make([]T, len(wants)) // one backing array for every owner
-	misses := 0
-	for j := range wants {
-		w := &wants[j]
-		if !cached {
-			misses++
-			continue
+	misses := len(wants)
+	ls := sc.lookups(len(wants))
+	if cached {
+		for j := range wants {
+			w := &wants[j]
+			ls[j] = cache.Lookup{Token: b.cache.Token(w.h), Key: key(w)}
 		}
-		w.tok = b.cache.Token(w.h)
-		if v, hit := b.cache.Get(w.tok, b.space, w.k); hit {
-			owners[j], w.hit = b.out(v), true
-		} else {
-			misses++
+		cache.GetManyOf(b.cache, b.space, ls, owners)
+		for j := range ls {
+			if ls[j].Hit {
+				if !b.plain {
+					owners[j] = b.outDeep(owners[j])
+				}
+				wants[j].hit = true
+				misses--
+			}
 		}
 	}
 	// With no miss, the hits are consistent if every token is still current
 	// now; otherwise read a snapshot and re-check the hits after taking it.
 	stale := false
 	if misses == 0 {
-		for j := range wants {
-			if !b.cache.Current(wants[j].tok) {
+		for j := range ls {
+			if !b.cache.Current(ls[j].Token) {
 				stale = true
 				break
 			}
@@ -97,16 +110,16 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 	if misses > 0 || stale {
 		err = b.store.View(ctx, func(tx *memstore.Tx) error {
 			for j := range wants {
-				w := &wants[j]
-				if w.hit && b.cache.Current(w.tok) {
+				w, tok := &wants[j], ls[j].Token
+				if w.hit && b.cache.Current(tok) {
 					continue
 				}
-				o, err := b.load(tx, w.k)
+				o, err := b.load(tx, key(w))
 				if err != nil {
 					return err
 				}
 				if !w.hit {
-					b.offer(w.tok, w.k, o)
+					b.offer(tok, key(w), o)
 				}
 				owners[j] = o
 			}
@@ -149,4 +162,69 @@ func (b *BelongsTo[S, T]) includeShadow(ctx context.Context, srcs []S, out []*T)
 		}
 		return nil
 	}))
+}
+
+// want is one distinct foreign key of an Include call.
+type want struct {
+	h          uint64
+	start, end int32 // the key is the call's arena[start:end]
+	hit        bool
+}
+
+// includeScratch is the bookkeeping of one Include call, reused by later
+// calls through BelongsTo.pool.
+type includeScratch struct {
+	wants []want
+	ls    []cache.Lookup
+	pos   []int32
+	table []int32
+	arena []byte
+}
+
+// maxScratchRows bounds the Include calls whose bookkeeping is kept for
+// reuse (about 1.3 MiB), so one huge call does not pin its buffers.
+const maxScratchRows = 1 << 14
+
+// scratch returns bookkeeping for n sources: wants empty, pos of length n,
+// table zeroed, a power of two at least 2n long, and arena empty.
+func (b *BelongsTo[S, T]) scratch(n int) *includeScratch {
+	sc, _ := b.pool.Get().(*includeScratch)
+	if sc == nil {
+		sc = &includeScratch{}
+	}
+	size := 1
+	for size < 2*n {
+		size <<= 1
+	}
+	if cap(sc.wants) < n {
+		sc.wants = make([]want, 0, n)
+		sc.pos = make([]int32, n)
+		sc.arena = make([]byte, 0, 16*n)
+	}
+	if cap(sc.table) < size {
+		sc.table = make([]int32, size)
+	}
+	sc.wants, sc.pos, sc.table = sc.wants[:0], sc.pos[:n], sc.table[:size]
+	clear(sc.table)
+	return sc
+}
+
+// lookups returns n cache lookups; without a cache their tokens are
+// bypass tokens.
+func (sc *includeScratch) lookups(n int) []cache.Lookup {
+	if cap(sc.ls) < n {
+		sc.ls = make([]cache.Lookup, n)
+	}
+	sc.ls = sc.ls[:n]
+	clear(sc.ls)
+	return sc.ls
+}
+
+// release returns sc for reuse unless it is too big to keep. It first drops
+// the references to the call's keys and owners.
+func (b *BelongsTo[S, T]) release(sc *includeScratch) {
+	if cap(sc.wants) <= maxScratchRows {
+		clear(sc.ls)
+		b.pool.Put(sc)
+	}
 }

@@ -37,7 +37,7 @@ func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 				return opErr(op+" "+m.name, err)
 			}
 		}
-		if err := tx.step("cascade " + dels[i].m.name); err != nil {
+		if err := tx.step("cascade", dels[i].m.name, ""); err != nil {
 			return err
 		}
 		it := dels[i]
@@ -46,7 +46,7 @@ func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 			if pk == nil {
 				continue
 			}
-			if err := tx.step("fk " + r.source.name + "." + r.fk.name); err != nil {
+			if err := tx.step("fk", r.source.name, r.fk.name); err != nil {
 				return err
 			}
 			tx.each(r.source, r.fk, pk, func(c *record) bool {
@@ -130,12 +130,12 @@ func (tx *Tx) deleteRestrictOnly(op string, m *model, k []byte) error {
 				continue
 			}
 		}
-		if err := tx.step("fk " + r.source.name + "." + r.fk.name); err != nil {
+		if err := tx.step("fk", r.source.name, r.fk.name); err != nil {
 			return err
 		}
 		var child *record
 		if r.source != m {
-			child = first(tx.txn, r.source, r.fk, key) // the FK encoding is prefix-free
+			child = first(tx.reader(), r.source, r.fk, key) // the FK encoding is prefix-free
 		} else {
 			tx.each(r.source, r.fk, key, func(c *record) bool {
 				if c == root {

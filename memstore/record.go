@@ -229,13 +229,18 @@ func (ix slotIndexer) FromObject(obj any) (bool, []byte, error) {
 	return k != nil, k, nil
 }
 
-// FromArgs takes one already-encoded key.
+// FromArgs takes one already-encoded key, as a []byte or a *keyArg.
 func (ix slotIndexer) FromArgs(args ...any) ([]byte, error) {
 	if len(args) != 1 {
 		return nil, fmt.Errorf("memstore: index %d: want one encoded key", int(ix))
 	}
-	k, ok := args[0].([]byte)
-	if !ok {
+	var k []byte
+	switch a := args[0].(type) {
+	case *keyArg:
+		k = a.k
+	case []byte:
+		k = a
+	default:
 		return nil, fmt.Errorf("memstore: index %d: key is %T, not []byte", int(ix), args[0])
 	}
 	if len(k) == 0 {

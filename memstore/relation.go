@@ -174,7 +174,7 @@ func (r *Rel[S, T]) Children(tx *Tx, k []byte) (iter.Seq[S], error) {
 	if err := tx.check("list "+r.r.name, false); err != nil {
 		return nil, err
 	}
-	txn := tx.txn
+	txn := tx.reader()
 	if tx.write {
 		txn = txn.Snapshot()
 	}
@@ -380,7 +380,7 @@ func (s *Store) latest(ctx context.Context, op string) (*memdb.Txn, error) {
 	if s.closed.Load() {
 		return nil, ErrClosed
 	}
-	return s.db.Load().Txn(false), nil
+	return s.cur.Load().read, nil
 }
 
 // out returns the caller's copy of a row of m: a plain assignment when the

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"unicode"
 	"unsafe"
 )
@@ -115,6 +116,7 @@ type model struct {
 	refs         []*relation // relations whose target is this model
 	plain        bool        // no reference fields but pointer key fields: a copy is a deep copy
 	ptrCols      []*column   // pointer key fields, re-allocated on every copy
+	args         sync.Pool   // *keyArg, for lookups (see keyArg)
 }
 
 type column struct {

@@ -18,7 +18,7 @@ func (tx *Tx) aboveMax(m *model, k []byte) bool {
 	}
 	hi, ok := tx.maxKeys[m.id]
 	if !ok {
-		raw, err := tx.db.Txn(false).Last(m.table, m.pk.index, []byte{})
+		raw, err := tx.baseTxn().Last(m.table, m.pk.index, []byte{})
 		if err != nil {
 			panic(fmt.Sprintf("memstore: internal: last %s: %v", m.name, err))
 		}
@@ -61,7 +61,7 @@ func (tx *Tx) seq(m *model) seqRow {
 	if r, ok := tx.seqs[m.id]; ok {
 		return r
 	}
-	raw, err := tx.txn.First(seqTable, "id", m.id)
+	raw, err := tx.reader().First(seqTable, "id", m.id)
 	if err != nil {
 		panic(fmt.Sprintf("memstore: internal: sequence: %v", err))
 	}
@@ -81,7 +81,7 @@ func (tx *Tx) seqSet(m *model, last uint64) {
 		tx.seqs = map[int]seqRow{}
 	}
 	tx.seqs[m.id] = seqRow{model: m.id, last: last, used: true}
-	if err := tx.txn.Insert(seqTable, &seqRow{model: m.id, last: last, used: true}); err != nil {
+	if err := tx.writer().Insert(seqTable, &seqRow{model: m.id, last: last, used: true}); err != nil {
 		panic(fmt.Sprintf("memstore: internal: sequence: %v", err))
 	}
 }

@@ -48,10 +48,17 @@ type Invalidator interface {
 // Snapshot) never block and never wait for writers.
 type Store struct {
 	schema *schema
-	db     atomic.Pointer[memdb.MemDB]
-	cache  Invalidator
-	seed   maphash.Seed
-	seed2  [2]uint64 // KeyHash's seeds for short keys, derived from seed
+	// db is the writer's database: only Update and Restore, holding the
+	// writer lock, use it. Readers use cur.
+	db atomic.Pointer[memdb.MemDB]
+	// cur is the committed state readers see, published by the writer after
+	// every commit and restore. Every read (View, Snapshot, the *Now
+	// primitives) starts from it, so a commit takes effect for all readers
+	// at once, when it is published.
+	cur   atomic.Pointer[state]
+	cache Invalidator
+	seed  maphash.Seed
+	seed2 [2]uint64 // KeyHash's seeds for short keys, derived from seed
 
 	// writer is the write lock, a 1-slot semaphore so that waiting for it
 	// can honour a context. go-memdb's own writer mutex is taken only by the
@@ -90,7 +97,25 @@ func New(cfg Config) (*Store, error) {
 	// A snapshot MemDB does not track mutations for watch channels, which the
 	// store never uses: every write transaction is cheaper for it.
 	s.db.Store(db.Snapshot())
+	s.publish()
 	return s, nil
+}
+
+// state is a committed state of the store as readers see it: a frozen
+// go-memdb database that is never written, and one read transaction on it
+// that every reader shares. A go-memdb read transaction only ever reads its
+// fields, so it is safe for concurrent use; sharing it saves every read the
+// two allocations of opening one.
+type state struct {
+	db   *memdb.MemDB
+	read *memdb.Txn
+}
+
+// publish makes the writer's database, as it is now, the state readers see.
+// It is called with the writer lock held (or before the store is shared).
+func (s *Store) publish() {
+	f := s.db.Load().Snapshot()
+	s.cur.Store(&state{db: f, read: f.Txn(false)})
 }
 
 // Update runs fn in a write transaction and commits what it wrote when it
@@ -118,11 +143,10 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
 //
 //go:noinline
 func (s *Store) runUpdate(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	db := s.db.Load()
-	tx := &Tx{s: s, ctx: ctx, db: db, txn: db.Txn(true), write: true}
+	tx := &Tx{s: s, ctx: ctx, write: true}
 	committed := false
 	defer func() {
-		if !committed {
+		if !committed && tx.txn != nil {
 			tx.txn.Abort()
 		}
 		tx.done = true
@@ -136,12 +160,17 @@ func (s *Store) runUpdate(ctx context.Context, fn func(tx *Tx) error) (err error
 	if err := ctx.Err(); err != nil {
 		return opErr("update", err)
 	}
+	if tx.txn == nil {
+		return nil // nothing written
+	}
 	if s.cache != nil && len(tx.hashes) > 0 {
 		s.cache.BeginCommit(tx.hashes)
 		tx.txn.Commit()
+		s.publish()
 		s.cache.EndCommit(tx.hashes)
 	} else {
 		tx.txn.Commit()
+		s.publish()
 	}
 	committed = true
 	return nil
@@ -163,11 +192,11 @@ func (s *Store) View(ctx context.Context, fn func(tx *Tx) error) error {
 	if s.closed.Load() {
 		return ErrClosed
 	}
-	return s.view(ctx, s.db.Load(), fn)
+	return s.view(ctx, s.cur.Load().read, fn)
 }
 
-func (s *Store) view(ctx context.Context, db *memdb.MemDB, fn func(tx *Tx) error) error {
-	tx := &Tx{s: s, ctx: ctx, txn: db.Txn(false)}
+func (s *Store) view(ctx context.Context, read *memdb.Txn, fn func(tx *Tx) error) error {
+	tx := &Tx{s: s, ctx: ctx, txn: read}
 	defer func() { tx.done = true }()
 	return fn(tx)
 }
@@ -176,8 +205,9 @@ func (s *Store) view(ctx context.Context, db *memdb.MemDB, fn func(tx *Tx) error
 // O(1). It can be read with View and put back with Store.Restore, any
 // number of times. It is safe for concurrent use.
 type Snapshot struct {
-	s  *Store
-	db *memdb.MemDB
+	s    *Store
+	db   *memdb.MemDB // frozen, never written
+	read *memdb.Txn   // shared by every View of the snapshot
 }
 
 // Snapshot returns the store's current state in O(1): go-memdb's trees are
@@ -186,7 +216,8 @@ func (s *Store) Snapshot() (*Snapshot, error) {
 	if s.closed.Load() {
 		return nil, ErrClosed
 	}
-	return &Snapshot{s: s, db: s.db.Load().Snapshot()}, nil
+	cur := s.cur.Load()
+	return &Snapshot{s: s, db: cur.db, read: cur.read}, nil
 }
 
 // View runs fn in a read transaction over the snapshot.
@@ -203,7 +234,7 @@ func (sn *Snapshot) View(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return opErr("view", err)
 	}
-	return sn.s.view(ctx, sn.db, fn)
+	return sn.s.view(ctx, sn.read, fn)
 }
 
 // Restore makes snap the store's current state, atomically and in O(1):
@@ -226,6 +257,7 @@ func (s *Store) Restore(ctx context.Context, snap *Snapshot) error {
 		defer s.cache.EndReset()
 	}
 	s.db.Store(snap.db.Snapshot())
+	s.publish()
 	return nil
 }
 

@@ -293,7 +293,7 @@ func (t *Table[T, K]) ByFK(tx *Tx, relation string, value any) (iter.Seq2[K, T],
 
 // seq iterates index c from lo (a prefix when hi is nil) to hi (exclusive).
 func (t *Table[T, K]) seq(tx *Tx, c *column, lo, hi []byte) iter.Seq2[K, T] {
-	txn := tx.txn
+	txn := tx.reader()
 	if tx.write {
 		txn = txn.Snapshot()
 	}

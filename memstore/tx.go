@@ -18,8 +18,10 @@ import (
 // later call returns ErrTxAborted and Update returns the first error. Reads
 // that find nothing (ErrNotFound) do not abort it.
 type Tx struct {
-	s     *Store
-	ctx   context.Context
+	s   *Store
+	ctx context.Context
+	// txn is a View's read transaction, or an Update's go-memdb write
+	// transaction, opened by its first write (nil until then).
 	txn   *memdb.Txn
 	write bool
 	done  bool
@@ -36,7 +38,6 @@ type Tx struct {
 	// So unique lookups of a modified table read the database the
 	// transaction started from (base) through an overlay of the unique keys
 	// this transaction wrote (record) or removed (nil).
-	db      *memdb.MemDB
 	base    *memdb.Txn
 	overlay []*modelOverlay // by model id; nil until the model is written
 	seqs    map[int]seqRow  // auto-key counters read or written, by model id
@@ -76,12 +77,18 @@ func (tx *Tx) fail(err error) error {
 // check, a foreign key lookup, an index write, each row of a cascade — and
 // fails it when the Store's fault hook (tests only) says so. Every caller
 // returns the error and the whole transaction is aborted: fault injection
-// proves that a failure at any step leaves the store as it was.
-func (tx *Tx) step(name string) error {
-	if f := tx.s.fault; f != nil {
-		return f(name)
+// proves that a failure at any step leaves the store as it was. The step's
+// name, "kind model" or "kind model.field", is built only for the hook.
+func (tx *Tx) step(kind, model, field string) error {
+	f := tx.s.fault
+	if f == nil {
+		return nil
 	}
-	return nil
+	name := kind + " " + model
+	if field != "" {
+		name += "." + field
+	}
+	return f(name)
 }
 
 // lookup returns the record of m whose key in the unique column c is k, or
@@ -92,19 +99,69 @@ func (tx *Tx) lookup(m *model, c *column, k []byte) *record {
 			if rec, ok := ov.slots[c.slot][string(k)]; ok {
 				return rec
 			}
-			if tx.base == nil {
-				tx.base = tx.db.Txn(false)
-			}
-			return first(tx.base, m, c, k)
+			return first(tx.baseTxn(), m, c, k)
 		}
 	}
-	return first(tx.txn, m, c, k)
+	return first(tx.reader(), m, c, k)
+}
+
+// reader returns the go-memdb transaction reads go through: the write
+// transaction once this transaction has written, else the state it started
+// from (a View's snapshot, or an Update's base).
+func (tx *Tx) reader() *memdb.Txn {
+	if tx.txn != nil {
+		return tx.txn
+	}
+	return tx.baseTxn()
+}
+
+// writer returns go-memdb's write transaction, opening it on the first
+// write: an Update that only reads, or whose first write is refused (a
+// restricted delete, a dangling foreign key), never opens one.
+func (tx *Tx) writer() *memdb.Txn {
+	if tx.txn == nil {
+		tx.txn = tx.s.db.Load().Txn(true)
+	}
+	return tx.txn
+}
+
+// baseTxn returns a read transaction on the state this write transaction
+// started from: the published state, which under the writer lock is the
+// last commit.
+func (tx *Tx) baseTxn() *memdb.Txn {
+	if tx.base == nil {
+		tx.base = tx.s.cur.Load().read
+	}
+	return tx.base
+}
+
+// keyArg carries an encoded key into go-memdb's ...interface{} arguments
+// without allocating: a pointer fits in an interface as is, the key is
+// copied into the keyArg's own buffer (so the caller's key, often on its
+// stack, does not escape), and keyArgs are pooled per model. go-memdb does
+// not keep the key once First returns.
+type keyArg struct {
+	k   []byte
+	buf [32]byte
+}
+
+// keyArg returns a pooled keyArg holding a copy of k; put it back in
+// m.args when the lookup is done.
+func (m *model) keyArg(k []byte) *keyArg {
+	a, _ := m.args.Get().(*keyArg)
+	if a == nil {
+		a = new(keyArg)
+	}
+	a.k = append(a.buf[:0], k...)
+	return a
 }
 
 // first returns the record of m whose key in column c is k in txn, or nil.
 // It is the one place where go-memdb's (nil, nil) miss is translated.
 func first(txn *memdb.Txn, m *model, c *column, k []byte) *record {
-	raw, err := txn.First(m.table, c.index, k)
+	a := m.keyArg(k)
+	raw, err := txn.First(m.table, c.index, a)
+	m.args.Put(a)
 	if err != nil {
 		panic(fmt.Sprintf("memstore: internal: index %s.%s: %v", m.name, c.index, err))
 	}
@@ -123,7 +180,7 @@ func (tx *Tx) each(m *model, c *column, k []byte, fn func(*record) bool) {
 	} else {
 		args = append(args, []byte{})
 	}
-	it, err := tx.txn.Get(m.table, c.index, args...)
+	it, err := tx.reader().Get(m.table, c.index, args...)
 	if err != nil {
 		panic(fmt.Sprintf("memstore: internal: index %s.%s: %v", m.name, c.index, err))
 	}
@@ -165,7 +222,7 @@ func (tx *Tx) insert(op string, m *model, p unsafe.Pointer, shadow [][]byte) (*r
 	if err != nil {
 		return nil, invalidf("%s %s: %v", op, m.name, err)
 	}
-	if err := tx.step("unique " + m.name + "." + m.pk.name); err != nil {
+	if err := tx.step("unique", m.name, m.pk.name); err != nil {
 		return nil, err
 	}
 	// aboveMax runs for every insert, assigned keys included: each inserted
@@ -241,7 +298,7 @@ func (tx *Tx) checkRow(op string, m *model, rec, old *record) error {
 			continue
 		}
 		if c.unique {
-			if err := tx.step("unique " + m.name + "." + c.name); err != nil {
+			if err := tx.step("unique", m.name, c.name); err != nil {
 				return err
 			}
 		}
@@ -252,7 +309,7 @@ func (tx *Tx) checkRow(op string, m *model, rec, old *record) error {
 			if r.target == m && bytes.Equal(rec.key(r.keyTo.slot), k) {
 				continue // the row references itself
 			}
-			if err := tx.step("fk " + m.name + "." + c.name); err != nil {
+			if err := tx.step("fk", m.name, c.name); err != nil {
 				return err
 			}
 			if tx.lookup(r.target, r.keyTo, k) == nil {
@@ -271,7 +328,7 @@ func (tx *Tx) checkReferenced(op string, m *model, old, rec *record) error {
 		if k == nil || bytes.Equal(k, rec.key(r.keyTo.slot)) {
 			continue
 		}
-		if err := tx.step("fk " + r.source.name + "." + r.fk.name); err != nil {
+		if err := tx.step("fk", r.source.name, r.fk.name); err != nil {
 			return err
 		}
 		var child *record
@@ -289,10 +346,10 @@ func (tx *Tx) checkReferenced(op string, m *model, old, rec *record) error {
 // error leaves go-memdb's indexes possibly half-written: the caller must fail
 // the transaction, which aborts it whole.
 func (tx *Tx) put(m *model, old, rec *record) error {
-	if err := tx.step("write " + m.name); err != nil {
+	if err := tx.step("write", m.name, ""); err != nil {
 		return err
 	}
-	if err := tx.txn.Insert(m.table, rec); err != nil {
+	if err := tx.writer().Insert(m.table, rec); err != nil {
 		return fmt.Errorf("memstore: internal: insert %s: %w", m.name, err)
 	}
 	ov := tx.overlayOf(m)
@@ -303,17 +360,22 @@ func (tx *Tx) put(m *model, old, rec *record) error {
 		nk := rec.key(c.slot)
 		if old != nil {
 			if ok := old.key(c.slot); ok != nil && !bytes.Equal(ok, nk) {
-				ov.slots[c.slot][string(ok)] = nil
+				ov.slots[c.slot][keyString(ok)] = nil
 			}
 		}
 		if nk != nil {
-			ov.slots[c.slot][string(nk)] = rec
+			ov.slots[c.slot][keyString(nk)] = rec
 		}
 	}
 	tx.touch(m, old)
 	tx.touch(m, rec)
 	return nil
 }
+
+// keyString returns a record's key as a string without copying it: a
+// record's buffer is never modified once built, so the string is as
+// immutable as any. The overlay keys its maps by these.
+func keyString(k []byte) string { return unsafe.String(unsafe.SliceData(k), len(k)) }
 
 // overlayOf returns the overlay of m, making it on the first write.
 func (tx *Tx) overlayOf(m *model) *modelOverlay {
@@ -335,16 +397,16 @@ func (tx *Tx) overlayOf(m *model) *modelOverlay {
 
 // remove deletes rec and records the touched keys. Errors are as for put.
 func (tx *Tx) remove(m *model, rec *record) error {
-	if err := tx.step("delete " + m.name); err != nil {
+	if err := tx.step("delete", m.name, ""); err != nil {
 		return err
 	}
-	if err := tx.txn.Delete(m.table, rec); err != nil {
+	if err := tx.writer().Delete(m.table, rec); err != nil {
 		return fmt.Errorf("memstore: internal: delete %s: %w", m.name, err)
 	}
 	ov := tx.overlayOf(m)
 	for _, c := range m.slots {
 		if k := rec.key(c.slot); c.unique && k != nil {
-			ov.slots[c.slot][string(k)] = nil
+			ov.slots[c.slot][keyString(k)] = nil
 		}
 	}
 	tx.touch(m, rec)

@@ -1,7 +1,6 @@
 package relations
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"sync"
@@ -107,8 +106,7 @@ func (b *BelongsTo[S, T]) Get(ctx context.Context, src S) (owner T, ok bool, err
 		s := src // only this branch's copy escapes (into View closures)
 		return b.getShadow(ctx, &s)
 	}
-	// buf stays on the stack on the hit path; a store read boxes the key
-	// into go-memdb's ...interface{} arguments, so it reads a heap copy.
+	// buf stays on the stack: the store copies the key for go-memdb.
 	var buf [keyBuf]byte
 	k, ok, err := b.rel.AppendFK(nil, buf[:0], &src)
 	if err != nil || !ok {
@@ -117,7 +115,7 @@ func (b *BelongsTo[S, T]) Get(ctx context.Context, src S) (owner T, ok bool, err
 	if !b.cache.Enabled() {
 		// No cache: no hash, no token, just the store.
 		b.lookups.Add(1)
-		owner, err = b.rel.OwnerNow(ctx, bytes.Clone(k))
+		owner, err = b.rel.OwnerNow(ctx, k)
 		return owner, err == nil, b.wrap(err)
 	}
 	tok := b.cache.Token(b.store.KeyHash(b.space, k))
@@ -126,7 +124,7 @@ func (b *BelongsTo[S, T]) Get(ctx context.Context, src S) (owner T, ok bool, err
 	}
 	// The token was taken before this read of the latest snapshot.
 	b.lookups.Add(1)
-	if owner, err = b.rel.OwnerNow(ctx, bytes.Clone(k)); err != nil {
+	if owner, err = b.rel.OwnerNow(ctx, k); err != nil {
 		return owner, false, b.wrap(err)
 	}
 	b.offer(tok, k, owner)

@@ -118,6 +118,11 @@ func TestDuplicateKeysInAnyOrder(t *testing.T) {
 		{"a new smaller key", []int64{3}, false},
 		{"new larger keys, then one of them again", []int64{8, 9, 8}, true},
 		{"new larger keys after the refused transaction", []int64{8, 9}, false},
+		// The first insert of a transaction is looked up; the bound of the
+		// later ones must include its key.
+		{"a new key, a smaller new key, the first again", []int64{95, 91, 95}, true},
+		{"a new key twice", []int64{96, 96}, true},
+		{"a new key, a larger one, the first again", []int64{97, 98, 97}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := insert(tc.ids...)

@@ -7,31 +7,47 @@ import (
 
 // aboveMax reports whether the encoded primary key k is larger than every
 // key of m, so that an insert of k needs no duplicate lookup, and raises the
-// bound to k. The bound starts as the largest key of the snapshot the
-// transaction started from (one reverse lookup) and rises with every key
-// inserted; deletes leave it an upper bound. Keys inserted in increasing
-// order — ids from a counter, a bulk load — skip the lookup: it was most of
-// the cost of a batch insert beyond go-memdb's own.
+// bound to k. Keys inserted in increasing order (ids from a counter, a bulk
+// load) skip the lookup: it was most of the cost of a batch insert beyond
+// go-memdb's own. The bound is the largest key of the snapshot the
+// transaction started from (one reverse lookup) and of the keys it inserted;
+// deletes leave it an upper bound. The reverse lookup costs more than one
+// duplicate lookup, so a transaction's first insert into m only records its
+// key and answers false (the caller looks it up); the bound is built at the
+// second.
 func (tx *Tx) aboveMax(m *model, k []byte) bool {
 	if tx.maxKeys == nil {
-		tx.maxKeys = map[int][]byte{}
+		tx.maxKeys = make([]maxKey, len(tx.s.schema.models))
 	}
-	hi, ok := tx.maxKeys[m.id]
-	if !ok {
+	b := &tx.maxKeys[m.id]
+	if !b.known {
+		if b.hi == nil {
+			b.hi = k // the first insert: remember its key, look it up
+			return false
+		}
 		raw, err := tx.baseTxn().Last(m.table, m.pk.index, []byte{})
 		if err != nil {
 			panic(fmt.Sprintf("memstore: internal: last %s: %v", m.name, err))
 		}
 		if raw != nil {
-			hi = raw.(*record).key(0)
+			if last := raw.(*record).key(0); bytes.Compare(last, b.hi) > 0 {
+				b.hi = last
+			}
 		}
+		b.known = true
 	}
-	if hi != nil && bytes.Compare(k, hi) <= 0 {
-		tx.maxKeys[m.id] = hi
+	if bytes.Compare(k, b.hi) <= 0 {
 		return false
 	}
-	tx.maxKeys[m.id] = k
+	b.hi = k
 	return true
+}
+
+// maxKey is aboveMax's bound for one model: hi is the largest key inserted
+// so far, and, once known, of the starting snapshot too.
+type maxKey struct {
+	hi    []byte
+	known bool
 }
 
 // nextKey returns the next auto key of m and records it as used.

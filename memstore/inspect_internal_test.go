@@ -34,7 +34,8 @@ func TestCheckIntegrityFindsCorruption(t *testing.T) {
 			rec := tx.lookup(m, m.pk, m.pk.codec.appendInt(nil, 1))
 			(*icOrder)(rec.ptr).CustomerID = 9
 			fresh, _ := m.newRecord(rec.ptr, nil) // keys that agree with the changed field
-			rec.buf = fresh.buf
+			copy(rec.keyBytes(), fresh.keyBytes())
+			rec.settle()
 		}, "references no icCustomer"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

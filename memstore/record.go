@@ -10,50 +10,133 @@ import (
 )
 
 // record is what the store keeps in go-memdb for one row. It is immutable
-// once inserted: an update inserts a new record.
+// once inserted (an update inserts a new record), with one exception
+// described at fresh.
 //
-// buf holds the encoded index key of every slot, computed once when the
-// record is built: buf[0] is the number of slots n, then n little-endian
-// uint16 end offsets, then the keys back to back; an empty key is a null
-// foreign key. The memdb indexers only slice buf, so an index can never
-// disagree with itself between insert and delete, the hot path does no
-// reflection, and shadow columns (which have no struct field) live here and
-// nowhere else. One record is two small objects (measured: 56 B for an Order
-// with two keys, against 112 B with a [][]byte of keys). Every key slice has
-// cap == len: go-memdb appends the primary key to non-unique index values.
+// A record is one allocation, a block: this header, then the encoded index
+// key of every slot (the key bytes, computed once when the record is
+// built), then the row itself, at ptr. The memdb indexers only slice the
+// key bytes, so an index can never disagree with itself between insert and
+// delete, the hot path does no reflection, and shadow columns (which have
+// no struct field) live there and nowhere else. One block per row, instead
+// of a header, a key buffer and a row (measured: 80 B for an Order with two
+// keys, against 128 B in three objects and go-memdb's copy of the foreign
+// key), and a row's keys and fields share cache lines.
+//
+// The key bytes: b[0] is the number of slots n, b[1] holds flags (fresh,
+// room), then n little-endian uint16 end offsets, then the keys back to
+// back; an empty key is a null foreign key. With room set, the last slot (a
+// non-unique index) is followed by a copy of the primary key, see fresh.
 type record struct {
-	ptr unsafe.Pointer // the row: a private *T, never handed out
-	buf []byte
+	ptr unsafe.Pointer // the row, in the same block; never handed out
+}
+
+// The flags in a record's b[1].
+const (
+	// fresh is set from newRecord until go-memdb has indexed the record
+	// (Tx.put calls settle). go-memdb appends the primary key to a
+	// non-unique index's key: while the record is fresh, and only then,
+	// the last slot's key is handed out with capacity for that append, so
+	// that go-memdb writes the (identical) primary key bytes into the room
+	// after it instead of allocating a copy. A record is fresh only while
+	// no other goroutine can see it; later appends (a delete's, an update's
+	// of the old record) get cap == len and allocate, so published memory
+	// is never written.
+	fresh = 1 << iota
+	// room: the last slot is followed by a copy of the primary key.
+	room
+)
+
+// keyBytes returns the record's key bytes.
+func (r *record) keyBytes() []byte {
+	b := unsafe.Add(unsafe.Pointer(r), unsafe.Sizeof(record{}))
+	at := func(i int) int { return int(*(*byte)(unsafe.Add(b, i))) }
+	n := at(0)
+	total := at(2*n) | at(2*n+1)<<8 // the last slot's end
+	if at(1)&room != 0 {
+		total += at(2) | at(3)<<8 - (2 + 2*n) // the primary key's length
+	}
+	return unsafe.Slice((*byte)(b), total)
 }
 
 // key returns the encoded key of slot i, or nil for a null.
 func (r *record) key(i int) []byte {
-	b := r.buf
-	start := 1 + 2*int(b[0])
+	b := r.keyBytes()
+	start := 2 + 2*int(b[0])
 	if i > 0 {
-		start = int(b[2*i-1]) | int(b[2*i])<<8
+		start = int(b[2*i]) | int(b[2*i+1])<<8
 	}
-	end := int(b[2*i+1]) | int(b[2*i+2])<<8
+	end := int(b[2*i+2]) | int(b[2*i+3])<<8
 	if start == end {
 		return nil
+	}
+	if b[1]&(fresh|room) == fresh|room && i == int(b[0])-1 {
+		return b[start:end:len(b)]
 	}
 	return b[start:end:end]
 }
 
+// settle clears fresh: go-memdb has indexed the record (see fresh).
+func (r *record) settle() {
+	b := r.keyBytes()
+	b[1] &^= fresh
+}
+
 // keyList returns every slot's key, for building a record that keeps them.
 func (r *record) keyList() [][]byte {
-	out := make([][]byte, int(r.buf[0]))
+	out := make([][]byte, int(r.keyBytes()[0]))
 	for i := range out {
 		out[i] = r.key(i)
 	}
 	return out
 }
 
+// blockType is the Go type of the blocks of one model with room for a
+// given number of key bytes.
+type blockType struct {
+	typ  reflect.Type
+	keys uintptr // offset of the key bytes
+	row  uintptr // offset of the row
+	size int     // room for key bytes
+}
+
+// blockClass returns the index of the smallest block class with room for n
+// key bytes and that room: multiples of 8 up to 64, then powers of two.
+func blockClass(n int) (int, int) {
+	if n <= 64 {
+		c := max((n+7)&^7, 8)
+		return c/8 - 1, c
+	}
+	i, c := 8, 128
+	for c < n {
+		i, c = i+1, c<<1
+	}
+	return i, c
+}
+
+// block returns m's block type with room for n key bytes, making it on
+// first use (reflect.StructOf: the garbage collector sees the row's
+// pointers exactly as in a plain T).
+func (m *model) block(n int) *blockType {
+	i, c := blockClass(n)
+	if bt := m.blocks[i].Load(); bt != nil {
+		return bt
+	}
+	t := reflect.StructOf([]reflect.StructField{
+		{Name: "R", Type: reflect.TypeFor[record]()},
+		{Name: "K", Type: reflect.ArrayOf(c, reflect.TypeFor[byte]())},
+		{Name: "Row", Type: m.typ},
+	})
+	bt := &blockType{typ: t, keys: t.Field(1).Offset, row: t.Field(2).Offset, size: c}
+	m.blocks[i].CompareAndSwap(nil, bt)
+	return m.blocks[i].Load()
+}
+
 // newRecord builds the record of the row at p (a private copy the caller
-// gives up). Shadow columns take their value from shadow (indexed by slot),
-// which may be nil.
+// gives up: the row is moved into the record's block). Shadow columns take
+// their value from shadow (indexed by slot), which may be nil.
 func (m *model) newRecord(p unsafe.Pointer, shadow [][]byte) (*record, error) {
-	n := 1 + 2*len(m.slots)
+	n := 2 + 2*len(m.slots)
 	for i, c := range m.slots {
 		if c.shadow {
 			if shadow != nil {
@@ -73,19 +156,50 @@ func (m *model) newRecord(p unsafe.Pointer, shadow [][]byte) (*record, error) {
 	if n > 0xFFFF {
 		return nil, fmt.Errorf("%s: %d bytes of keys in one row: %w", m.name, n, ErrInvalid)
 	}
-	buf := make([]byte, 1+2*len(m.slots), n)
+	withRoom := false
+	if last := m.slots[len(m.slots)-1]; !last.unique && len(m.slots) > 1 {
+		withRoom = true
+		// The room holds the primary key; an empty last key (a null)
+		// leaves it unused.
+		if m.slots[0].shadow {
+			if shadow != nil {
+				n += len(shadow[0])
+			}
+		} else {
+			n += m.pk.codec.encodedLen(unsafe.Add(p, m.pk.offset))
+		}
+	}
+	bt := m.block(n)
+	blk := reflect.New(bt.typ).UnsafePointer()
+	rec := (*record)(blk)
+	rec.ptr = unsafe.Add(blk, bt.row)
+	typedmemmove(m.typ, rec.ptr, p)
+	buf := unsafe.Slice((*byte)(unsafe.Add(blk, bt.keys)), bt.size)[:2+2*len(m.slots)]
 	buf[0] = byte(len(m.slots))
+	buf[1] = fresh
 	for i, c := range m.slots {
 		if c.shadow {
 			if shadow != nil {
 				buf = append(buf, shadow[i]...)
 			}
-		} else if kp := c.keyPtr(p); kp != nil {
+		} else if kp := c.keyPtr(rec.ptr); kp != nil {
 			buf = c.codec.appendKey(buf, kp)
 		}
-		buf[2*i+1], buf[2*i+2] = byte(len(buf)), byte(len(buf)>>8)
+		buf[2*i+2], buf[2*i+3] = byte(len(buf)), byte(len(buf)>>8)
 	}
-	return &record{ptr: p, buf: buf}, nil
+	if withRoom {
+		nn := len(m.slots)
+		pkStart, pkEnd := 2+2*nn, int(buf[2])|int(buf[3])<<8
+		lastStart := int(buf[2*nn-2]) | int(buf[2*nn-1])<<8
+		if len(buf) > lastStart { // the last key is not null
+			buf = append(buf, buf[pkStart:pkEnd]...)
+			buf[1] |= room
+		}
+	}
+	if unsafe.SliceData(buf) != (*byte)(unsafe.Add(blk, bt.keys)) {
+		panic(fmt.Sprintf("memstore: internal: %s: key bytes outgrew their block (%d > %d)", m.name, len(buf), bt.size))
+	}
+	return rec, nil
 }
 
 // appendPK appends the encoded primary key of the row at p to buf. It

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unsafe"
 )
@@ -113,10 +114,11 @@ type model struct {
 	slots        []*column // memdb index i is slots[i]; slot 0 is the primary key
 	rels         []*relation
 	relMap       map[string]*relation
-	refs         []*relation // relations whose target is this model
-	plain        bool        // no reference fields but pointer key fields: a copy is a deep copy
-	ptrCols      []*column   // pointer key fields, re-allocated on every copy
-	args         sync.Pool   // *keyArg, for lookups (see keyArg)
+	refs         []*relation                   // relations whose target is this model
+	plain        bool                          // no reference fields but pointer key fields: a copy is a deep copy
+	ptrCols      []*column                     // pointer key fields, re-allocated on every copy
+	args         sync.Pool                     // *keyArg, for lookups (see keyArg)
+	blocks       [18]atomic.Pointer[blockType] // by blockClass, made on first use
 }
 
 type column struct {

@@ -352,6 +352,7 @@ func (tx *Tx) put(m *model, old, rec *record) error {
 	if err := tx.writer().Insert(m.table, rec); err != nil {
 		return fmt.Errorf("memstore: internal: insert %s: %w", m.name, err)
 	}
+	rec.settle()
 	ov := tx.overlayOf(m)
 	for _, c := range m.slots {
 		if !c.unique {

@@ -42,6 +42,9 @@ type Cache struct {
 	// closed is set once by Close, before ristretto is closed. It is read on
 	// every call, so it shares no cache line with frequently written fields.
 	closed atomic.Bool
+	// open is rc != nil && !closed, in one load for Token's inlined fast
+	// path: set by New, cleared by Close right after closed.
+	open atomic.Bool
 
 	// epoch is the whole-store reset counter: odd while a reset is open.
 	epoch atomic.Uint64
@@ -180,6 +183,7 @@ func New(cfg Config) (*Cache, error) {
 		// Unreachable: withDefaults leaves no zero or negative field.
 		return nil, &ConfigError{Field: "NumCounters", Value: cfg.NumCounters, Reason: err.Error()}
 	}
+	c.open.Store(true)
 	return c, nil
 }
 
@@ -248,18 +252,22 @@ func (c *Cache) find(tok Token, space uint32, key []byte) *entry {
 }
 
 // Lookup is one request of [Cache.GetMany] and [GetManyOf]: the caller
-// sets Token and Key, they set Hit (and GetMany sets Value).
+// sets Hash and Key; they set Token (what [Cache.Token] returns for Hash)
+// and Hit, and GetMany sets Value. The caller keeps the Tokens for
+// [Cache.Set] and [Cache.Current] after reading the store for the misses.
 type Lookup struct {
-	Token Token
+	Hash  uint64
 	Key   []byte
+	Token Token
 	Value any
 	Hit   bool
 
 	e *entry // the accepted entry, between findMany and its caller
 }
 
-// GetMany is [Cache.Get] for a batch of keys of one space: for every
-// ls[i] it sets ls[i].Value, ls[i].Hit = c.Get(ls[i].Token, space, ls[i].Key).
+// GetMany is [Cache.Token] and [Cache.Get] for a batch of keys of one
+// space: for every ls[i] it sets ls[i].Token = c.Token(ls[i].Hash), then
+// ls[i].Value, ls[i].Hit = c.Get(ls[i].Token, space, ls[i].Key).
 // It first loads every request's candidate entry, then checks them all, so
 // the memory reads of a batch overlap instead of waiting for each other; on
 // batches of hundreds of keys spread over a large cache that is several
@@ -276,22 +284,29 @@ func (c *Cache) GetMany(space uint32, ls []Lookup) {
 	}
 }
 
-// findMany sets ls[i].e to the entry Get would accept for ls[i], or nil,
-// and ls[i].Hit accordingly.
+// findMany sets every ls[i].Token, and ls[i].e to the entry Get would
+// accept for ls[i] (nil on a miss) and ls[i].Hit accordingly.
 func (c *Cache) findMany(space uint32, ls []Lookup) {
-	if c == nil || c.rc == nil || c.closed.Load() {
+	if c == nil || !c.open.Load() {
 		for i := range ls {
-			ls[i].e, ls[i].Hit = nil, false
+			l := &ls[i]
+			l.Token, l.e, l.Hit = c.Token(l.Hash), nil, false
 		}
 		return
 	}
-	// Pass 1: each request's home-slot entry, if any.
+	// Pass 1: each request's token (one epoch load for the batch: it
+	// precedes every stripe load, as in Token) and home-slot entry.
+	epoch := c.epoch.Load()
 	for i := range ls {
 		l := &ls[i]
 		l.e, l.Hit = nil, false
-		if l.Token.live {
-			l.e = c.front[l.Token.hash>>c.frontShift].Load()
+		g := c.gens[l.Hash&c.mask].Load()
+		if (epoch|g)&1 != 0 {
+			l.Token = c.bypass(l.Hash)
+			continue
 		}
+		l.Token = Token{hash: l.Hash, epoch: epoch, gen: g, live: true}
+		l.e = c.front[l.Hash>>c.frontShift].Load()
 	}
 	// Pass 2: accept it, or fall back to find (the neighbour slot, ristretto).
 	var hits uint64
@@ -474,6 +489,7 @@ func (c *Cache) Close() error {
 		return ErrClosed
 	}
 	c.closed.Store(true)
+	c.open.Store(false)
 	if c.rc == nil {
 		return nil
 	}

@@ -164,7 +164,7 @@ func ExampleCache_GetMany() {
 
 	ls := make([]cache.Lookup, len(keys))
 	for i, k := range keys {
-		ls[i] = cache.Lookup{Token: c.Token(hashOf(seed, space, k)), Key: k}
+		ls[i] = cache.Lookup{Hash: hashOf(seed, space, k), Key: k}
 	}
 	c.GetMany(space, ls)
 	for _, l := range ls {
@@ -189,7 +189,7 @@ func ExampleGetManyOf() {
 
 	ls := make([]cache.Lookup, len(keys))
 	for i, k := range keys {
-		ls[i] = cache.Lookup{Token: c.Token(hashOf(seed, space, k)), Key: k}
+		ls[i] = cache.Lookup{Hash: hashOf(seed, space, k), Key: k}
 	}
 	vals := make([]int, len(keys))
 	cache.GetManyOf(c, space, ls, vals)

@@ -110,9 +110,9 @@ func TestFrontHoldsOnlyWhatRistrettoHolds(t *testing.T) {
 	}
 }
 
-// TestGetManyIsGet checks GetMany and GetManyOf against a loop of Gets on
-// one mixed batch: hits from front and from ristretto, misses, stale
-// entries, bypass tokens, collisions and duplicates.
+// TestGetManyIsGet checks GetMany and GetManyOf against a loop of Tokens and
+// Gets on one mixed batch: hits from front and from ristretto, misses,
+// stale entries, bypass tokens, collisions and duplicates.
 func TestGetManyIsGet(t *testing.T) {
 	c := newTestCache(t, Config{})
 	r := rand.New(rand.NewPCG(1, 2))
@@ -137,29 +137,32 @@ func TestGetManyIsGet(t *testing.T) {
 		if j%17 == 0 {
 			k = append(k, 'x') // same hash, another key
 		}
-		ls[j] = Lookup{Token: c.Token(mix(uint64(i))), Key: k}
+		ls[j] = Lookup{Hash: mix(uint64(i)), Key: k}
 	}
-	ls = append(ls, Lookup{}) // the zero Token
 	type result struct {
 		V   any
 		Hit bool
 	}
+	c.GetMany(1, ls)
+	got := make([]result, len(ls))
 	want := make([]result, len(ls))
-	hits := 0
+	hits, bypasses := 0, 0
 	for j, l := range ls {
+		got[j] = result{l.Value, l.Hit}
+		if l.Token != c.Token(l.Hash) {
+			t.Fatalf("lookup %d: GetMany's token %+v, Token's %+v", j, l.Token, c.Token(l.Hash))
+		}
 		v, ok := c.Get(l.Token, 1, l.Key)
 		want[j] = result{v, ok}
 		if ok {
 			hits++
 		}
+		if l.Token.Bypass() {
+			bypasses++
+		}
 	}
-	if hits < len(ls)/3 || hits == len(ls)-1 {
-		t.Fatalf("%d hits of %d: the batch does not mix hits and misses", hits, len(ls))
-	}
-	c.GetMany(1, ls)
-	got := make([]result, len(ls))
-	for j, l := range ls {
-		got[j] = result{l.Value, l.Hit}
+	if hits < len(ls)/3 || hits == len(ls) || bypasses == 0 {
+		t.Fatalf("%d hits and %d bypasses of %d: the batch does not mix hits, misses and bypasses", hits, bypasses, len(ls))
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("GetMany differs from Get (-Get +GetMany):\n%s", diff)
@@ -220,5 +223,9 @@ func TestTypedValues(t *testing.T) {
 	if _, ok := GetOf[int](nilCache, nilCache.Token(1), 1, []byte("a")); ok {
 		t.Error("GetOf on a nil Cache hit")
 	}
-	GetManyOf(nilCache, 1, []Lookup{{}}, []int{0})
+	ls := []Lookup{{Hash: 1, Key: []byte("a")}}
+	GetManyOf(nilCache, 1, ls, []int{0})
+	if ls[0].Hit || !ls[0].Token.Bypass() {
+		t.Errorf("GetManyOf on a nil Cache: %+v, want a bypassed miss", ls[0])
+	}
 }

@@ -36,22 +36,24 @@ func (t Token) Bypass() bool { return !t.live }
 // store, then [Cache.Set]. Token is safe for concurrent use and does not
 // allocate.
 func (c *Cache) Token(hash uint64) Token {
+	// Epoch first, then the stripe: a reader tags its entry with both, and
+	// both loads precede its read of the store.
 	if c == nil {
 		return Token{hash: hash}
 	}
-	if c.rc == nil || c.closed.Load() {
-		c.shards[hash&c.shardMask].bypasses.Add(1)
-		return Token{hash: hash}
+	if c.open.Load() {
+		e := c.epoch.Load()
+		if g := c.gens[hash&c.mask].Load(); (e|g)&1 == 0 {
+			return Token{hash: hash, epoch: e, gen: g, live: true}
+		}
 	}
-	// Epoch first, then the stripe: a reader tags its entry with both, and
-	// both loads precede its read of the store.
-	e := c.epoch.Load()
-	g := c.gens[hash&c.mask].Load()
-	if (e|g)&1 != 0 {
-		c.shards[hash&c.shardMask].bypasses.Add(1)
-		return Token{hash: hash}
-	}
-	return Token{hash: hash, epoch: e, gen: g, live: true}
+	return c.bypass(hash)
+}
+
+// bypass returns the bypass token for hash, counting it.
+func (c *Cache) bypass(hash uint64) Token {
+	c.shards[hash&c.shardMask].bypasses.Add(1)
+	return Token{hash: hash}
 }
 
 // Current reports whether tok is live and no commit touching its stripe and

@@ -83,7 +83,7 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 	if cached {
 		for j := range wants {
 			w := &wants[j]
-			ls[j] = cache.Lookup{Token: b.cache.Token(w.h), Key: key(w)}
+			ls[j] = cache.Lookup{Hash: w.h, Key: key(w)}
 		}
 		cache.GetManyOf(b.cache, b.space, ls, owners)
 		for j := range ls {

@@ -75,9 +75,12 @@ type Cache struct {
 	// for interleaving Close deterministically. Set before use, never after.
 	testHookInside func()
 
-	// scratch is BeginCommit/EndCommit's stripe-dedupe buffer. It is
+	// scratch and marks are BeginCommit/EndCommit's stripe-dedupe buffers:
+	// scratch for small commits (at most bitmapMin hashes), marks, one bit
+	// per stripe and all zero between calls, for larger ones. They are
 	// unsynchronized: the writer side is single-threaded by contract.
 	scratch []uint64
+	marks   []uint64
 }
 
 // entry is what ristretto stores under a hash. It is immutable once handed

@@ -2,10 +2,6 @@ package cache
 
 import "slices"
 
-// maxScratch bounds the dedupe buffer kept between commits (32 KiB), so one
-// huge commit does not pin its buffer forever.
-const maxScratch = 4096
-
 // BeginCommit marks the stripes of hashes as being written: it increments
 // each distinct stripe the hashes fall in exactly once, making it odd. From
 // then on, until [Cache.EndCommit], every [Cache.Token] for a hash in those
@@ -20,8 +16,8 @@ const maxScratch = 4096
 //
 // The writer side (BeginCommit, EndCommit, BeginReset, EndReset) must not be
 // called concurrently with itself; it is safe concurrently with every other
-// method. BeginCommit does not allocate once its internal dedupe buffer has
-// grown to the commit size (up to 4096 distinct hashes are kept). It does
+// method. BeginCommit allocates only its dedupe buffers, once: room for 64
+// hashes, and for a larger commit a bitmap of one bit per stripe. It does
 // nothing on a closed or disabled Cache, or for no hashes.
 func (c *Cache) BeginCommit(hashes []uint64) { c.bump(hashes) }
 
@@ -59,16 +55,33 @@ func (c *Cache) writable() bool {
 
 // bump increments every distinct stripe of hashes once. Two hashes in one
 // stripe must bump it once, or Begin and End would each move it by two and
-// the stripe would never look odd to readers.
+// the stripe would never look odd to readers. A small commit dedupes by
+// sorting its stripes; a large one (a batch insert) marks them in a bitmap
+// of all stripes, which costs O(hashes) instead of a sort.
 func (c *Cache) bump(hashes []uint64) {
 	if !c.writable() {
 		return
 	}
-	switch len(hashes) {
-	case 0:
+	switch {
+	case len(hashes) == 0:
 		return
-	case 1:
+	case len(hashes) == 1:
 		c.gens[hashes[0]&c.mask].Add(1)
+		return
+	case len(hashes) > bitmapMin:
+		if c.marks == nil {
+			c.marks = make([]uint64, (len(c.gens)+63)/64)
+		}
+		for _, h := range hashes {
+			i := h & c.mask
+			if w, bit := &c.marks[i>>6], uint64(1)<<(i&63); *w&bit == 0 {
+				*w |= bit
+				c.gens[i].Add(1)
+			}
+		}
+		for _, h := range hashes {
+			c.marks[(h&c.mask)>>6] = 0
+		}
 		return
 	}
 	s := c.scratch[:0]
@@ -80,8 +93,8 @@ func (c *Cache) bump(hashes []uint64) {
 	for _, i := range s {
 		c.gens[i].Add(1)
 	}
-	if cap(s) > maxScratch {
-		s = nil
-	}
 	c.scratch = s[:0]
 }
+
+// bitmapMin is the commit size above which bump dedupes with a bitmap.
+const bitmapMin = 64

@@ -21,6 +21,9 @@ func TestBeginEndParity(t *testing.T) {
 		{"same hash twice", []uint64{5, 5}, [stripes]uint64{5: 1}},
 		{"two hashes in one stripe", []uint64{2, 2 + stripes, 2 + 9*stripes}, [stripes]uint64{2: 1}},
 		{"unsorted mix", []uint64{7, 1 + stripes, 7 + stripes, 1, 3}, [stripes]uint64{1: 1, 3: 1, 7: 1}},
+		// Above bitmapMin hashes, bump dedupes with a bitmap.
+		{"a large commit on two stripes", large(200, 3, 1), [stripes]uint64{1: 1, 3: 1}},
+		{"a large commit on every stripe", large(200, 0, 1, 2, 3, 4, 5, 6, 7), [stripes]uint64{1, 1, 1, 1, 1, 1, 1, 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -30,6 +33,11 @@ func TestBeginEndParity(t *testing.T) {
 				t.Errorf("after BeginCommit (-want +got):\n%s", diff)
 			}
 			c.EndCommit(tt.hashes)
+			for i, w := range c.marks {
+				if w != 0 {
+					t.Fatalf("bitmap word %d = %#x after EndCommit, want 0", i, w)
+				}
+			}
 			var want [stripes]uint64
 			for i, g := range tt.want {
 				want[i] = 2 * g
@@ -41,6 +49,15 @@ func TestBeginEndParity(t *testing.T) {
 	}
 }
 
+// large returns n hashes that fall in the given stripes (of 8), in turn.
+func large(n int, stripes ...uint64) []uint64 {
+	hs := make([]uint64, n)
+	for i := range hs {
+		hs[i] = stripes[i%len(stripes)] + 8*uint64(i)
+	}
+	return hs
+}
+
 func counters(c *Cache) (got [8]uint64) {
 	for i := range got {
 		got[i] = c.gens[i].Load()
@@ -50,13 +67,14 @@ func counters(c *Cache) (got [8]uint64) {
 
 func TestBeginCommitAllocs(t *testing.T) {
 	c := newTestCache(t, Config{MaxCost: 1 << 16})
-	hashes := []uint64{mix(1), mix(2), mix(3), mix(1), mix(4)}
-	allocs := testing.AllocsPerRun(100, func() {
-		c.BeginCommit(hashes)
-		c.EndCommit(hashes)
-	})
-	if allocs != 0 {
-		t.Errorf("BeginCommit+EndCommit of %d hashes: %v allocs, want 0", len(hashes), allocs)
+	for _, hashes := range [][]uint64{{mix(1), mix(2), mix(3), mix(1), mix(4)}, large(1000, 0, 5, 9)} {
+		allocs := testing.AllocsPerRun(100, func() {
+			c.BeginCommit(hashes)
+			c.EndCommit(hashes)
+		})
+		if allocs != 0 {
+			t.Errorf("BeginCommit+EndCommit of %d hashes: %v allocs, want 0", len(hashes), allocs)
+		}
 	}
 }
 

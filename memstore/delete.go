@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"fmt"
+	"reflect"
 	"unsafe"
 )
 
@@ -85,7 +86,8 @@ func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 		}
 		src := e.r.source
 		cur := tx.lookup(src, src.pk, e.child.key(0)) // an earlier set-null may have replaced it
-		p := src.copyRow(cur.ptr)
+		p := reflect.New(src.typ).UnsafePointer()     // a shallow copy: newRecord makes it private
+		typedmemmove(src.typ, p, cur.ptr)
 		c := e.r.fk
 		if !c.shadow {
 			*(*unsafe.Pointer)(unsafe.Add(p, c.offset)) = nil

@@ -119,8 +119,11 @@
 //
 // A Store is safe for concurrent use. Writers are serialised by one writer
 // lock; Update and Restore wait for it and honour their context while they
-// wait. Readers (View, Snapshot, Snapshot.View) take go-memdb's immutable
-// root and never wait. A Tx belongs to the goroutine running its function
+// wait. Each commit and Restore publishes the new state (a frozen go-memdb
+// database and one read transaction on it, shared by all readers) with one
+// atomic store: that store is the instant the commit takes effect for every
+// reader. Readers (View, Snapshot, Snapshot.View, the accessors of package
+// relations) load the published state and never wait. A Tx belongs to the goroutine running its function
 // and ends with it: using it afterwards returns ErrTxDone, writing in a View
 // returns ErrReadOnly, and calling Update, Restore or Close from inside an
 // Update function returns ErrNested instead of deadlocking. Snapshot is O(1)

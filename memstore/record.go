@@ -132,9 +132,11 @@ func (m *model) block(n int) *blockType {
 	return m.blocks[i].Load()
 }
 
-// newRecord builds the record of the row at p (a private copy the caller
-// gives up: the row is moved into the record's block). Shadow columns take
-// their value from shadow (indexed by slot), which may be nil.
+// newRecord builds the record of the row at p: it copies the row into the
+// record's block and gives the copy its own memory for every reference
+// (pointer key fields; for a model with other reference fields, all of
+// them), so the caller keeps p. Shadow columns take their value from shadow
+// (indexed by slot), which may be nil.
 func (m *model) newRecord(p unsafe.Pointer, shadow [][]byte) (*record, error) {
 	n := 2 + 2*len(m.slots)
 	for i, c := range m.slots {
@@ -174,6 +176,11 @@ func (m *model) newRecord(p unsafe.Pointer, shadow [][]byte) (*record, error) {
 	rec := (*record)(blk)
 	rec.ptr = unsafe.Add(blk, bt.row)
 	typedmemmove(m.typ, rec.ptr, p)
+	if !m.plain {
+		deepen(reflect.NewAt(m.typ, rec.ptr).Elem())
+	} else {
+		m.reallocPtrs(rec.ptr)
+	}
 	buf := unsafe.Slice((*byte)(unsafe.Add(blk, bt.keys)), bt.size)[:2+2*len(m.slots)]
 	buf[0] = byte(len(m.slots))
 	buf[1] = fresh

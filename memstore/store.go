@@ -69,6 +69,10 @@ type Store struct {
 
 	closeOnce sync.Once
 
+	// spare holds write transactions' buffers between transactions; only
+	// the writer lock's holder touches it.
+	spare writeBufs
+
 	// fault, when set by a test (export_test.go), is called before every
 	// step of a write that can fail; a non-nil error fails that step. See
 	// Tx.step.
@@ -143,13 +147,14 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
 //
 //go:noinline
 func (s *Store) runUpdate(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	tx := &Tx{s: s, ctx: ctx, write: true}
+	tx := &Tx{s: s, ctx: ctx, write: true, hashes: s.spare.hashes}
 	committed := false
 	defer func() {
 		if !committed && tx.txn != nil {
 			tx.txn.Abort()
 		}
 		tx.done = true
+		s.spare.release(tx)
 	}()
 	if err := fn(tx); err != nil {
 		return err

@@ -38,18 +38,6 @@ func TableOf[T any, K comparable](s *Store) (*Table[T, K], error) {
 // Name returns the model's name.
 func (t *Table[T, K]) Name() string { return t.m.name }
 
-// in makes the store's private copy of v.
-func (t *Table[T, K]) in(v *T) unsafe.Pointer {
-	p := new(T)
-	if t.m.plain {
-		*p = *v
-		t.m.reallocPtrs(unsafe.Pointer(p))
-	} else {
-		deepCopy(reflect.ValueOf(p).Elem(), reflect.ValueOf(v).Elem())
-	}
-	return unsafe.Pointer(p)
-}
-
 // out returns the caller's copy of a record's row.
 func (t *Table[T, K]) out(rec *record) T {
 	if t.m.plain && len(t.m.ptrCols) == 0 {
@@ -88,7 +76,9 @@ func (t *Table[T, K]) Insert(tx *Tx, v T) (K, error) {
 	if err := tx.check(op, true); err != nil {
 		return zero, err
 	}
-	rec, err := tx.insert(op, t.m, t.in(&v), nil)
+	// v is Insert's own copy: tx.insert may write an auto key into it, and
+	// newRecord copies it into the record and makes its references private.
+	rec, err := tx.insert(op, t.m, unsafe.Pointer(&v), nil)
 	if err != nil {
 		return zero, tx.fail(err)
 	}
@@ -105,7 +95,7 @@ func (t *Table[T, K]) Update(tx *Tx, v T) error {
 	if t.m.keyless {
 		return tx.fail(invalidf("%s %s: the model has no key field; use UpdateKey", op, t.m.name))
 	}
-	if _, err := tx.update(op, t.m, t.in(&v), nil, nil); err != nil {
+	if _, err := tx.update(op, t.m, unsafe.Pointer(&v), nil, nil); err != nil {
 		return tx.fail(err)
 	}
 	return nil
@@ -122,7 +112,7 @@ func (t *Table[T, K]) UpdateKey(tx *Tx, key K, v T) error {
 	if err != nil {
 		return tx.fail(err)
 	}
-	p := t.in(&v)
+	p := unsafe.Pointer(&v) // newRecord copies it
 	if !t.m.keyless && !bytes.Equal(k, t.m.pk.codec.appendKey(nil, unsafe.Add(p, t.m.pk.offset))) {
 		return tx.fail(invalidf("%s %s: value's %s differs from the key %v", op, t.m.name, t.m.pk.name, key))
 	}
@@ -140,7 +130,7 @@ func (t *Table[T, K]) Upsert(tx *Tx, v T) (K, error) {
 	if err := tx.check(op, true); err != nil {
 		return zero, err
 	}
-	p := t.in(&v)
+	p := unsafe.Pointer(&v) // Upsert's own copy: an auto key may be written into it; newRecord copies it
 	c := t.m.pk.codec
 	var rec *record
 	var err error

@@ -378,10 +378,11 @@ func (tx *Tx) put(m *model, old, rec *record) error {
 // immutable as any. The overlay keys its maps by these.
 func keyString(k []byte) string { return unsafe.String(unsafe.SliceData(k), len(k)) }
 
-// overlayOf returns the overlay of m, making it on the first write.
+// overlayOf returns the overlay of m, taking it from the writer's spare
+// buffers on the first write.
 func (tx *Tx) overlayOf(m *model) *modelOverlay {
 	if tx.overlay == nil {
-		tx.overlay = make([]*modelOverlay, len(tx.s.schema.models))
+		tx.overlay = tx.s.spare.overlays(len(tx.s.schema.models))
 	}
 	ov := tx.overlay[m.id]
 	if ov == nil {
@@ -394,6 +395,48 @@ func (tx *Tx) overlayOf(m *model) *modelOverlay {
 		tx.overlay[m.id] = ov
 	}
 	return ov
+}
+
+// writeBufs are a write transaction's growable buffers, kept by the Store
+// between transactions so that a batch does not regrow them every time:
+// the overlay maps keep their buckets, hashes its capacity. Only the writer
+// lock's holder uses them; release empties them at the end of every Update.
+type writeBufs struct {
+	overlay []*modelOverlay
+	hashes  []uint64
+}
+
+// maxSpare bounds what release keeps: a transaction that wrote more rows
+// than this leaves its buffers to the garbage collector.
+const maxSpare = 1 << 16
+
+// overlays returns the spare overlays, one slot per model.
+func (w *writeBufs) overlays(models int) []*modelOverlay {
+	if w.overlay == nil {
+		w.overlay = make([]*modelOverlay, models)
+	}
+	return w.overlay
+}
+
+// release empties tx's buffers and keeps them for the next transaction,
+// unless they grew too big. The maps are cleared, not dropped: clear keeps
+// their buckets and drops every reference to the transaction's records.
+func (w *writeBufs) release(tx *Tx) {
+	if cap(tx.hashes) <= maxSpare {
+		w.hashes = tx.hashes[:0]
+	}
+	for i, ov := range tx.overlay {
+		if ov == nil {
+			continue
+		}
+		for _, sl := range ov.slots {
+			if len(sl) > maxSpare {
+				tx.overlay[i] = nil
+				break
+			}
+			clear(sl)
+		}
+	}
 }
 
 // remove deletes rec and records the touched keys. Errors are as for put.
@@ -427,8 +470,9 @@ func (tx *Tx) touch(m *model, rec *record) {
 }
 
 // rowOf resolves an untyped row argument: a registered struct or a non-nil
-// pointer to one. It returns the model, a private copy, and the caller's
-// pointer (invalid when v is not a pointer).
+// pointer to one. It returns the model, a shallow copy (an auto key may be
+// written into it; newRecord gives the stored row its own references), and
+// the caller's pointer (invalid when v is not a pointer).
 func (tx *Tx) rowOf(op string, v any) (*model, unsafe.Pointer, reflect.Value, error) {
 	if v == nil {
 		return nil, nil, reflect.Value{}, invalidf("%s: nil value", op)
@@ -446,12 +490,7 @@ func (tx *Tx) rowOf(op string, v any) (*model, unsafe.Pointer, reflect.Value, er
 		return nil, nil, reflect.Value{}, invalidf("%s: %v is not a registered model", op, t)
 	}
 	dst := reflect.New(t)
-	if m.plain {
-		dst.Elem().Set(src)
-		m.reallocPtrs(dst.UnsafePointer())
-	} else {
-		deepCopy(dst.Elem(), src)
-	}
+	dst.Elem().Set(src)
 	return m, dst.UnsafePointer(), ptr, nil
 }
 

@@ -88,16 +88,17 @@ type Cache struct {
 // to len(short) bytes is kept inline, so checking a hit's identity reads no
 // memory besides the entry's own.
 type entry struct {
+	// The fields a hit reads first share the first 64 bytes.
 	hash  uint64 // the Token hash it was Set under: its front slot
 	epoch uint64 // Token.epoch of the Set that stored it
 	gen   uint64 // Token.gen of the Set that stored it
+	// value is the value given to Set, or, for an entry stored by SetOf,
+	// the *entryOf holding e and the value.
+	value any
 	space uint32
 	klen  uint32   // len(key)
 	short [16]byte // the key, if klen <= 16
 	long  string   // the key, if longer
-	// value is the value given to Set, or, for an entry stored by SetOf,
-	// the *entryOf holding e and the value.
-	value any
 }
 
 // init tags e with tok and names it (space, key), keeping a copy of key.
@@ -320,6 +321,11 @@ func (c *Cache) findMany(space uint32, ls []Lookup) {
 		}
 		if l.e != nil && l.e.accepts(l.Token, space, l.Key) {
 			l.Hit = true
+			hits++
+			continue
+		}
+		if e := c.front[(l.Hash>>c.frontShift)^1].Load(); e != nil && e.accepts(l.Token, space, l.Key) {
+			l.e, l.Hit = e, true
 			hits++
 			continue
 		}

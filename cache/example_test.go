@@ -197,3 +197,21 @@ func ExampleGetManyOf() {
 	// Output:
 	// [0 20] false true
 }
+
+// SetOf offers a typed value; a Get of the same key returns it as an any,
+// GetOf as the type it was stored with.
+func ExampleSetOf() {
+	c, _ := cache.New(cache.Config{})
+	defer c.Close()
+	seed := maphash.MakeSeed()
+	const space = 1
+	key := []byte("order/7")
+	cache.SetOf(c, c.Token(hashOf(seed, space, key)), space, key, 42, 8)
+	c.Wait()
+	v, _ := c.Get(c.Token(hashOf(seed, space, key)), space, key)
+	n, _ := cache.GetOf[int](c, c.Token(hashOf(seed, space, key)), space, key)
+	_, wrongType := cache.GetOf[string](c, c.Token(hashOf(seed, space, key)), space, key)
+	fmt.Println(v, n, wrongType)
+	// Output:
+	// 42 42 false
+}

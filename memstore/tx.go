@@ -93,16 +93,24 @@ func (tx *Tx) step(kind, model, field string) error {
 
 // lookup returns the record of m whose key in the unique column c is k, or
 // nil, as this transaction sees it.
+//
+// A write transaction answers from its overlay of the unique keys it wrote
+// or removed, else from the state it started from (base), never through
+// go-memdb's write transaction: that costs a lookup of the modified-index
+// map per read, and for a modified index a clone that drops its cache of
+// copied nodes (see Tx).
 func (tx *Tx) lookup(m *model, c *column, k []byte) *record {
-	if tx.write && tx.overlay != nil {
+	if !tx.write {
+		return first(tx.txn, m, c, k)
+	}
+	if tx.overlay != nil {
 		if ov := tx.overlay[m.id]; ov != nil {
 			if rec, ok := ov.slots[c.slot][string(k)]; ok {
 				return rec
 			}
-			return first(tx.baseTxn(), m, c, k)
 		}
 	}
-	return first(tx.reader(), m, c, k)
+	return first(tx.baseTxn(), m, c, k)
 }
 
 // reader returns the go-memdb transaction reads go through: the write

@@ -155,26 +155,30 @@
 //     allocated row copy; the block leaves room after a last foreign-key
 //     key for the primary key go-memdb appends to it, so that append does
 //     not allocate either. Bytes per row after loading: 931 (a slice of key
-//     slices) to 882 (one key buffer) to 840 (one block; go-memdb: 841).
+//     slices) to 882 (one key buffer) to 841 (one block; go-memdb: 841).
 //   - Rows are copied once, from the caller's value straight into the
 //     block, which is also where their references are made private (there
-//     was a private copy first, then the block).
+//     was a private copy first, then the block). A write transaction's
+//     unique lookups read its overlay, then its base, never go-memdb's
+//     write transaction (whose reads look up a map of modified indexes).
 //   - Readers share one go-memdb read transaction per published state
 //     instead of opening one per read, and pass keys to go-memdb in pooled
 //     holders instead of boxing them into its ...interface{} arguments: an
 //     owner lookup without cache went from 6 allocations (224 B) to 2 (64
-//     B), against go-memdb's 5, and from 1.25-1.35x to 0.88x its time.
+//     B), against go-memdb's 5, and from 1.25-1.35x to 0.77-0.88x its time.
 //   - An Update opens go-memdb's write transaction at its first write, so a
 //     refused delete never opens one: 13 allocations to 9 (go-memdb: 12),
-//     and with the shared read transaction above, 1.13-1.45x to 0.81x
+//     and with the shared read transaction above, 1.13-1.45x to 0.81-0.95x
 //     go-memdb's time.
 //   - The fault-injection hook's step names were built on every step, hook
 //     or not (4 string concatenations per insert); they are built only for
 //     a hook now: a batch of 1,000 inserts went from 26,165 to 21,784
 //     allocations. The overlay's map keys are the record's own key bytes
 //     (no string copy), and its maps and the commit's hash list are kept
-//     between transactions, so a batch does not regrow them: 1.97 to 1.79
-//     MB allocated per batch (go-memdb: 1.84).
+//     between transactions, so a batch does not regrow them; with the
+//     single copy below, 1.97 to 1.79 MB allocated per batch (go-memdb:
+//     1.84), and a batch insert went from 1.13-1.46x to 0.96-1.15x
+//     go-memdb's time (parity within this machine's noise).
 //   - A transaction's first insert into a model looks its key up; the bound
 //     that lets later inserts skip the lookup (below) costs a reverse
 //     lookup, which is more than one lookup, so it is built at the second.

@@ -210,17 +210,32 @@ func (c *Cache) Get(tok Token, space uint32, key []byte) (any, bool) {
 
 // find returns the entry a Get accepts, or nil, counting the outcome.
 func (c *Cache) find(tok Token, space uint32, key []byte) *entry {
-	if !tok.live || c == nil || c.rc == nil || c.closed.Load() {
+	if !tok.live || c == nil || !c.open.Load() {
 		return nil
 	}
-	if e := c.front[tok.hash>>c.frontShift].Load(); e != nil && e.accepts(tok, space, key) {
+	if e := c.inFront(tok, space, key, c.front[tok.hash>>c.frontShift].Load()); e != nil {
 		c.shards[tok.hash&c.shardMask].frontHits.Add(1)
 		return e
+	}
+	return c.inRistretto(tok, space, key)
+}
+
+// inFront returns the entry for (space, key) that tok accepts from front,
+// or nil: home is what the caller loaded from the hash's home slot; the
+// neighbour slot is loaded only if home does not match.
+func (c *Cache) inFront(tok Token, space uint32, key []byte, home *entry) *entry {
+	if home != nil && home.accepts(tok, space, key) {
+		return home
 	}
 	if e := c.front[(tok.hash>>c.frontShift)^1].Load(); e != nil && e.accepts(tok, space, key) {
-		c.shards[tok.hash&c.shardMask].frontHits.Add(1)
 		return e
 	}
+	return nil
+}
+
+// inRistretto is find after a front miss: ristretto's entry, checked and
+// remembered in front, inside the Close guard.
+func (c *Cache) inRistretto(tok Token, space uint32, key []byte) *entry {
 	s := &c.shards[tok.hash&c.shardMask]
 	s.enter.Add(1)
 	if c.closed.Load() {
@@ -312,24 +327,19 @@ func (c *Cache) findMany(space uint32, ls []Lookup) {
 		l.Token = Token{hash: l.Hash, epoch: epoch, gen: g, live: true}
 		l.e = c.front[l.Hash>>c.frontShift].Load()
 	}
-	// Pass 2: accept it, or fall back to find (the neighbour slot, ristretto).
+	// Pass 2: accept the home entry or the neighbour, or ask ristretto.
 	var hits uint64
 	for i := range ls {
 		l := &ls[i]
 		if !l.Token.live {
 			continue
 		}
-		if l.e != nil && l.e.accepts(l.Token, space, l.Key) {
-			l.Hit = true
-			hits++
-			continue
-		}
-		if e := c.front[(l.Hash>>c.frontShift)^1].Load(); e != nil && e.accepts(l.Token, space, l.Key) {
+		if e := c.inFront(l.Token, space, l.Key, l.e); e != nil {
 			l.e, l.Hit = e, true
 			hits++
 			continue
 		}
-		l.e = c.find(l.Token, space, l.Key)
+		l.e = c.inRistretto(l.Token, space, l.Key)
 		l.Hit = l.e != nil
 	}
 	if hits > 0 {

@@ -73,4 +73,4 @@ func (c *Cache) Current(tok Token) bool {
 // Enabled reports whether the cache can hold entries: false for a nil,
 // disabled or closed Cache. A reader can skip hashing and tokens when it is
 // false; Token would return a bypass token anyway.
-func (c *Cache) Enabled() bool { return c != nil && c.rc != nil && !c.closed.Load() }
+func (c *Cache) Enabled() bool { return c != nil && c.open.Load() }

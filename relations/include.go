@@ -88,9 +88,7 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 		cache.GetManyOf(b.cache, b.space, ls, owners)
 		for j := range ls {
 			if ls[j].Hit {
-				if !b.plain {
-					owners[j] = b.outDeep(owners[j])
-				}
+				owners[j] = b.out(owners[j])
 				wants[j].hit = true
 				misses--
 			}

@@ -28,15 +28,15 @@ type Cache struct {
 	// rc holds the entries; nil when Config.Disabled.
 	rc *ristretto.Cache[uint64, *entry]
 
-	// front is a direct-mapped table of entries that ristretto holds and a
-	// Get found there, indexed by the hash's top bits (two ways: a hash may
-	// sit in its slot or the neighbour slot^1). A hit in front skips
-	// ristretto: no shard lock, no access-buffer push. An entry found in
-	// front is checked exactly like one ristretto returns, so front can only
-	// ever change which valid entries are found, never what is accepted.
-	// ristretto's OnExit clears an entry's slot when the entry leaves
-	// ristretto; see the package documentation.
-	front      []atomic.Pointer[entry]
+	// front is a set-associative table of entries that ristretto holds
+	// and a Get found there, indexed by the hash's top bits (see
+	// frontSet). A hit in front skips ristretto: no shard lock, no
+	// access-buffer push. An entry found in front is checked exactly like
+	// one ristretto returns, so front can only ever change which valid
+	// entries are found, never what is accepted. ristretto's OnExit clears
+	// an entry's way when the entry leaves ristretto; see the package
+	// documentation.
+	front      []frontSet
 	frontShift uint
 
 	// closed is set once by Close, before ristretto is closed. It is read on
@@ -88,17 +88,21 @@ type Cache struct {
 // to len(short) bytes is kept inline, so checking a hit's identity reads no
 // memory besides the entry's own.
 type entry struct {
-	// The fields a hit reads first share the first 64 bytes.
-	hash  uint64 // the Token hash it was Set under: its front slot
+	// A typed entry (entryOf) of a small value is a 128-byte object, so it
+	// is two cache lines: the first holds the tags and a short key, the
+	// second space and klen and the value. A batch (findMany) reads hash
+	// and klen of every candidate in a tight loop, which brings in both
+	// lines of many entries at once instead of one miss after another.
+	hash  uint64 // the Token hash it was Set under: its front set
 	epoch uint64 // Token.epoch of the Set that stored it
 	gen   uint64 // Token.gen of the Set that stored it
 	// value is the value given to Set, or, for an entry stored by SetOf,
 	// the *entryOf holding e and the value.
 	value any
-	space uint32
-	klen  uint32   // len(key)
 	short [16]byte // the key, if klen <= 16
 	long  string   // the key, if longer
+	space uint32
+	klen  uint32 // len(key)
 }
 
 // init tags e with tok and names it (space, key), keeping a copy of key.
@@ -157,7 +161,7 @@ func New(cfg Config) (*Cache, error) {
 	c.gens = make([]atomic.Uint64, cfg.Stripes)
 	c.mask = uint64(cfg.Stripes - 1)
 	frontBits := frontBits(cfg.MaxCost)
-	c.front = make([]atomic.Pointer[entry], 1<<frontBits)
+	c.front = make([]frontSet, 1<<frontBits)
 	c.frontShift = 64 - frontBits
 	c.rc, err = ristretto.NewCache(&ristretto.Config[uint64, *entry]{
 		NumCounters: cfg.NumCounters,
@@ -213,24 +217,11 @@ func (c *Cache) find(tok Token, space uint32, key []byte) *entry {
 	if !tok.live || c == nil || !c.open.Load() {
 		return nil
 	}
-	if e := c.inFront(tok, space, key, c.front[tok.hash>>c.frontShift].Load()); e != nil {
+	if e := c.set(tok.hash).lookup(tok.hash); e != nil && e.accepts(tok, space, key) {
 		c.shards[tok.hash&c.shardMask].frontHits.Add(1)
 		return e
 	}
 	return c.inRistretto(tok, space, key)
-}
-
-// inFront returns the entry for (space, key) that tok accepts from front,
-// or nil: home is what the caller loaded from the hash's home slot; the
-// neighbour slot is loaded only if home does not match.
-func (c *Cache) inFront(tok Token, space uint32, key []byte, home *entry) *entry {
-	if home != nil && home.accepts(tok, space, key) {
-		return home
-	}
-	if e := c.front[(tok.hash>>c.frontShift)^1].Load(); e != nil && e.accepts(tok, space, key) {
-		return e
-	}
-	return nil
 }
 
 // inRistretto is find after a front miss: ristretto's entry, checked and
@@ -313,9 +304,28 @@ func (c *Cache) findMany(space uint32, ls []Lookup) {
 		}
 		return
 	}
-	// Pass 1: each request's token (one epoch load for the batch: it
-	// precedes every stripe load, as in Token) and home-slot entry.
+	// One epoch load for the batch: it precedes every stripe load, as in
+	// Token.
 	epoch := c.epoch.Load()
+	var hits uint64
+	for lo := 0; lo < len(ls); lo += batchChunk {
+		hits += c.findChunk(epoch, space, ls[lo:min(lo+batchChunk, len(ls))])
+	}
+	if hits > 0 {
+		c.shards[0].frontHits.Add(hits)
+	}
+}
+
+// batchChunk is how many lookups findChunk takes at once: enough memory
+// reads in flight to keep the CPU's miss buffers busy, few enough that the
+// chunk's slots and entries are still in the L1 cache when they are checked.
+const batchChunk = 32
+
+// findChunk is findMany for one chunk under one epoch; it returns the
+// number of front hits.
+func (c *Cache) findChunk(epoch uint64, space uint32, ls []Lookup) (hits uint64) {
+	// Pass 1: each request's token and front entry; the loads of different
+	// sets are independent, so their misses overlap.
 	for i := range ls {
 		l := &ls[i]
 		l.e, l.Hit = nil, false
@@ -325,81 +335,39 @@ func (c *Cache) findMany(space uint32, ls []Lookup) {
 			continue
 		}
 		l.Token = Token{hash: l.Hash, epoch: epoch, gen: g, live: true}
-		l.e = c.front[l.Hash>>c.frontShift].Load()
+		l.e = c.set(l.Hash).lookup(l.Hash)
 	}
-	// Pass 2: accept the home entry or the neighbour, or ask ristretto.
-	var hits uint64
+	// Pass 2: read both cache lines of every entry found (hash on the
+	// first, klen on the second, see entry) in a loop with nothing else to
+	// wait for, so that their misses overlap too. An entry with another
+	// hash or key length is dropped here.
+	for i := range ls {
+		l := &ls[i]
+		if e := l.e; e != nil && (e.hash != l.Hash || int(e.klen) != len(l.Key)) {
+			l.e = nil
+		}
+	}
+	// Pass 3: accept the entry found, or ask ristretto.
 	for i := range ls {
 		l := &ls[i]
 		if !l.Token.live {
 			continue
 		}
-		if e := c.inFront(l.Token, space, l.Key, l.e); e != nil {
-			l.e, l.Hit = e, true
+		if e := l.e; e != nil && e.accepts(l.Token, space, l.Key) {
+			l.Hit = true
 			hits++
 			continue
 		}
 		l.e = c.inRistretto(l.Token, space, l.Key)
 		l.Hit = l.e != nil
 	}
-	if hits > 0 {
-		c.shards[0].frontHits.Add(hits)
-	}
+	return hits
 }
 
 // accepts reports whether e is the entry for (space, key) tagged with tok's
 // counters: the one test every hit passes, from front or from ristretto.
 func (e *entry) accepts(tok Token, space uint32, key []byte) bool {
 	return e.hash == tok.hash && e.epoch == tok.epoch && e.gen == tok.gen && e.is(space, key)
-}
-
-// frontBits returns log2 of the number of front slots for a byte budget:
-// about one slot per 256 bytes of budget (an entry costs at least
-// EntryOverhead), between 16 and 65,536 slots (512 KiB of pointers).
-func frontBits(maxCost int64) uint {
-	b := uint(4)
-	for b < 16 && int64(1)<<(b+8) < maxCost {
-		b++
-	}
-	return b
-}
-
-// slot returns hash's home slot in front.
-func (c *Cache) slot(hash uint64) *atomic.Pointer[entry] {
-	return &c.front[hash>>c.frontShift]
-}
-
-// remember puts e, which a Get just accepted from ristretto, into front: in
-// its home slot if that is free or holds an older entry for the same hash,
-// else likewise in the neighbour slot, else in the home slot, moving the
-// home slot's entry to the neighbour (so the two most recently found hashes
-// stay). Concurrent remembers may lose an entry; that only costs a later
-// ristretto Get.
-func (c *Cache) remember(hash uint64, e *entry) {
-	i := hash >> c.frontShift
-	home, next := &c.front[i], &c.front[i^1]
-	if old := home.Load(); old == nil || old.hash == hash {
-		home.Store(e)
-	} else if n := next.Load(); n == nil || n.hash == hash {
-		next.Store(e)
-	} else {
-		next.Store(old)
-		home.Store(e)
-	}
-}
-
-// forget removes e from front, wherever remember put it. ristretto calls it
-// (OnExit) whenever e leaves ristretto, so front holds no entry ristretto
-// has let go, except one a Get accepted just before ristretto let it go and
-// remembered just after (a race that leaves at most one such entry per
-// slot, until the slot is reused).
-func (c *Cache) forget(e *entry) {
-	if e == nil {
-		return
-	}
-	i := e.hash >> c.frontShift
-	c.front[i].CompareAndSwap(e, nil)
-	c.front[i^1].CompareAndSwap(e, nil)
 }
 
 // Set offers value for (space, key) to the cache, tagged with tok's counters.
@@ -526,8 +494,6 @@ func (c *Cache) Close() error {
 	c.rc.Close()
 	// After the drain no Get is inside the guard, so nothing remembers an
 	// entry again: release them all.
-	for i := range c.front {
-		c.front[i].Store(nil)
-	}
+	c.clearFront()
 	return nil
 }

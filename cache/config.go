@@ -47,8 +47,8 @@ type Config struct {
 	// MaxCost is the memory budget in bytes for cached entries, each charged
 	// its caller-given cost plus [EntryOverhead] plus the key's length.
 	// Zero means [DefaultMaxCost] (64 MiB). The admission sketch
-	// (NumCounters, ~3 bytes each) and the front table (8 bytes per 256
-	// bytes of MaxCost, at most 512 KiB; see the package documentation) are
+	// (NumCounters, ~3 bytes each) and the front table (16 bytes per 256
+	// bytes of MaxCost, at most 1 MiB; see the package documentation) are
 	// not part of the budget.
 	MaxCost int64
 

@@ -64,21 +64,24 @@
 // # The front table
 //
 // A Get that finds an entry in ristretto and accepts it remembers it in a
-// front table: a fixed, direct-mapped array of entry pointers indexed by the
-// hash's top bits, two ways per hash. The next Get of that key reads the
-// entry from there with one atomic load, without ristretto's shard lock or
-// access buffer; [Cache.GetMany] loads the candidates of a whole batch
-// before checking any, so their memory reads overlap. Front changes only
+// front table: a fixed array of four-way sets indexed by the hash's top
+// bits, each set one 64-byte cache line holding four entry pointers beside
+// the hashes they were remembered under. The next Get of that key finds the
+// entry there by comparing hashes in that one line, without ristretto's
+// shard lock or access buffer, and reads no other key's entry;
+// [Cache.GetMany] works through a batch in chunks, loading every
+// candidate's set, then every candidate entry, before checking any, so their
+// memory reads overlap. Front changes only
 // which entries are found, never which are accepted: an entry from front
 // passes the same identity and tag checks as one from ristretto, so the
 // argument above holds unchanged. ristretto's exit callback (eviction,
 // rejection, replacement, Close) removes an entry from front, so front does
 // not keep evicted entries alive, except for a race the design accepts: an
 // entry that a Get accepted just before ristretto evicted it, and remembered
-// just after, stays until its slot is reused (at most one per slot). The
-// table has about one slot per 256 bytes of MaxCost, between 16 and 65,536
-// (512 KiB), allocated once; like the admission sketch, it is not counted
-// in MaxCost. Front hits skip ristretto's access buffer, so ristretto's
+// just after, stays until its way is reused (at most one per way). The
+// table has about one way per 256 bytes of MaxCost, between 16 and 65,536
+// ways (1 MiB), allocated once; like the admission sketch, it is not
+// counted in MaxCost. Front hits skip ristretto's access buffer, so ristretto's
 // admission policy sees fewer reads of the hottest keys; that only affects
 // which entries are evicted first.
 //

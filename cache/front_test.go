@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -11,8 +12,10 @@ import (
 func frontEntries(c *Cache) []*entry {
 	var es []*entry
 	for i := range c.front {
-		if e := c.front[i].Load(); e != nil {
-			es = append(es, e)
+		for k := range frontWays {
+			if e := c.front[i].e[k].Load(); e != nil {
+				es = append(es, e)
+			}
 		}
 	}
 	return es
@@ -227,5 +230,58 @@ func TestTypedValues(t *testing.T) {
 	GetManyOf(nilCache, 1, ls, []int{0})
 	if ls[0].Hit || !ls[0].Token.Bypass() {
 		t.Errorf("GetManyOf on a nil Cache: %+v, want a bypassed miss", ls[0])
+	}
+}
+
+// TestFrontSets fills one front set past its ways with hashes that share
+// the set: every key still reads its own value, the set never holds more
+// than frontWays entries, a repeat Get of a key the set holds is a front
+// hit, and a tag beside another hash's entry (what racing remembers can
+// leave) is a ristretto fallback, never that entry.
+func TestFrontSets(t *testing.T) {
+	c := newTestCache(t, Config{})
+	set := uint64(5) << c.frontShift
+	hash := func(i int) uint64 { return set | uint64(i)<<8 | 0x77 }
+	key := func(i int) string { return fmt.Sprint("k", i) }
+	const n = frontWays + 2
+	for i := range n {
+		fill(c, hash(i), 1, key(i), i)
+	}
+	for round := range 3 {
+		for i := range n {
+			if got := lookup(c, hash(i), 1, key(i)); got != (hit{i}) {
+				t.Fatalf("round %d: lookup(%d) = %v, want hit %d", round, i, got, i)
+			}
+		}
+	}
+	s := c.set(hash(0))
+	held := 0
+	for k := range frontWays {
+		if e := s.e[k].Load(); e != nil {
+			held++
+			if e.hash>>c.frontShift != 5 || s.tag[k].Load() != e.hash {
+				t.Errorf("way %d holds hash %#x under tag %#x", k, e.hash, s.tag[k].Load())
+			}
+		}
+	}
+	if held != frontWays || len(frontEntries(c)) != frontWays {
+		t.Fatalf("set holds %d entries, front %d; want %d", held, len(frontEntries(c)), frontWays)
+	}
+	// The last key found is in front: its next Get is a front hit.
+	before := c.shards[hash(n-1)&c.shardMask].frontHits.Load()
+	lookup(c, hash(n-1), 1, key(n-1))
+	if after := c.shards[hash(n-1)&c.shardMask].frontHits.Load(); after != before+1 {
+		t.Errorf("front hits %d -> %d, want one more", before, after)
+	}
+	// A tag that lies: the way's entry is for another hash.
+	e0 := s.e[0].Load()
+	liar := hash(n + 1)
+	if e0.hash == liar {
+		t.Fatal("test setup: the liar's hash is the entry's own")
+	}
+	fill(c, liar, 1, "liar", "liar's value")
+	s.tag[0].Store(liar)
+	if got := lookup(c, liar, 1, "liar"); got != (hit{"liar's value"}) {
+		t.Errorf("lookup under a lying tag = %v, want the liar's own value", got)
 	}
 }

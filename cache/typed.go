@@ -54,13 +54,18 @@ func GetManyOf[V any](c *Cache, space uint32, ls []Lookup, out []V) {
 		}
 		ls = ls[:len(out)]
 	}
-	c.findMany(space, ls)
-	for i := range ls {
-		l := &ls[i]
-		l.Value = nil
-		if l.e != nil {
-			out[i], l.Hit = valueOf[V](l.e)
-			l.e = nil
+	// Chunk by chunk, so that each value is copied while the lines
+	// findMany brought in for it are still in the L1 cache.
+	for lo := 0; lo < len(ls); lo += batchChunk {
+		chunk := ls[lo:min(lo+batchChunk, len(ls))]
+		c.findMany(space, chunk)
+		for i := range chunk {
+			l := &chunk[i]
+			l.Value = nil
+			if l.e != nil {
+				out[lo+i], l.Hit = valueOf[V](l.e)
+				l.e = nil
+			}
 		}
 	}
 }

@@ -177,6 +177,9 @@ func (c *codec) appendInt(dst []byte, v uint64) []byte {
 	if c.kind == kindInt {
 		v ^= 1 << (uint(c.size)*8 - 1)
 	}
+	if c.size == 8 { // the common int64 key: no temporary, no memmove call
+		return binary.BigEndian.AppendUint64(dst, v)
+	}
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], v)
 	return append(dst, b[8-c.size:]...)

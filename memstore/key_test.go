@@ -352,3 +352,46 @@ func TestKeyHashSpreads(t *testing.T) {
 		}
 	}
 }
+
+// TestWordColumns checks the codec-free path of plain 64-bit integer
+// fields: fieldColumn marks exactly those, and their appendKey writes the
+// codec's encoding.
+func TestWordColumns(t *testing.T) {
+	type row struct {
+		I64   int64
+		U64   uint64
+		Named namedInt64
+		I32   int32
+		P64   *int64
+		S     string
+	}
+	m := &model{name: "row", typ: reflect.TypeFor[row]()}
+	want := map[string]bool{"I64": true, "U64": true, "Named": true, "I32": false, "P64": false, "S": false}
+	cols := map[string]*column{}
+	for name, word := range want {
+		c, err := m.fieldColumn(name, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.word != word {
+			t.Errorf("%s: word = %v, want %v", name, c.word, word)
+		}
+		cols[name] = c
+	}
+	r := randomSeed(t)
+	vals := []uint64{0, 1, 1 << 31, 1<<63 - 1, 1 << 63, math.MaxUint64}
+	for range 1000 {
+		vals = append(vals, r.Uint64())
+	}
+	for _, v := range vals {
+		x := row{I64: int64(v), U64: v, Named: namedInt64(v)}
+		for _, name := range []string{"I64", "U64", "Named"} {
+			c := cols[name]
+			got := c.appendKey([]byte("prefix"), unsafe.Pointer(&x))
+			want := c.codec.appendKey([]byte("prefix"), c.keyPtr(unsafe.Pointer(&x)))
+			if !bytes.Equal(got, want) {
+				t.Fatalf("%s = %#x: appendKey = %x, codec = %x", name, v, got, want)
+			}
+		}
+	}
+}

@@ -146,6 +146,10 @@ func (m *model) newRecord(p unsafe.Pointer, shadow [][]byte) (*record, error) {
 			}
 			continue
 		}
+		if c.word {
+			n += 8
+			continue
+		}
 		kp := c.keyPtr(p)
 		if kp == nil {
 			continue
@@ -189,6 +193,8 @@ func (m *model) newRecord(p unsafe.Pointer, shadow [][]byte) (*record, error) {
 			if shadow != nil {
 				buf = append(buf, shadow[i]...)
 			}
+		} else if c.word {
+			buf = c.appendKey(buf, rec.ptr)
 		} else if kp := c.keyPtr(rec.ptr); kp != nil {
 			buf = c.codec.appendKey(buf, kp)
 		}
@@ -218,13 +224,17 @@ func (m *model) appendPK(op string, buf []byte, p unsafe.Pointer) ([]byte, error
 		return buf, invalidf("%s %s: the model has no key field", op, m.name)
 	}
 	kp := unsafe.Add(p, m.pk.offset)
-	if m.pk.codec.isZero(kp) {
-		return buf, invalidf("%s %s: zero primary key %s", op, m.name, m.pk.name)
+	if m.pk.word { // the common int64 key: no codec
+		if *(*uint64)(kp) != 0 {
+			return m.pk.appendKey(buf, p), nil
+		}
+	} else if !m.pk.codec.isZero(kp) {
+		if err := m.pk.codec.check(kp); err != nil {
+			return buf, invalidf("%s %s: %v", op, m.name, err)
+		}
+		return m.pk.codec.appendKey(buf, kp), nil
 	}
-	if err := m.pk.codec.check(kp); err != nil {
-		return buf, invalidf("%s %s: %v", op, m.name, err)
-	}
-	return m.pk.codec.appendKey(buf, kp), nil
+	return buf, invalidf("%s %s: zero primary key %s", op, m.name, m.pk.name)
 }
 
 // value returns the column's value in the record as an any, for errors and

@@ -92,6 +92,9 @@ func (r *Rel[S, T]) AppendFK(tx *Tx, buf []byte, src *S) ([]byte, bool, error) {
 		return buf, false, invalidf("relation %s: nil %s", r.r.name, r.r.source.name)
 	}
 	c := r.r.fk
+	if c.word {
+		return c.appendKey(buf, unsafe.Pointer(src)), true, nil
+	}
 	if !c.shadow {
 		p := c.keyPtr(unsafe.Pointer(src))
 		if p == nil {

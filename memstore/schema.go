@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"encoding/binary"
 	"fmt"
 	"reflect"
 	"strings"
@@ -131,6 +132,22 @@ type column struct {
 	shadow   bool // no struct field: the value lives only in the record's keys
 	unique   bool
 	fk       *relation // set when the column is a foreign key
+
+	// word marks a plain (not nullable, not shadow) 64-bit integer field,
+	// the common key: its encoding is the field's bits xor flip (the sign
+	// bit for a signed integer), big-endian, which appendKey writes without
+	// going through the codec.
+	word bool
+	flip uint64
+}
+
+// appendKey appends the encoding of the column's value in the struct at
+// base, which must not be nil for a nullable column (see keyPtr).
+func (c *column) appendKey(dst []byte, base unsafe.Pointer) []byte {
+	if c.word {
+		return binary.BigEndian.AppendUint64(dst, *(*uint64)(unsafe.Add(base, c.offset))^c.flip)
+	}
+	return c.codec.appendKey(dst, c.keyPtr(base))
 }
 
 type relation struct {
@@ -417,7 +434,14 @@ func (m *model) fieldColumn(name, what string) (*column, error) {
 	if !ok {
 		return nil, &SchemaError{Model: m.name, Field: name, Reason: fmt.Sprintf("%s has unsupported type %v (want an integer, string or [16]byte kind)", what, f.Type)}
 	}
-	return &column{name: name, offset: off, codec: c, nullable: nullable}, nil
+	col := &column{name: name, offset: off, codec: c, nullable: nullable}
+	if !nullable && (c.kind == kindInt || c.kind == kindUint) && c.size == 8 {
+		col.word = true
+		if c.kind == kindInt {
+			col.flip = 1 << 63
+		}
+	}
+	return col, nil
 }
 
 func (m *model) addSlot(c *column) {

@@ -28,24 +28,22 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 	if b.rel.Shadow() {
 		return out, b.includeShadow(ctx, srcs, out)
 	}
-	// Each distinct foreign key is one want. Dedupe by the hash the cache
-	// needs anyway, in an open-addressing table of want indexes (no string
-	// per key, no Go map); a collision compares the keys and, if they
-	// differ, simply makes another want. The bookkeeping holds no pointer
-	// and is reused across calls, so only the result is garbage.
+	// Each distinct foreign key is one cache lookup. Dedupe by the hash the
+	// cache needs anyway, in an open-addressing table of lookup indexes (no
+	// string per key, no Go map); a collision compares the keys and, if
+	// they differ, simply makes another lookup. The bookkeeping is reused
+	// across calls, so only the result is garbage.
 	sc := b.scratch(len(srcs))
 	defer b.release(sc)
 	var (
-		wants  = sc.wants
-		pos    = sc.pos   // index into wants, -1 for no owner
-		table  = sc.table // want index + 1; 0 is free
-		mask   = uint64(len(sc.table) - 1)
-		arena  = sc.arena
-		cached = b.cache.Enabled()
-		err    error
+		ls    = sc.ls    // one per distinct key; Key points into arena
+		pos   = sc.pos   // index into ls, -1 for no owner
+		table = sc.table // index into ls + 1; 0 is free
+		mask  = uint64(len(sc.table) - 1)
+		arena = sc.arena
+		err   error
 	)
-	defer func() { sc.arena = arena[:0] }() // keep a grown arena
-	key := func(w *want) []byte { return arena[w.start:w.end:w.end] }
+	defer func() { sc.ls, sc.arena = ls[:0], arena[:0] }() // keep grown buffers
 	for i := range srcs {
 		start := len(arena)
 		var ok bool
@@ -57,12 +55,14 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 			pos[i] = -1
 			continue
 		}
-		k := arena[start:]
+		// A key stays valid when a later append moves arena: it keeps the
+		// old array, whose bytes nothing writes again.
+		k := arena[start:len(arena):len(arena)]
 		h := b.store.KeyHash(b.space, k)
 		slot := h & mask
 		for table[slot] != 0 {
 			j := table[slot] - 1
-			if w := &wants[j]; w.h == h && string(key(w)) == string(k) {
+			if l := &ls[j]; l.Hash == h && string(l.Key) == string(k) {
 				break
 			}
 			slot = (slot + 1) & mask
@@ -72,24 +72,21 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 			arena = arena[:start]
 			continue
 		}
-		j := int32(len(wants))
+		j := int32(len(ls))
 		table[slot] = j + 1
 		pos[i] = j
-		wants = append(wants, want{h: h, start: int32(start), end: int32(len(arena))})
+		ls = append(ls, cache.Lookup{Hash: h, Key: k})
 	}
-	owners := make([]T, len(wants)) // one backing array for every owner
-	misses := len(wants)
-	ls := sc.lookups(len(wants))
-	if cached {
-		for j := range wants {
-			w := &wants[j]
-			ls[j] = cache.Lookup{Hash: w.h, Key: key(w)}
-		}
+	owners := make([]T, len(ls)) // one backing array for every owner
+	misses := len(ls)
+	if b.cache.Enabled() { // else every Token is zero: never current, never stored
+
 		cache.GetManyOf(b.cache, b.space, ls, owners)
 		for j := range ls {
 			if ls[j].Hit {
-				owners[j] = b.out(owners[j])
-				wants[j].hit = true
+				if !b.plain {
+					owners[j] = b.outDeep(owners[j])
+				}
 				misses--
 			}
 		}
@@ -107,17 +104,17 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 	}
 	if misses > 0 || stale {
 		err = b.store.View(ctx, func(tx *memstore.Tx) error {
-			for j := range wants {
-				w, tok := &wants[j], ls[j].Token
-				if w.hit && b.cache.Current(tok) {
+			for j := range ls {
+				l := &ls[j]
+				if l.Hit && b.cache.Current(l.Token) {
 					continue
 				}
-				o, err := b.load(tx, key(w))
+				o, err := b.load(tx, l.Key)
 				if err != nil {
 					return err
 				}
-				if !w.hit {
-					b.offer(tok, key(w), o)
+				if !l.Hit {
+					b.offer(l.Token, l.Key, o)
 				}
 				owners[j] = o
 			}
@@ -162,17 +159,10 @@ func (b *BelongsTo[S, T]) includeShadow(ctx context.Context, srcs []S, out []*T)
 	}))
 }
 
-// want is one distinct foreign key of an Include call.
-type want struct {
-	h          uint64
-	start, end int32 // the key is the call's arena[start:end]
-	hit        bool
-}
-
 // includeScratch is the bookkeeping of one Include call, reused by later
-// calls through BelongsTo.pool.
+// calls through BelongsTo.pool. Between calls ls holds no value or entry
+// (GetManyOf leaves them nil), only keys into arena, which sc keeps anyway.
 type includeScratch struct {
-	wants []want
 	ls    []cache.Lookup
 	pos   []int32
 	table []int32
@@ -183,7 +173,7 @@ type includeScratch struct {
 // reuse (about 1.3 MiB), so one huge call does not pin its buffers.
 const maxScratchRows = 1 << 14
 
-// scratch returns bookkeeping for n sources: wants empty, pos of length n,
+// scratch returns bookkeeping for n sources: ls empty, pos of length n,
 // table zeroed, a power of two at least 2n long, and arena empty.
 func (b *BelongsTo[S, T]) scratch(n int) *includeScratch {
 	sc, _ := b.pool.Get().(*includeScratch)
@@ -194,35 +184,22 @@ func (b *BelongsTo[S, T]) scratch(n int) *includeScratch {
 	for size < 2*n {
 		size <<= 1
 	}
-	if cap(sc.wants) < n {
-		sc.wants = make([]want, 0, n)
+	if cap(sc.ls) < n {
+		sc.ls = make([]cache.Lookup, 0, n)
 		sc.pos = make([]int32, n)
 		sc.arena = make([]byte, 0, 16*n)
 	}
 	if cap(sc.table) < size {
 		sc.table = make([]int32, size)
 	}
-	sc.wants, sc.pos, sc.table = sc.wants[:0], sc.pos[:n], sc.table[:size]
+	sc.ls, sc.pos, sc.table = sc.ls[:0], sc.pos[:n], sc.table[:size]
 	clear(sc.table)
 	return sc
 }
 
-// lookups returns n cache lookups; without a cache their tokens are
-// bypass tokens.
-func (sc *includeScratch) lookups(n int) []cache.Lookup {
-	if cap(sc.ls) < n {
-		sc.ls = make([]cache.Lookup, n)
-	}
-	sc.ls = sc.ls[:n]
-	clear(sc.ls)
-	return sc.ls
-}
-
-// release returns sc for reuse unless it is too big to keep. It first drops
-// the references to the call's keys and owners.
+// release returns sc for reuse unless it is too big to keep.
 func (b *BelongsTo[S, T]) release(sc *includeScratch) {
-	if cap(sc.wants) <= maxScratchRows {
-		clear(sc.ls)
+	if cap(sc.ls) <= maxScratchRows {
 		b.pool.Put(sc)
 	}
 }

@@ -90,7 +90,7 @@ type Cache struct {
 type entry struct {
 	// A typed entry (entryOf) of a small value is a 128-byte object, so it
 	// is two cache lines: the first holds the tags and a short key, the
-	// second space and klen and the value. A batch (findMany) reads hash
+	// second space and klen and the value. A batch (findChunk) reads hash
 	// and klen of every candidate in a tight loop, which brings in both
 	// lines of many entries at once instead of one miss after another.
 	hash  uint64 // the Token hash it was Set under: its front set
@@ -271,80 +271,74 @@ type Lookup struct {
 	Token Token
 	Value any
 	Hit   bool
-
-	e *entry // the accepted entry, between findMany and its caller
 }
 
 // GetMany is [Cache.Token] and [Cache.Get] for a batch of keys of one
 // space: for every ls[i] it sets ls[i].Token = c.Token(ls[i].Hash), then
 // ls[i].Value, ls[i].Hit = c.Get(ls[i].Token, space, ls[i].Key).
-// It first loads every request's candidate entry, then checks them all, so
-// the memory reads of a batch overlap instead of waiting for each other; on
-// batches of hundreds of keys spread over a large cache that is several
-// times faster than a loop of Gets. It does not allocate for values stored
-// with [Cache.Set].
+// It works through the batch in chunks, and in each chunk first loads every
+// request's candidate entry, then checks them all, so the memory reads of a
+// batch overlap instead of waiting for each other; on batches of hundreds
+// of keys spread over a large cache that is several times faster than a
+// loop of Gets. It does not allocate for values stored with [Cache.Set].
 func (c *Cache) GetMany(space uint32, ls []Lookup) {
-	c.findMany(space, ls)
-	for i := range ls {
-		l := &ls[i]
-		if l.Value = nil; l.e != nil {
-			l.Value = l.e.any()
-			l.e = nil
-		}
-	}
-}
-
-// findMany sets every ls[i].Token, and ls[i].e to the entry Get would
-// accept for ls[i] (nil on a miss) and ls[i].Hit accordingly.
-func (c *Cache) findMany(space uint32, ls []Lookup) {
-	if c == nil || !c.open.Load() {
-		for i := range ls {
-			l := &ls[i]
-			l.Token, l.e, l.Hit = c.Token(l.Hash), nil, false
-		}
-		return
-	}
-	// One epoch load for the batch: it precedes every stripe load, as in
-	// Token.
-	epoch := c.epoch.Load()
 	var hits uint64
 	for lo := 0; lo < len(ls); lo += batchChunk {
-		hits += c.findChunk(epoch, space, ls[lo:min(lo+batchChunk, len(ls))])
+		chunk := ls[lo:min(lo+batchChunk, len(ls))]
+		es, n := c.findChunk(space, chunk)
+		hits += n
+		for i := range chunk {
+			if e := es[i]; e != nil {
+				chunk[i].Value = e.any()
+			} else if chunk[i].Value != nil {
+				chunk[i].Value = nil
+			}
+		}
 	}
-	if hits > 0 {
-		c.shards[0].frontHits.Add(hits)
-	}
+	c.countFrontHits(hits)
 }
 
 // batchChunk is how many lookups findChunk takes at once: enough memory
 // reads in flight to keep the CPU's miss buffers busy, few enough that the
-// chunk's slots and entries are still in the L1 cache when they are checked.
+// chunk's sets and entries are still in the L1 cache when they are checked
+// and copied.
 const batchChunk = 32
 
-// findChunk is findMany for one chunk under one epoch; it returns the
-// number of front hits.
-func (c *Cache) findChunk(epoch uint64, space uint32, ls []Lookup) (hits uint64) {
-	// Pass 1: each request's token and front entry; the loads of different
-	// sets are independent, so their misses overlap.
+// findChunk sets the Token and Hit of every lookup in ls (at most
+// batchChunk of them) and returns the entry Get would accept for each, nil
+// for a miss, and the number of front hits. The entries are returned in an
+// array, which lives in the caller's frame: storing them there needs no
+// write barrier, as storing them in ls would.
+func (c *Cache) findChunk(space uint32, ls []Lookup) (es [batchChunk]*entry, hits uint64) {
+	ls = ls[:min(len(ls), batchChunk)]
+	if c == nil || !c.open.Load() {
+		for i := range ls {
+			ls[i].Token, ls[i].Hit = c.Token(ls[i].Hash), false
+		}
+		return es, 0
+	}
+	// Pass 1: each request's token (one epoch load for the chunk: it
+	// precedes every stripe load, as in Token) and front entry; the loads
+	// of different sets are independent, so their misses overlap.
+	epoch := c.epoch.Load()
 	for i := range ls {
 		l := &ls[i]
-		l.e, l.Hit = nil, false
+		l.Hit = false
 		g := c.gens[l.Hash&c.mask].Load()
 		if (epoch|g)&1 != 0 {
 			l.Token = c.bypass(l.Hash)
 			continue
 		}
 		l.Token = Token{hash: l.Hash, epoch: epoch, gen: g, live: true}
-		l.e = c.set(l.Hash).lookup(l.Hash)
+		es[i] = c.set(l.Hash).lookup(l.Hash)
 	}
 	// Pass 2: read both cache lines of every entry found (hash on the
 	// first, klen on the second, see entry) in a loop with nothing else to
 	// wait for, so that their misses overlap too. An entry with another
 	// hash or key length is dropped here.
 	for i := range ls {
-		l := &ls[i]
-		if e := l.e; e != nil && (e.hash != l.Hash || int(e.klen) != len(l.Key)) {
-			l.e = nil
+		if e := es[i]; e != nil && (e.hash != ls[i].Hash || int(e.klen) != len(ls[i].Key)) {
+			es[i] = nil
 		}
 	}
 	// Pass 3: accept the entry found, or ask ristretto.
@@ -353,15 +347,23 @@ func (c *Cache) findChunk(epoch uint64, space uint32, ls []Lookup) (hits uint64)
 		if !l.Token.live {
 			continue
 		}
-		if e := l.e; e != nil && e.accepts(l.Token, space, l.Key) {
+		if e := es[i]; e != nil && e.accepts(l.Token, space, l.Key) {
 			l.Hit = true
 			hits++
 			continue
 		}
-		l.e = c.inRistretto(l.Token, space, l.Key)
-		l.Hit = l.e != nil
+		es[i] = c.inRistretto(l.Token, space, l.Key)
+		l.Hit = es[i] != nil
 	}
-	return hits
+	return es, hits
+}
+
+// countFrontHits adds a batch's front hits to the metrics: once per batch,
+// not per chunk, to keep concurrent batches off the shared counter.
+func (c *Cache) countFrontHits(n uint64) {
+	if n > 0 {
+		c.shards[0].frontHits.Add(n)
+	}
 }
 
 // accepts reports whether e is the entry for (space, key) tagged with tok's

@@ -184,11 +184,12 @@ func TestGetManyIsGet(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("GetManyOf differs from Get (-Get +GetManyOf):\n%s", diff)
 	}
-	// A short out: the lookups past it miss, nothing panics.
+	// A short out: the lookups past it miss, with the token a miss gets,
+	// and nothing panics.
 	GetManyOf(c, 1, ls, vals[:3])
 	for j := 3; j < len(ls); j++ {
-		if ls[j].Hit {
-			t.Fatalf("lookup %d past a 3-long out hit", j)
+		if ls[j].Hit || ls[j].Token != c.Token(ls[j].Hash) {
+			t.Fatalf("lookup %d past a 3-long out: Hit %v, Token %+v; want a miss with token %+v", j, ls[j].Hit, ls[j].Token, c.Token(ls[j].Hash))
 		}
 	}
 }

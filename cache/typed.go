@@ -46,28 +46,40 @@ func GetOf[V any](c *Cache, tok Token, space uint32, key []byte) (V, bool) {
 // GetManyOf is [Cache.GetMany] for values of type V: for every ls[i] that
 // hits, it sets out[i] to the value and ls[i].Hit; for the others it leaves
 // out[i] alone and clears Hit. It leaves every Value nil. Lookups past
-// len(out) have nowhere to put a value: they miss. It does not allocate.
+// len(out) have nowhere to put a value: they miss, with their Token set as
+// for any miss. It does not allocate.
 func GetManyOf[V any](c *Cache, space uint32, ls []Lookup, out []V) {
 	if len(out) < len(ls) {
 		for i := len(out); i < len(ls); i++ {
-			ls[i].Value, ls[i].Hit = nil, false
+			ls[i].Token, ls[i].Value, ls[i].Hit = c.Token(ls[i].Hash), nil, false
 		}
 		ls = ls[:len(out)]
 	}
 	// Chunk by chunk, so that each value is copied while the lines
-	// findMany brought in for it are still in the L1 cache.
+	// findChunk brought in for it are still in the L1 cache.
+	var hits uint64
 	for lo := 0; lo < len(ls); lo += batchChunk {
 		chunk := ls[lo:min(lo+batchChunk, len(ls))]
-		c.findMany(space, chunk)
+		es, n := c.findChunk(space, chunk)
+		hits += n
 		for i := range chunk {
 			l := &chunk[i]
-			l.Value = nil
-			if l.e != nil {
-				out[lo+i], l.Hit = valueOf[V](l.e)
-				l.e = nil
+			if l.Value != nil {
+				l.Value = nil
+			}
+			if e := es[i]; e == nil {
+				continue
+			} else if x, ok := e.value.(*entryOf[V]); ok {
+				// Straight from the entry into out: through valueOf the
+				// value would be copied via temporaries, and reading one
+				// back right after writing it stalls the CPU.
+				out[lo+i], l.Hit = x.v, true
+			} else {
+				out[lo+i], l.Hit = valueOf[V](e)
 			}
 		}
 	}
+	c.countFrontHits(hits)
 }
 
 // valueOf returns e's value as a V, or false if it holds another type.

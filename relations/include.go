@@ -75,7 +75,11 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 		j := int32(len(ls))
 		table[slot] = j + 1
 		pos[i] = j
-		ls = append(ls, cache.Lookup{Hash: h, Key: k})
+		// Field by field: a reused lookup's Value is already nil, and
+		// storing nil again would cost a write barrier while the GC runs.
+		ls = ls[:j+1]
+		l := &ls[j]
+		l.Hash, l.Key, l.Token, l.Hit = h, k, cache.Token{}, false
 	}
 	owners := make([]T, len(ls)) // one backing array for every owner
 	misses := len(ls)
@@ -160,8 +164,8 @@ func (b *BelongsTo[S, T]) includeShadow(ctx context.Context, srcs []S, out []*T)
 }
 
 // includeScratch is the bookkeeping of one Include call, reused by later
-// calls through BelongsTo.pool. Between calls ls holds no value or entry
-// (GetManyOf leaves them nil), only keys into arena, which sc keeps anyway.
+// calls through BelongsTo.pool. Between calls ls holds no Value (GetManyOf
+// leaves them nil), only keys into arena, which sc keeps anyway.
 type includeScratch struct {
 	ls    []cache.Lookup
 	pos   []int32
@@ -185,7 +189,7 @@ func (b *BelongsTo[S, T]) scratch(n int) *includeScratch {
 		size <<= 1
 	}
 	if cap(sc.ls) < n {
-		sc.ls = make([]cache.Lookup, 0, n)
+		sc.ls = make([]cache.Lookup, 0, n) // every Value nil, as Include needs
 		sc.pos = make([]int32, n)
 		sc.arena = make([]byte, 0, 16*n)
 	}

@@ -28,63 +28,38 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 	if b.rel.Shadow() {
 		return out, b.includeShadow(ctx, srcs, out)
 	}
-	// Each distinct foreign key is one cache lookup. Dedupe by the hash the
-	// cache needs anyway, in an open-addressing table of lookup indexes (no
-	// string per key, no Go map); a collision compares the keys and, if
-	// they differ, simply makes another lookup. The bookkeeping is reused
-	// across calls, so only the result is garbage.
+	// Each distinct foreign key is one cache lookup (see
+	// includeScratch.index). The bookkeeping is reused across calls, so
+	// only the result is garbage.
 	sc := b.scratch(len(srcs))
 	defer b.release(sc)
-	var (
-		ls    = sc.ls    // one per distinct key; Key points into arena
-		pos   = sc.pos   // index into ls, -1 for no owner
-		table = sc.table // index into ls + 1; 0 is free
-		mask  = uint64(len(sc.table) - 1)
-		arena = sc.arena
-		err   error
-	)
-	defer func() { sc.ls, sc.arena = ls[:0], arena[:0] }() // keep grown buffers
+	arena := sc.arena
+	defer func() { sc.arena = arena[:0] }() // keep a grown arena
 	for i := range srcs {
 		start := len(arena)
 		var ok bool
+		var err error
 		arena, ok, err = b.rel.AppendFK(nil, arena, &srcs[i])
 		if err != nil {
 			return nil, b.wrap(err)
 		}
 		if !ok {
-			pos[i] = -1
+			sc.pos[i] = -1
 			continue
 		}
 		// A key stays valid when a later append moves arena: it keeps the
 		// old array, whose bytes nothing writes again.
 		k := arena[start:len(arena):len(arena)]
-		h := b.store.KeyHash(b.space, k)
-		slot := h & mask
-		for table[slot] != 0 {
-			j := table[slot] - 1
-			if l := &ls[j]; l.Hash == h && string(l.Key) == string(k) {
-				break
-			}
-			slot = (slot + 1) & mask
-		}
-		if j := table[slot] - 1; j >= 0 {
-			pos[i] = j
+		j, dup := sc.index(b.store.KeyHash(b.space, k), k)
+		sc.pos[i] = j
+		if dup {
 			arena = arena[:start]
-			continue
 		}
-		j := int32(len(ls))
-		table[slot] = j + 1
-		pos[i] = j
-		// Field by field: a reused lookup's Value is already nil, and
-		// storing nil again would cost a write barrier while the GC runs.
-		ls = ls[:j+1]
-		l := &ls[j]
-		l.Hash, l.Key, l.Token, l.Hit = h, k, cache.Token{}, false
 	}
+	ls := sc.ls
 	owners := make([]T, len(ls)) // one backing array for every owner
 	misses := len(ls)
 	if b.cache.Enabled() { // else every Token is zero: never current, never stored
-
 		cache.GetManyOf(b.cache, b.space, ls, owners)
 		for j := range ls {
 			if ls[j].Hit {
@@ -107,7 +82,7 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 		}
 	}
 	if misses > 0 || stale {
-		err = b.store.View(ctx, func(tx *memstore.Tx) error {
+		err := b.store.View(ctx, func(tx *memstore.Tx) error {
 			for j := range ls {
 				l := &ls[j]
 				if l.Hit && b.cache.Current(l.Token) {
@@ -128,7 +103,7 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 			return nil, b.wrap(err)
 		}
 	}
-	for i, j := range pos {
+	for i, j := range sc.pos {
 		if j >= 0 {
 			out[i] = &owners[j]
 		}
@@ -167,38 +142,70 @@ func (b *BelongsTo[S, T]) includeShadow(ctx context.Context, srcs []S, out []*T)
 // calls through BelongsTo.pool. Between calls ls holds no Value (GetManyOf
 // leaves them nil), only keys into arena, which sc keeps anyway.
 type includeScratch struct {
-	ls    []cache.Lookup
-	pos   []int32
-	table []int32
-	arena []byte
+	ls    []cache.Lookup // one per distinct key
+	pos   []int32        // per source: index into ls, -1 for no owner
+	table []uint64       // per slot: the key's hash's top half | index into ls + 1; 0 is free
+	arena []byte         // the keys
 }
 
 // maxScratchRows bounds the Include calls whose bookkeeping is kept for
-// reuse (about 1.3 MiB), so one huge call does not pin its buffers.
+// reuse (about 2 MiB), so one huge call does not pin its buffers.
 const maxScratchRows = 1 << 14
 
-// scratch returns bookkeeping for n sources: ls empty, pos of length n,
-// table zeroed, a power of two at least 2n long, and arena empty.
+// scratch returns bookkeeping for n sources (see reset).
 func (b *BelongsTo[S, T]) scratch(n int) *includeScratch {
 	sc, _ := b.pool.Get().(*includeScratch)
 	if sc == nil {
 		sc = &includeScratch{}
 	}
+	sc.reset(n)
+	return sc
+}
+
+// reset readies sc for n sources: ls empty, pos of length n, table zeroed,
+// a power of two at least 2n long, and arena empty.
+func (sc *includeScratch) reset(n int) {
 	size := 1
 	for size < 2*n {
 		size <<= 1
 	}
 	if cap(sc.ls) < n {
-		sc.ls = make([]cache.Lookup, 0, n) // every Value nil, as Include needs
+		sc.ls = make([]cache.Lookup, 0, n) // every Value nil, as index needs
 		sc.pos = make([]int32, n)
 		sc.arena = make([]byte, 0, 16*n)
 	}
 	if cap(sc.table) < size {
-		sc.table = make([]int32, size)
+		sc.table = make([]uint64, size)
 	}
-	sc.ls, sc.pos, sc.table = sc.ls[:0], sc.pos[:n], sc.table[:size]
+	sc.ls, sc.pos, sc.table, sc.arena = sc.ls[:0], sc.pos[:n], sc.table[:size], sc.arena[:0]
 	clear(sc.table)
-	return sc
+}
+
+// index returns the index in sc.ls of the lookup for key k with hash h,
+// and true, if there is one; else it appends one and returns its index and
+// false. Keys are deduplicated by the hash the cache needs anyway, in an
+// open-addressing table (no string per key, no Go map); keys with the same
+// hash are compared and, if they differ, simply get a lookup each. There
+// must be room in sc.ls (reset's n bounds the distinct keys).
+func (sc *includeScratch) index(h uint64, k []byte) (int32, bool) {
+	mask := uint64(len(sc.table) - 1)
+	slot, top := h&mask, h&^0xFFFF_FFFF
+	for t := sc.table[slot]; t != 0; t = sc.table[slot] {
+		// The top half of the hash tells most other keys apart without
+		// reading their lookup.
+		if j := int32(t) - 1; t&^0xFFFF_FFFF == top && sc.ls[j].Hash == h && string(sc.ls[j].Key) == string(k) {
+			return j, true
+		}
+		slot = (slot + 1) & mask
+	}
+	j := int32(len(sc.ls))
+	sc.table[slot] = top | uint64(j+1)
+	// Field by field: a reused lookup's Value is already nil, and storing
+	// nil again would cost a write barrier while the GC runs.
+	sc.ls = sc.ls[:j+1]
+	l := &sc.ls[j]
+	l.Hash, l.Key, l.Token, l.Hit = h, k, cache.Token{}, false
+	return j, false
 }
 
 // release returns sc for reuse unless it is too big to keep.

@@ -292,3 +292,34 @@ func ExampleModelOf_relation() {
 	// notes of customer 1: 0
 	// no owner yet
 }
+
+func ExampleRel_AppendFKs() {
+	s, _, orders := openShop()
+	defer s.Close()
+	customer, err := memstore.RelationOf[Order, Customer](s, "customer")
+	check(err)
+	var rows []Order
+	check(s.View(context.Background(), func(tx *memstore.Tx) error {
+		all, err := orders.Scan(tx)
+		if err != nil {
+			return err
+		}
+		for _, o := range all {
+			rows = append(rows, o)
+		}
+		return nil
+	}))
+	// One call encodes and hashes every order's foreign key.
+	ends, hashes := make([]int32, len(rows)), make([]uint64, len(rows))
+	arena, err := customer.AppendFKs(nil, rows, ends, hashes)
+	check(err)
+	start := int32(0)
+	for i, end := range ends {
+		k := arena[start:end]
+		start = end
+		fmt.Println(rows[i].Note, "->", customer.FormatKey(k), hashes[i] == s.KeyHash(customer.Space(), k))
+	}
+	// Output:
+	// tea -> 1 true
+	// scones -> 1 true
+}

@@ -3,7 +3,10 @@ package memstore_test
 import (
 	"context"
 	"errors"
+	"math"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -286,5 +289,81 @@ func TestRelationNowPrimitives(t *testing.T) {
 	ts.Close()
 	if _, err := customer.CountChildrenNow(ctx, ann); !errors.Is(err, memstore.ErrClosed) {
 		t.Errorf("CountChildrenNow after Close: error = %v, want ErrClosed", err)
+	}
+}
+
+// checkAppendFKs checks AppendFKs against AppendFK and KeyHash, source by
+// source, after a prefix already in the arena.
+func checkAppendFKs[S, T any](t *testing.T, s *memstore.Store, r *memstore.Rel[S, T], srcs []S) {
+	t.Helper()
+	prefix := []byte("prefix")
+	ends, hashes := make([]int32, len(srcs)), make([]uint64, len(srcs))
+	arena, err := r.AppendFKs(slices.Clone(prefix), srcs, ends, hashes)
+	if err != nil {
+		t.Fatalf("AppendFKs: %v", err)
+	}
+	want := slices.Clone(prefix)
+	for i := range srcs {
+		start := len(want)
+		var ok bool
+		if want, ok, err = r.AppendFK(nil, want, &srcs[i]); err != nil {
+			t.Fatalf("AppendFK(%d): %v", i, err)
+		}
+		switch {
+		case !ok && ends[i] != -1:
+			t.Errorf("source %d has no key, but its end is %d", i, ends[i])
+		case ok && int(ends[i]) != len(want):
+			t.Errorf("source %d: end %d, want %d", i, ends[i], len(want))
+		case ok && hashes[i] != s.KeyHash(r.Space(), want[start:]):
+			t.Errorf("source %d: hash %#x, want KeyHash %#x", i, hashes[i], s.KeyHash(r.Space(), want[start:]))
+		}
+	}
+	if !slices.Equal(arena, want) {
+		t.Errorf("arena = %x, want %x", arena, want)
+	}
+}
+
+// TestAppendFKs checks the batch form of AppendFK and KeyHash on each kind
+// of foreign key (a plain int64, the inline path; a nullable string; a
+// string), and that it refuses a shadow foreign key, short outputs and a
+// key AppendFK refuses, leaving the arena's length as it was.
+func TestAppendFKs(t *testing.T) {
+	ts, customer, maker, parent := newRelStore(t)
+	r := rand.New(rand.NewPCG(5, 23))
+	orders := []Order{{CustomerID: 1}, {CustomerID: 1}, {CustomerID: -1}, {CustomerID: math.MinInt64}, {CustomerID: math.MaxInt64}}
+	for range 100 {
+		orders = append(orders, Order{CustomerID: int64(r.Uint64())})
+	}
+	t.Run("int64", func(t *testing.T) { checkAppendFKs(t, ts.Store, customer, orders) })
+	root, long := "root", strings.Repeat("x", memstore.MaxKeyLen+1)
+	cats := []Category{{ID: "a"}, {ID: "b", ParentID: &root}, {ID: "c"}, {ID: "d", ParentID: new(string)}}
+	t.Run("nullable string", func(t *testing.T) { checkAppendFKs(t, ts.Store, parent, cats) })
+	products := must(memstore.RelationOf[Product, Category](ts.Store, "category"))(t)
+	t.Run("string", func(t *testing.T) {
+		checkAppendFKs(t, ts.Store, products, []Product{{CategoryID: "a"}, {CategoryID: "a\x00b"}, {CategoryID: ""}})
+	})
+	for _, tc := range []struct {
+		name string
+		call func(arena []byte) ([]byte, error)
+	}{
+		{"shadow foreign key", func(a []byte) ([]byte, error) {
+			return maker.AppendFKs(a, []Widget{{ID: 1}}, make([]int32, 1), make([]uint64, 1))
+		}},
+		{"short ends", func(a []byte) ([]byte, error) {
+			return customer.AppendFKs(a, orders, make([]int32, 1), make([]uint64, len(orders)))
+		}},
+		{"short hashes", func(a []byte) ([]byte, error) {
+			return customer.AppendFKs(a, orders, make([]int32, len(orders)), nil)
+		}},
+		{"key too long", func(a []byte) ([]byte, error) {
+			return parent.AppendFKs(a, []Category{{ID: "a", ParentID: &root}, {ID: "b", ParentID: &long}}, make([]int32, 2), make([]uint64, 2))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			arena, err := tc.call([]byte("prefix"))
+			if !errors.Is(err, memstore.ErrInvalid) || string(arena) != "prefix" {
+				t.Errorf("AppendFKs = %q, %v; want the arena as it was and ErrInvalid", arena, err)
+			}
+		})
 	}
 }

@@ -371,11 +371,22 @@ func (s *Store) KeyHash(space uint32, k []byte) uint64 {
 		case n > 0:
 			a = uint64(k[0])<<16 | uint64(k[n>>1])<<8 | uint64(k[n-1])
 		}
-		hi, lo := bits.Mul64(a^s.seed2[0], b^s.seed2[1]^uint64(n))
-		h = hi ^ lo
+		h = s.hashWords(a, b, n)
 	} else {
 		h = maphash.Bytes(s.seed, k)
 	}
+	return inSpace(h, space)
+}
+
+// hashWords is KeyHash's hash of a key of n <= 16 bytes read as the words
+// a and b.
+func (s *Store) hashWords(a, b uint64, n int) uint64 {
+	hi, lo := bits.Mul64(a^s.seed2[0], b^s.seed2[1]^uint64(n))
+	return hi ^ lo
+}
+
+// inSpace mixes the index space into a key's hash (see KeyHash).
+func inSpace(h uint64, space uint32) uint64 {
 	h ^= (uint64(space) + 1) * 0x9E3779B97F4A7C15
 	h ^= h >> 32
 	h *= 0xD6E8FEB86659FD93

@@ -33,28 +33,20 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 	// only the result is garbage.
 	sc := b.scratch(len(srcs))
 	defer b.release(sc)
-	arena := sc.arena
-	defer func() { sc.arena = arena[:0] }() // keep a grown arena
-	for i := range srcs {
-		start := len(arena)
-		var ok bool
-		var err error
-		arena, ok, err = b.rel.AppendFK(nil, arena, &srcs[i])
-		if err != nil {
-			return nil, b.wrap(err)
-		}
-		if !ok {
+	arena, err := b.rel.AppendFKs(sc.arena, srcs, sc.ends, sc.hashes)
+	sc.arena = arena[:0] // keep a grown arena
+	if err != nil {
+		return nil, b.wrap(err)
+	}
+	start := int32(0)
+	for i, end := range sc.ends[:len(srcs)] {
+		if end < 0 {
 			sc.pos[i] = -1
 			continue
 		}
-		// A key stays valid when a later append moves arena: it keeps the
-		// old array, whose bytes nothing writes again.
-		k := arena[start:len(arena):len(arena)]
-		j, dup := sc.index(b.store.KeyHash(b.space, k), k)
-		sc.pos[i] = j
-		if dup {
-			arena = arena[:start]
-		}
+		// The lookup's Key is the key's place in arena, which is final.
+		sc.pos[i], _ = sc.index(sc.hashes[i], arena[start:end:end])
+		start = end
 	}
 	ls := sc.ls
 	owners := make([]T, len(ls)) // one backing array for every owner
@@ -142,14 +134,16 @@ func (b *BelongsTo[S, T]) includeShadow(ctx context.Context, srcs []S, out []*T)
 // calls through BelongsTo.pool. Between calls ls holds no Value (GetManyOf
 // leaves them nil), only keys into arena, which sc keeps anyway.
 type includeScratch struct {
-	ls    []cache.Lookup // one per distinct key
-	pos   []int32        // per source: index into ls, -1 for no owner
-	table []uint64       // per slot: the key's hash's top half | index into ls + 1; 0 is free
-	arena []byte         // the keys
+	ls     []cache.Lookup // one per distinct key
+	pos    []int32        // per source: index into ls, -1 for no owner
+	ends   []int32        // per source: where its key ends in arena, -1 for none
+	hashes []uint64       // per source: its key's hash
+	table  []uint64       // per slot: the key's hash's top half | index into ls + 1; 0 is free
+	arena  []byte         // the keys
 }
 
 // maxScratchRows bounds the Include calls whose bookkeeping is kept for
-// reuse (about 2 MiB), so one huge call does not pin its buffers.
+// reuse (about 2.3 MiB), so one huge call does not pin its buffers.
 const maxScratchRows = 1 << 14
 
 // scratch returns bookkeeping for n sources (see reset).
@@ -162,8 +156,8 @@ func (b *BelongsTo[S, T]) scratch(n int) *includeScratch {
 	return sc
 }
 
-// reset readies sc for n sources: ls empty, pos of length n, table zeroed,
-// a power of two at least 2n long, and arena empty.
+// reset readies sc for n sources: ls and arena empty, pos, ends and hashes
+// of length n, and table zeroed, a power of two at least 2n long.
 func (sc *includeScratch) reset(n int) {
 	size := 1
 	for size < 2*n {
@@ -172,12 +166,15 @@ func (sc *includeScratch) reset(n int) {
 	if cap(sc.ls) < n {
 		sc.ls = make([]cache.Lookup, 0, n) // every Value nil, as index needs
 		sc.pos = make([]int32, n)
+		sc.ends = make([]int32, n)
+		sc.hashes = make([]uint64, n)
 		sc.arena = make([]byte, 0, 16*n)
 	}
 	if cap(sc.table) < size {
 		sc.table = make([]uint64, size)
 	}
 	sc.ls, sc.pos, sc.table, sc.arena = sc.ls[:0], sc.pos[:n], sc.table[:size], sc.arena[:0]
+	sc.ends, sc.hashes = sc.ends[:n], sc.hashes[:n]
 	clear(sc.table)
 }
 

@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"encoding/binary"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -129,7 +130,10 @@ func (e *entry) is(space uint32, key []byte) bool {
 	if e.space != space || int(e.klen) != len(key) {
 		return false
 	}
-	if len(key) <= len(e.short) {
+	switch {
+	case len(key) == 8: // an int64 key: one word, no call to memequal
+		return binary.NativeEndian.Uint64(e.short[:]) == binary.NativeEndian.Uint64(key)
+	case len(key) <= len(e.short):
 		return string(e.short[:len(key)]) == string(key) // no allocation: compared in place
 	}
 	return e.long == string(key)

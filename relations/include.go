@@ -38,16 +38,7 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 	if err != nil {
 		return nil, b.wrap(err)
 	}
-	start := int32(0)
-	for i, end := range sc.ends[:len(srcs)] {
-		if end < 0 {
-			sc.pos[i] = -1
-			continue
-		}
-		// The lookup's Key is the key's place in arena, which is final.
-		sc.pos[i], _ = sc.index(sc.hashes[i], arena[start:end:end])
-		start = end
-	}
+	sc.index(arena)
 	ls := sc.ls
 	owners := make([]T, len(ls)) // one backing array for every owner
 	misses := len(ls)
@@ -157,7 +148,8 @@ func (b *BelongsTo[S, T]) scratch(n int) *includeScratch {
 }
 
 // reset readies sc for n sources: ls and arena empty, pos, ends and hashes
-// of length n, and table zeroed, a power of two at least 2n long.
+// of length n, and table zeroed, a power of two at least 2n long (so ls
+// has room for every distinct key, and table stays at most half full).
 func (sc *includeScratch) reset(n int) {
 	size := 1
 	for size < 2*n {
@@ -178,31 +170,47 @@ func (sc *includeScratch) reset(n int) {
 	clear(sc.table)
 }
 
-// index returns the index in sc.ls of the lookup for key k with hash h,
-// and true, if there is one; else it appends one and returns its index and
-// false. Keys are deduplicated by the hash the cache needs anyway, in an
-// open-addressing table (no string per key, no Go map); keys with the same
-// hash are compared and, if they differ, simply get a lookup each. There
-// must be room in sc.ls (reset's n bounds the distinct keys).
-func (sc *includeScratch) index(h uint64, k []byte) (int32, bool) {
+// index sets sc.pos for the sources whose keys AppendFKs put in arena
+// (with sc.ends and sc.hashes): for each, the index in sc.ls of the lookup
+// for its key, appending a lookup for each distinct key, or -1 for a source
+// without a key. A lookup's Key is the key's place in arena. Keys are
+// deduplicated by the hash the cache needs anyway, in an open-addressing
+// table (no string per key, no Go map); keys with the same hash are
+// compared and, if they differ, simply get a lookup each.
+func (sc *includeScratch) index(arena []byte) {
 	mask := uint64(len(sc.table) - 1)
-	slot, top := h&mask, h&^0xFFFF_FFFF
-	for t := sc.table[slot]; t != 0; t = sc.table[slot] {
-		// The top half of the hash tells most other keys apart without
-		// reading their lookup.
-		if j := int32(t) - 1; t&^0xFFFF_FFFF == top && sc.ls[j].Hash == h && string(sc.ls[j].Key) == string(k) {
-			return j, true
+	start := int32(0)
+	for i, end := range sc.ends[:len(sc.pos)] {
+		if end < 0 {
+			sc.pos[i] = -1
+			continue
 		}
-		slot = (slot + 1) & mask
+		k := arena[start:end:end]
+		start = end
+		h := sc.hashes[i]
+		slot, top := h&mask, h&^0xFFFF_FFFF
+		j := int32(-1)
+		for t := sc.table[slot]; t != 0; t = sc.table[slot] {
+			// The top half of the hash tells most other keys apart
+			// without reading their lookup.
+			if c := int32(t) - 1; t&^0xFFFF_FFFF == top && sc.ls[c].Hash == h && string(sc.ls[c].Key) == string(k) {
+				j = c
+				break
+			}
+			slot = (slot + 1) & mask
+		}
+		if j < 0 {
+			j = int32(len(sc.ls))
+			sc.table[slot] = top | uint64(j+1)
+			// Field by field: a reused lookup's Value is already nil, and
+			// storing nil again would cost a write barrier while the GC
+			// runs.
+			sc.ls = sc.ls[:j+1]
+			l := &sc.ls[j]
+			l.Hash, l.Key, l.Token, l.Hit = h, k, cache.Token{}, false
+		}
+		sc.pos[i] = j
 	}
-	j := int32(len(sc.ls))
-	sc.table[slot] = top | uint64(j+1)
-	// Field by field: a reused lookup's Value is already nil, and storing
-	// nil again would cost a write barrier while the GC runs.
-	sc.ls = sc.ls[:j+1]
-	l := &sc.ls[j]
-	l.Hash, l.Key, l.Token, l.Hit = h, k, cache.Token{}, false
-	return j, false
 }
 
 // release returns sc for reuse unless it is too big to keep.

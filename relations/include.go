@@ -178,39 +178,42 @@ func (sc *includeScratch) reset(n int) {
 // table (no string per key, no Go map); keys with the same hash are
 // compared and, if they differ, simply get a lookup each.
 func (sc *includeScratch) index(arena []byte) {
-	mask := uint64(len(sc.table) - 1)
+	// Locals, not sc's fields: the compiler keeps them in registers.
+	table, ls, pos, hashes := sc.table, sc.ls, sc.pos, sc.hashes
+	mask := uint64(len(table) - 1)
 	start := int32(0)
-	for i, end := range sc.ends[:len(sc.pos)] {
+	for i, end := range sc.ends[:len(pos)] {
 		if end < 0 {
-			sc.pos[i] = -1
+			pos[i] = -1
 			continue
 		}
 		k := arena[start:end:end]
 		start = end
-		h := sc.hashes[i]
+		h := hashes[i]
 		slot, top := h&mask, h&^0xFFFF_FFFF
 		j := int32(-1)
-		for t := sc.table[slot]; t != 0; t = sc.table[slot] {
+		for t := table[slot]; t != 0; t = table[slot] {
 			// The top half of the hash tells most other keys apart
 			// without reading their lookup.
-			if c := int32(t) - 1; t&^0xFFFF_FFFF == top && sc.ls[c].Hash == h && string(sc.ls[c].Key) == string(k) {
+			if c := int32(t) - 1; t&^0xFFFF_FFFF == top && ls[c].Hash == h && string(ls[c].Key) == string(k) {
 				j = c
 				break
 			}
 			slot = (slot + 1) & mask
 		}
 		if j < 0 {
-			j = int32(len(sc.ls))
-			sc.table[slot] = top | uint64(j+1)
+			j = int32(len(ls))
+			table[slot] = top | uint64(j+1)
 			// Field by field: a reused lookup's Value is already nil, and
 			// storing nil again would cost a write barrier while the GC
 			// runs.
-			sc.ls = sc.ls[:j+1]
-			l := &sc.ls[j]
+			ls = ls[:j+1]
+			l := &ls[j]
 			l.Hash, l.Key, l.Token, l.Hit = h, k, cache.Token{}, false
 		}
-		sc.pos[i] = j
+		pos[i] = j
 	}
+	sc.ls = ls
 }
 
 // release returns sc for reuse unless it is too big to keep.

@@ -89,11 +89,9 @@ type Cache struct {
 // to len(short) bytes is kept inline, so checking a hit's identity reads no
 // memory besides the entry's own.
 type entry struct {
-	// A typed entry (entryOf) of a small value is a 128-byte object, so it
-	// is two cache lines: the first holds the tags and a short key, the
-	// second space and klen and the value. A batch (findChunk) reads hash
-	// and klen of every candidate in a tight loop, which brings in both
-	// lines of many entries at once instead of one miss after another.
+	// A typed entry (entryOf) of a small value is a 128-byte object, two
+	// cache lines: the first holds the tags and a short key, the second
+	// space and klen and the value.
 	hash  uint64 // the Token hash it was Set under: its front set
 	epoch uint64 // Token.epoch of the Set that stored it
 	gen   uint64 // Token.gen of the Set that stored it
@@ -336,16 +334,7 @@ func (c *Cache) findChunk(space uint32, ls []Lookup) (es [batchChunk]*entry, hit
 		l.Token = Token{hash: l.Hash, epoch: epoch, gen: g, live: true}
 		es[i] = c.set(l.Hash).lookup(l.Hash)
 	}
-	// Pass 2: read both cache lines of every entry found (hash on the
-	// first, klen on the second, see entry) in a loop with nothing else to
-	// wait for, so that their misses overlap too. An entry with another
-	// hash or key length is dropped here.
-	for i := range ls {
-		if e := es[i]; e != nil && (e.hash != ls[i].Hash || int(e.klen) != len(ls[i].Key)) {
-			es[i] = nil
-		}
-	}
-	// Pass 3: accept the entry found, or ask ristretto.
+	// Pass 2: accept the entry found, or ask ristretto.
 	for i := range ls {
 		l := &ls[i]
 		if !l.Token.live {

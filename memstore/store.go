@@ -72,6 +72,10 @@ type Store struct {
 	// spare holds write transactions' buffers between transactions; only
 	// the writer lock's holder touches it.
 	spare writeBufs
+	// maxKeys, by model id, bound the primary keys of the writer's
+	// database: no row has a larger one (see Tx.aboveMax). Only the writer
+	// lock's holder touches them.
+	maxKeys []maxKey
 
 	// fault, when set by a test (export_test.go), is called before every
 	// step of a write that can fail; a non-nil error fails that step. See
@@ -96,6 +100,10 @@ func New(cfg Config) (*Store, error) {
 		seed:   maphash.MakeSeed(),
 		writer: make(chan struct{}, 1),
 		done:   make(chan struct{}),
+	}
+	s.maxKeys = make([]maxKey, len(sch.models))
+	for i := range s.maxKeys {
+		s.maxKeys[i].known = true // empty: no key at all
 	}
 	s.seed2 = [2]uint64{maphash.Comparable(s.seed, 1), maphash.Comparable(s.seed, 2)}
 	// A snapshot MemDB does not track mutations for watch channels, which the
@@ -263,6 +271,7 @@ func (s *Store) Restore(ctx context.Context, snap *Snapshot) error {
 	}
 	s.db.Store(snap.db.Snapshot())
 	s.publish()
+	clear(s.maxKeys) // tightened: rebuilt from the restored state (see Tx.aboveMax)
 	return nil
 }
 

@@ -41,7 +41,6 @@ type Tx struct {
 	base    *memdb.Txn
 	overlay []*modelOverlay // by model id; nil until the model is written
 	seqs    map[int]seqRow  // auto-key counters read or written, by model id
-	maxKeys []maxKey        // by model id: no row has a larger primary key (see aboveMax)
 }
 
 // modelOverlay maps, per unique slot, encoded keys this transaction wrote

@@ -193,7 +193,12 @@
 //   - Children are gathered, then copied into one allocation: a customer's
 //     orders went from 1.9x to 0.75-1.1x go-memdb (12 allocations, not 15).
 //   - The duplicate-key lookup is skipped for auto-assigned keys and keys
-//     above the table's largest (a per-transaction bound).
+//     above the table's largest. The bound was a transaction's, so the
+//     first insert of every transaction still looked its key up; it is the
+//     store's now, kept across transactions (it only rises, so it stays an
+//     upper bound through deletes, rollbacks and restores): a one-row
+//     insert makes one lookup, the foreign key's, and allocates 106 times
+//     instead of 109 (go-memdb: 109, with no duplicate check at all).
 //   - KeyHash folds keys of up to 16 bytes with one seeded multiply instead
 //     of maphash.Bytes (not measured separately; it showed as ~5% of a warm
 //     batch include).

@@ -1,6 +1,7 @@
 // Command benchtable reads `go test -bench` output (the raw files run.sh
 // writes) and prints, as Markdown, the median of every metric per benchmark
-// and system, and the ratios of relstore's medians to the other systems'.
+// and system, the ratios of relstore's medians to the other systems', and
+// the same ratios pass by pass.
 //
 //	go run ./cmd/benchtable out/bench-*.txt
 //
@@ -8,6 +9,13 @@
 // "relstore-Cached", "memdb", "sqlite", "map", "ristretto". A ratio compares
 // the benchmark's headline metric: B/row, ns/row or ns/order when the
 // benchmark reports one, else ns/op. Below 1.00x relstore is faster (smaller).
+//
+// run.sh runs every benchmark once per pass, so the i-th sample of every
+// system comes from the same pass, seconds apart. The paired table divides
+// relstore's i-th sample by the other system's i-th: a pass during which
+// the shared machine was slow is slow for both, so these ratios vary much
+// less than the samples do, and the table says in how many passes relstore
+// was at or below the other system.
 package main
 
 import (
@@ -188,4 +196,60 @@ func (s *samples) print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", k.bench, k.sys, u, strings.Join(cells, " | "))
 	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Paired ratios, relstore / other within each pass: median (min–max), and the passes where relstore was at or below the other (≤ 1.00x) of all passes:")
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "| benchmark | relstore | metric | %s |\n", strings.Join(baselines, " | "))
+	fmt.Fprintf(w, "|---|---|---|%s\n", strings.Repeat("---:|", len(baselines)))
+	for _, k := range s.order {
+		if k.sys != "relstore" && !strings.HasPrefix(k.sys, "relstore-") {
+			continue
+		}
+		u := s.metric(k.bench)
+		mine, ok := s.values[k][u]
+		if !ok {
+			continue
+		}
+		cells := make([]string, len(baselines))
+		for i, b := range baselines {
+			cells[i] = "—"
+			if p, ok := paired(mine, s.values[key{k.bench, b}][u]); ok {
+				cells[i] = p.String()
+			}
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", k.bench, k.sys, u, strings.Join(cells, " | "))
+	}
+}
+
+// pairing summarises the per-pass ratios of two systems.
+type pairing struct {
+	med, lo, hi float64
+	atOrBelow   int // passes with a ratio ≤ 1
+	n           int
+}
+
+func (p pairing) String() string {
+	return fmt.Sprintf("%.2fx (%.2f–%.2f) %d/%d", p.med, p.lo, p.hi, p.atOrBelow, p.n)
+}
+
+// paired divides mine[i] by theirs[i] for every pass i. It reports false
+// when the two were not sampled the same number of times (then the i-th
+// samples need not come from the same pass) or a sample of theirs is zero.
+func paired(mine, theirs []float64) (pairing, bool) {
+	if len(mine) == 0 || len(mine) != len(theirs) {
+		return pairing{}, false
+	}
+	r := make([]float64, len(mine))
+	p := pairing{n: len(mine)}
+	for i := range mine {
+		if theirs[i] == 0 {
+			return pairing{}, false
+		}
+		r[i] = mine[i] / theirs[i]
+		if r[i] <= 1 {
+			p.atOrBelow++
+		}
+	}
+	p.med, p.lo, p.hi = median(r), slices.Min(r), slices.Max(r)
+	return p, true
 }

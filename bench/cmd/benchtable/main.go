@@ -170,34 +170,26 @@ func (s *samples) print(w io.Writer) {
 		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %s | %s |\n", k.bench, k.sys, len(v["ns/op"]),
 			cell("ns/op"), cell("B/op"), cell("allocs/op"), strings.Join(other, ", "))
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Ratios of medians, relstore / other, on each benchmark's headline metric (< 1.00x: relstore is smaller/faster):")
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "| benchmark | relstore | metric | %s |\n", strings.Join(baselines, " | "))
-	fmt.Fprintf(w, "|---|---|---|%s\n", strings.Repeat("---:|", len(baselines)))
-	for _, k := range s.order {
-		if k.sys != "relstore" && !strings.HasPrefix(k.sys, "relstore-") {
-			continue
-		}
-		u := s.metric(k.bench)
-		mine, ok := s.values[k][u]
-		if !ok {
-			continue
-		}
-		m := median(mine)
-		cells := make([]string, len(baselines))
-		for i, b := range baselines {
-			cells[i] = "—"
-			if theirs, ok := s.values[key{k.bench, b}][u]; ok {
-				if t := median(theirs); t != 0 {
-					cells[i] = fmt.Sprintf("%.2fx", m/t)
-				}
+	s.ratios(w, "Ratios of medians, relstore / other, on each benchmark's headline metric (< 1.00x: relstore is smaller/faster):",
+		func(mine, theirs []float64) (string, bool) {
+			if t := median(theirs); t != 0 {
+				return fmt.Sprintf("%.2fx", median(mine)/t), true
 			}
-		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", k.bench, k.sys, u, strings.Join(cells, " | "))
-	}
+			return "", false
+		})
+	s.ratios(w, "Paired ratios, relstore / other within each pass: median (min–max), and the passes where relstore was at or below the other (≤ 1.00x) of all passes:",
+		func(mine, theirs []float64) (string, bool) {
+			p, ok := paired(mine, theirs)
+			return p.String(), ok
+		})
+}
+
+// ratios prints a table with a row per relstore system and a column per
+// baseline; cell compares the two systems' samples of the headline metric
+// and reports false when they cannot be compared (shown as "—").
+func (s *samples) ratios(w io.Writer, caption string, cell func(mine, theirs []float64) (string, bool)) {
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Paired ratios, relstore / other within each pass: median (min–max), and the passes where relstore was at or below the other (≤ 1.00x) of all passes:")
+	fmt.Fprintln(w, caption)
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "| benchmark | relstore | metric | %s |\n", strings.Join(baselines, " | "))
 	fmt.Fprintf(w, "|---|---|---|%s\n", strings.Repeat("---:|", len(baselines)))
@@ -213,8 +205,10 @@ func (s *samples) print(w io.Writer) {
 		cells := make([]string, len(baselines))
 		for i, b := range baselines {
 			cells[i] = "—"
-			if p, ok := paired(mine, s.values[key{k.bench, b}][u]); ok {
-				cells[i] = p.String()
+			if theirs, ok := s.values[key{k.bench, b}][u]; ok && len(theirs) > 0 {
+				if c, ok := cell(mine, theirs); ok {
+					cells[i] = c
+				}
 			}
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", k.bench, k.sys, u, strings.Join(cells, " | "))

@@ -198,7 +198,7 @@
 //     store's now, kept across transactions (it only rises, so it stays an
 //     upper bound through deletes, rollbacks and restores): a one-row
 //     insert makes one lookup, the foreign key's, and allocates 104-106
-//     times instead of 108-109 (go-memdb: 108-110, with no duplicate check
+//     times instead of 107-109 (go-memdb: 108-110, with no duplicate check
 //     at all); its time stayed at parity with go-memdb's.
 //   - KeyHash folds keys of up to 16 bytes with one seeded multiply instead
 //     of maphash.Bytes (not measured separately; it showed as ~5% of a warm

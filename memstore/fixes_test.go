@@ -173,9 +173,9 @@ func TestDuplicateKeysInAnyOrder(t *testing.T) {
 }
 
 // TestDuplicateKeysAcrossRestore pins the duplicate-key bound the store keeps
-// between transactions: a Restore to a state with larger keys than any the
-// bound has seen, or one with fewer, and inserts that raised the bound but
-// were refused, never let a duplicate through nor refuse a new key.
+// between transactions: a Restore to a state with fewer keys than the current
+// one, or with more, and inserts that raised the bound but were refused,
+// never let a duplicate through nor refuse a new key.
 func TestDuplicateKeysAcrossRestore(t *testing.T) {
 	ts := newTestStore(t)
 	ctx := context.Background()

@@ -6,6 +6,28 @@ import (
 	"strings"
 )
 
+// Errors that PostgreSQL raises for the same operation report its SQLSTATE
+// through a SQLState method, the method pgx's *pgconn.PgError has, so a
+// repository maps both stores' errors with one errors.As:
+//
+//	23503 foreign_key_violation       *ForeignKeyError, ErrForeignKey
+//	23505 unique_violation            *UniqueError, ErrUnique
+//	25P02 in_failed_sql_transaction   ErrTxAborted
+//	25006 read_only_sql_transaction   ErrReadOnly
+//	2200H sequence_generator_limit_exceeded  ErrOverflow
+//
+// The others report none, as their PostgreSQL counterparts raise no error
+// or a client-side one: a missing row is no error in SQL (a SELECT returns no
+// rows, pgx.ErrNoRows; an UPDATE or DELETE affects none), so ErrNotFound and
+// *NotFoundError have no SQLSTATE; bad input (ErrInvalid) is refused before
+// any statement, as a driver refuses a value it cannot encode; ErrTxDone,
+// ErrClosed and ErrNested are misuse of the API, and a cancelled context is
+// the context's error, as in pgx. No store error is a not_null_violation
+// (23502) or a check_violation (23514): every field that can hold nil maps
+// to a nullable column (see package ddl), clearing a non-pointer foreign key
+// through package relations is bad input (ErrInvalid), and the store has no
+// CHECK constraints.
+
 // Errors of opening a store.
 var (
 	// ErrSchema is matched by every error New returns for an invalid model or
@@ -22,15 +44,18 @@ var (
 	// function has returned.
 	ErrTxDone = errors.New("memstore: transaction finished")
 
-	// ErrReadOnly is returned by a write on a Tx of View.
-	ErrReadOnly = errors.New("memstore: write in a read-only transaction")
+	// ErrReadOnly is returned by a write on a Tx of View. Its SQLState is
+	// 25006 (read_only_sql_transaction).
+	ErrReadOnly error = &stateError{"memstore: write in a read-only transaction", "25006"}
 
 	// ErrTxAborted is returned by a Tx method called after an earlier
 	// operation of the same transaction failed; the error wraps that first
 	// error too. Like PostgreSQL, the store aborts the whole transaction on
 	// the first error: Update then writes nothing, and returns the first
-	// error (or fn's own error, if fn returns one).
-	ErrTxAborted = errors.New("memstore: transaction aborted by an earlier error")
+	// error (or fn's own error, if fn returns one). Its SQLState is 25P02
+	// (in_failed_sql_transaction), which errors.As finds before the first
+	// error's.
+	ErrTxAborted error = &stateError{"memstore: transaction aborted by an earlier error", "25P02"}
 
 	// ErrNested is returned by Update, Restore or Close called from inside an
 	// Update function of the same goroutine, which would otherwise deadlock.
@@ -46,12 +71,13 @@ var (
 
 	// ErrForeignKey is matched by a *ForeignKeyError: a row that points at no
 	// owner, or a delete or key change refused because rows still point at the
-	// row.
-	ErrForeignKey = errors.New("memstore: foreign key violation")
+	// row. Its SQLState is 23503 (foreign_key_violation).
+	ErrForeignKey error = &stateError{"memstore: foreign key violation", "23503"}
 
 	// ErrUnique is matched by a *UniqueError: an insert of a primary key that
-	// exists, or a unique field value that another row has.
-	ErrUnique = errors.New("memstore: unique violation")
+	// exists, or a unique field value that another row has. Its SQLState is
+	// 23505 (unique_violation).
+	ErrUnique error = &stateError{"memstore: unique violation", "23505"}
 
 	// ErrInvalid is matched by errors for bad input: a nil or typed-nil value,
 	// a value of an unregistered type or of the wrong model, a zero or empty
@@ -64,8 +90,10 @@ var (
 	ErrIntegrity = errors.New("memstore: integrity check failed")
 
 	// ErrOverflow is returned when an auto-assigned key would exceed the
-	// largest value of the key's type.
-	ErrOverflow = errors.New("memstore: auto-increment key overflow")
+	// largest value of the key's type. Its SQLState is 2200H
+	// (sequence_generator_limit_exceeded), what PostgreSQL raises when an
+	// identity column's sequence reaches its maximum.
+	ErrOverflow error = &stateError{"memstore: auto-increment key overflow", "2200H"}
 )
 
 // SchemaError describes an invalid model or relation found by New.
@@ -125,6 +153,10 @@ func (e *ForeignKeyError) Error() string {
 // Is reports whether target is ErrForeignKey.
 func (e *ForeignKeyError) Is(target error) bool { return target == ErrForeignKey }
 
+// SQLState returns "23503", PostgreSQL's foreign_key_violation: what it
+// raises for the same insert, update or delete.
+func (e *ForeignKeyError) SQLState() string { return "23503" }
+
 // UniqueError describes a write refused because another row has the same
 // primary key or unique field value.
 type UniqueError struct {
@@ -142,6 +174,10 @@ func (e *UniqueError) Error() string {
 // Is reports whether target is ErrUnique.
 func (e *UniqueError) Is(target error) bool { return target == ErrUnique }
 
+// SQLState returns "23505", PostgreSQL's unique_violation, raised for a
+// duplicate primary key and a duplicate unique value alike.
+func (e *UniqueError) SQLState() string { return "23505" }
+
 // NotFoundError describes a key that has no row.
 type NotFoundError struct {
 	Op    string // the operation, e.g. "get" or "delete"
@@ -157,6 +193,15 @@ func (e *NotFoundError) Error() string {
 
 // Is reports whether target is ErrNotFound.
 func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// stateError is a sentinel that reports PostgreSQL's SQLSTATE for the same
+// failure.
+type stateError struct{ msg, state string }
+
+func (e *stateError) Error() string { return e.msg }
+
+// SQLState returns the SQLSTATE.
+func (e *stateError) SQLState() string { return e.state }
 
 func invalidf(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, args...)...)

@@ -1,0 +1,112 @@
+// Package ddl writes the SQL schema of a relstore store: the CREATE TABLE,
+// foreign key and index statements that give PostgreSQL (or SQLite) the
+// same tables, keys and integrity rules as the models. It is the first step
+// of moving a program from relstore to a database: write the schema, run
+// the same repository tests against the database, switch the constructor.
+// It needs no database driver.
+//
+// # Basics
+//
+//	store, err := memstore.New(memstore.Config{Models: models})
+//	...
+//	schema, err := ddl.PostgreSQL(store.Models())   // or ddl.SQLite
+//	os.WriteFile("schema.sql", []byte(schema), 0o644)
+//
+// The output is deterministic (models in Config order, columns in field
+// order, then shadow foreign keys), so it can be committed as a migration
+// and checked for drift in a test.
+//
+// # Names
+//
+// Tables and columns are the model and field names in snake_case:
+// Customer → "customer", OrderItem → "order_item", CustomerID →
+// "customer_id", URLPath → "url_path". Every identifier is quoted, so
+// reserved words ("order", "user") are fine; in hand-written SQL quote them
+// too. Constraints and indexes are named as PostgreSQL names them by
+// default: "customer_pkey", "customer_email_key", "order_customer_id_fkey",
+// and "order_customer_id_idx". A model without a key field gets a "rowid"
+// column. Exported fields are columns, fields of embedded structs included
+// (promoted through an embedded pointer, they are nullable); unexported
+// fields are not, unless they are keys.
+//
+// # Types
+//
+//	Go (T, or a named type of its kind)    PostgreSQL               SQLite
+//	bool                                   boolean                  BOOLEAN
+//	int8, int16, uint8                     smallint                 INTEGER
+//	int32, uint16                          integer                  INTEGER
+//	int, int64, uint32, uint, uint64,      bigint                   INTEGER
+//	uintptr (time.Duration too)
+//	float32                                real                     REAL
+//	float64                                double precision         REAL
+//	string                                 text COLLATE "C"         TEXT
+//	[16]byte (UUIDs)                       uuid                     BLOB
+//	[]byte                                 bytea                    BLOB
+//	time.Time                              timestamptz              TIMESTAMP
+//	other slices and arrays, maps,         jsonb                    TEXT (JSON)
+//	structs, interfaces
+//	*T                                     T's type, nullable       T's type, nullable
+//
+// A column is NOT NULL unless its field can hold nil: pointers, slices,
+// maps and interfaces are nullable. Complex numbers, channels, functions
+// and unsafe pointers have no column type: their models are refused with
+// ErrSchema. Text is collated "C" (byte order), which is how Go and the
+// store compare strings; SQLite's default collation is byte order already.
+// The jsonb and TEXT columns hold what encoding/json writes; a driver must
+// be told to encode such fields as JSON (pgx does so for jsonb).
+//
+// # Keys
+//
+// The primary key is a PRIMARY KEY constraint; unique fields are UNIQUE
+// constraints. An auto key is an identity column on PostgreSQL (GENERATED
+// BY DEFAULT AS IDENTITY, with a MAXVALUE where the Go type is narrower
+// than the column, so the sequence ends where the store's counter
+// overflows) and INTEGER PRIMARY KEY AUTOINCREMENT on SQLite (largest key
+// ever + 1, never reused, like the store's). BY DEFAULT lets an insert give
+// its own key, as the store does for a non-zero key; to have one assigned,
+// omit the column (INSERT ... RETURNING "id"), since SQL takes 0 as a key.
+// A keyless model's "rowid" is such a column too.
+//
+// # Relations
+//
+// Each belongsTo relation is a FOREIGN KEY from its foreign key column
+// (a shadow foreign key is a nullable column typed like the target key) to
+// the target's key or keyTo column, with an index on the foreign key column
+// unless a key or unique constraint already leads with it, since the store
+// indexes every foreign key and PostgreSQL does not. onDelete maps to:
+//
+//	cascade    ON DELETE CASCADE
+//	setNull    ON DELETE SET NULL
+//	restrict   ON DELETE NO ACTION
+//
+// restrict is NO ACTION, not RESTRICT: the store plans a whole delete,
+// cascades included, and then refuses it if rows outside the plan still
+// reference a deleted row, which is when PostgreSQL and SQLite check NO
+// ACTION (at the end of the statement). RESTRICT checks each row at once,
+// and refuses a delete whose own cascade would have removed the
+// referencing row, which the store accepts. Updates of a referenced key
+// keep the default, ON UPDATE NO ACTION: the store refuses them too.
+//
+// hasMany and hasOne are belongsTo seen from the target and add nothing (a
+// hasOne's foreign key is unique through its UNIQUE constraint); a
+// hasManyThrough is its through model's two belongsTo. A polymorphic
+// relation, whose target model is named by another column, can be no SQL
+// foreign key: it would be its two columns and an index, with integrity
+// left to the application.
+//
+// # Caveats
+//
+// The database is stricter or looser than the store in a few places, which
+// a repository that moves to it may meet:
+//
+//   - Identity sequences and AUTOINCREMENT do not count keys inserted
+//     explicitly on PostgreSQL (the store's counter does), and a
+//     PostgreSQL sequence is not rolled back with its transaction.
+//   - PostgreSQL's text refuses the byte 0 and invalid UTF-8, which Go
+//     strings and the store accept.
+//   - bigint is signed: uint64 values above math.MaxInt64 do not fit.
+//     SQLite's INTEGER neither; and an AUTOINCREMENT key has no MAXVALUE.
+//   - SQLite enforces foreign keys only on connections that ran
+//     PRAGMA foreign_keys = ON.
+//   - timestamptz keeps microseconds and no time zone name.
+package ddl

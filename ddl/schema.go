@@ -252,6 +252,8 @@ func viaPointer(t reflect.Type, idx []int) bool {
 
 func isTime(t reflect.Type) bool { return t.PkgPath() == "time" && t.Name() == "Time" }
 
+func isDuration(t reflect.Type) bool { return t.PkgPath() == "time" && t.Name() == "Duration" }
+
 // supported reports whether a value type has a column type.
 func supported(t reflect.Type) bool {
 	switch t.Kind() {

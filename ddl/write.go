@@ -15,7 +15,8 @@ const pgMaxIdent = 63
 // describes them: a CREATE TABLE per model, in the models' order, with its
 // primary key and unique constraints; then every foreign key, added by ALTER
 // TABLE so that models may reference each other in any order, cycles
-// included; then an index per foreign key. Every model a relation targets
+// included, cascading and nulling ones before restricting ones (see the
+// package doc); then an index per foreign key. Every model a relation targets
 // must be in models. See the package doc for names and types.
 //
 // It returns a *SchemaError (ErrSchema) for a field type that has no column
@@ -51,14 +52,23 @@ func PostgreSQL(models []memstore.ModelInfo) (string, error) {
 		}
 		createTable(&b, t, lines)
 	}
-	for _, t := range ts {
-		for _, fk := range t.fks {
-			action, err := onDelete(t, fk)
-			if err != nil {
-				return "", err
+	// Cascading and nulling foreign keys first: PostgreSQL runs a deleted
+	// row's foreign key triggers in the order the constraints were created
+	// (their names hold increasing OIDs), and a NO ACTION check that runs
+	// before a cascade of the same row sees the rows that cascade removes.
+	for _, restrict := range []bool{false, true} {
+		for _, t := range ts {
+			for _, fk := range t.fks {
+				if (fk.onDelete == memstore.Restrict) != restrict {
+					continue
+				}
+				action, err := onDelete(t, fk)
+				if err != nil {
+					return "", err
+				}
+				fmt.Fprintf(&b, "\nALTER TABLE %s ADD CONSTRAINT %s\n\tFOREIGN KEY (%s) REFERENCES %s (%s) ON DELETE %s;\n",
+					quote(t.name), quote(fk.name), quoteList(fk.cols), quote(fk.target), quoteList(fk.refCols), action)
 			}
-			fmt.Fprintf(&b, "\nALTER TABLE %s ADD CONSTRAINT %s\n\tFOREIGN KEY (%s) REFERENCES %s (%s) ON DELETE %s;\n",
-				quote(t.name), quote(fk.name), quoteList(fk.cols), quote(fk.target), quoteList(fk.refCols), action)
 		}
 	}
 	createIndexes(&b, ts)
@@ -164,8 +174,11 @@ func onDelete(t *table, fk foreignKey) (string, error) {
 }
 
 func pgType(t reflect.Type) string {
-	if isTime(t) {
+	switch {
+	case isTime(t):
 		return "timestamptz"
+	case isDuration(t):
+		return "interval" // what pgx encodes a time.Duration as
 	}
 	switch t.Kind() {
 	case reflect.Bool:

@@ -36,9 +36,6 @@ CREATE TABLE "mark" (
 	CONSTRAINT "mark_note_key" UNIQUE ("note")
 );
 
-ALTER TABLE "article" ADD CONSTRAINT "article_author_id_fkey"
-	FOREIGN KEY ("author_id") REFERENCES "author" ("id") ON DELETE NO ACTION;
-
 ALTER TABLE "comment" ADD CONSTRAINT "comment_article_id_fkey"
 	FOREIGN KEY ("article_id") REFERENCES "article" ("id") ON DELETE CASCADE;
 
@@ -47,6 +44,9 @@ ALTER TABLE "comment" ADD CONSTRAINT "comment_editor_id_fkey"
 
 ALTER TABLE "mark" ADD CONSTRAINT "mark_event_id_fkey"
 	FOREIGN KEY ("event_id") REFERENCES "event" ("rowid") ON DELETE CASCADE;
+
+ALTER TABLE "article" ADD CONSTRAINT "article_author_id_fkey"
+	FOREIGN KEY ("author_id") REFERENCES "author" ("id") ON DELETE NO ACTION;
 
 CREATE INDEX "article_author_id_idx" ON "article" ("author_id");
 CREATE INDEX "comment_article_id_idx" ON "comment" ("article_id");

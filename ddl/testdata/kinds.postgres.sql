@@ -20,7 +20,7 @@ CREATE TABLE "kinds" (
 	"uuid"      uuid NOT NULL,
 	"bytes"     bytea,
 	"time"      timestamptz NOT NULL,
-	"duration"  bigint NOT NULL,
+	"duration"  interval NOT NULL,
 	"strings"   jsonb,
 	"array"     jsonb NOT NULL,
 	"map"       jsonb,
@@ -64,9 +64,6 @@ CREATE TABLE "link" (
 	CONSTRAINT "link_pkey" PRIMARY KEY ("id")
 );
 
-ALTER TABLE "link" ADD CONSTRAINT "link_tiny_id_fkey"
-	FOREIGN KEY ("tiny_id") REFERENCES "tiny" ("id") ON DELETE NO ACTION;
-
 ALTER TABLE "link" ADD CONSTRAINT "link_small_id_fkey"
 	FOREIGN KEY ("small_id") REFERENCES "small" ("id") ON DELETE SET NULL;
 
@@ -75,6 +72,9 @@ ALTER TABLE "link" ADD CONSTRAINT "link_wide_id_fkey"
 
 ALTER TABLE "link" ADD CONSTRAINT "link_token_id_fkey"
 	FOREIGN KEY ("token_id") REFERENCES "token" ("id") ON DELETE CASCADE;
+
+ALTER TABLE "link" ADD CONSTRAINT "link_tiny_id_fkey"
+	FOREIGN KEY ("tiny_id") REFERENCES "tiny" ("id") ON DELETE NO ACTION;
 
 CREATE INDEX "link_tiny_id_idx" ON "link" ("tiny_id");
 CREATE INDEX "link_small_id_idx" ON "link" ("small_id");

@@ -31,14 +31,14 @@ ALTER TABLE "order" ADD CONSTRAINT "order_customer_id_fkey"
 ALTER TABLE "order" ADD CONSTRAINT "order_parent_id_fkey"
 	FOREIGN KEY ("parent_id") REFERENCES "order" ("id") ON DELETE SET NULL;
 
-ALTER TABLE "note" ADD CONSTRAINT "note_order_id_fkey"
-	FOREIGN KEY ("order_id") REFERENCES "order" ("id") ON DELETE NO ACTION;
-
 ALTER TABLE "note" ADD CONSTRAINT "note_reply_to_fkey"
 	FOREIGN KEY ("reply_to") REFERENCES "note" ("id") ON DELETE CASCADE;
 
 ALTER TABLE "note" ADD CONSTRAINT "note_author_email_fkey"
 	FOREIGN KEY ("author_email") REFERENCES "customer" ("email") ON DELETE CASCADE;
+
+ALTER TABLE "note" ADD CONSTRAINT "note_order_id_fkey"
+	FOREIGN KEY ("order_id") REFERENCES "order" ("id") ON DELETE NO ACTION;
 
 CREATE INDEX "order_customer_id_idx" ON "order" ("customer_id");
 CREATE INDEX "order_parent_id_idx" ON "order" ("parent_id");

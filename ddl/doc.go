@@ -109,9 +109,9 @@
 // The database is stricter or looser than the store in a few places, which
 // a repository that moves to it may meet:
 //
-//   - Identity sequences and AUTOINCREMENT do not count keys inserted
-//     explicitly on PostgreSQL (the store's counter does), and a
-//     PostgreSQL sequence is not rolled back with its transaction.
+//   - PostgreSQL's identity sequence does not count keys inserted
+//     explicitly (the store's counter and SQLite's AUTOINCREMENT do), and
+//     it is not rolled back with its transaction (the store's counter is).
 //   - PostgreSQL's text refuses the byte 0 and invalid UTF-8, which Go
 //     strings and the store accept.
 //   - bigint is signed: uint64 values above math.MaxInt64 do not fit.

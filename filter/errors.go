@@ -1,0 +1,50 @@
+package filter
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrInvalid is matched by every error of this package: a filter that
+// cannot be parsed, fails Validate, or holds a value Coerce cannot convert.
+// Each such error is an *Error naming the path.
+var ErrInvalid = errors.New("filter: invalid filter")
+
+// Error is a refusal of a filter or of one of its values.
+type Error struct {
+	// Path is where in the filter, in the dotted form of the JSON filter:
+	// "where.and[1].createdAt.gt", "order[0]", "include[0].scope.limit".
+	// Empty for the filter as a whole, and for Coerce's errors until the
+	// caller sets it.
+	Path string
+	// Reason says what is wrong, e.g. "want a time, got 12".
+	Reason string
+}
+
+// Error reads like "filter: where.createdAt.gt: want a time, got 12".
+func (e *Error) Error() string {
+	if e.Path == "" {
+		return "filter: " + e.Reason
+	}
+	return "filter: " + e.Path + ": " + e.Reason
+}
+
+// Is reports whether target is ErrInvalid.
+func (e *Error) Is(target error) bool { return target == ErrInvalid }
+
+func errorf(path, format string, args ...any) *Error {
+	return &Error{Path: path, Reason: fmt.Sprintf(format, args...)}
+}
+
+// join appends a key to a path.
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// index appends an array index to a path.
+func index(path string, i int) string {
+	return fmt.Sprintf("%s[%d]", path, i)
+}

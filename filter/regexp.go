@@ -1,0 +1,54 @@
+package filter
+
+import (
+	"regexp"
+	"strings"
+)
+
+// CompileRegexp compiles the operand of a regexp condition. A pattern that
+// starts with / and has another / followed only by letters is LoopBack's
+// "/pattern/flags" form, with flags among i (case-insensitive, by Unicode
+// simple folding), m (multi-line: ^ and $ match at line breaks) and g
+// (accepted and ignored: a condition matches or not); any other flag is an
+// error, as in LoopBack. Any other string is the pattern itself, with no
+// flags. The pattern is Go's RE2 syntax (see package regexp); a JavaScript
+// pattern that RE2 cannot compile (lookaround, backreferences) is an error.
+// The result matches when the pattern occurs anywhere in a string. Errors
+// are *Error with an empty Path.
+func CompileRegexp(pattern string) (*regexp.Regexp, error) {
+	body, flags := pattern, ""
+	if strings.HasPrefix(pattern, "/") {
+		if i := strings.LastIndexByte(pattern, '/'); i > 0 && onlyLetters(pattern[i+1:]) {
+			body, flags = pattern[1:i], pattern[i+1:]
+		}
+	}
+	var prefix strings.Builder
+	for _, f := range flags {
+		switch f {
+		case 'i', 'm':
+			if !strings.ContainsRune(prefix.String(), f) {
+				prefix.WriteRune(f)
+			}
+		case 'g':
+		default:
+			return nil, errorf("", "invalid regexp flag %q in %s (want i, m or g)", f, quote(pattern))
+		}
+	}
+	if prefix.Len() > 0 {
+		body = "(?" + prefix.String() + ")" + body
+	}
+	re, err := regexp.Compile(body)
+	if err != nil {
+		return nil, errorf("", "invalid regexp %s: %v", quote(pattern), strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+	}
+	return re, nil
+}
+
+func onlyLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}

@@ -116,10 +116,10 @@ func literal(v any) (number, bool) {
 	return number{}, false
 }
 
-// article returns a type name with "a" or "an".
+// article returns a type name with "a" or "an" ("an int8", "a uint8").
 func article(name string) string {
 	switch name[0] {
-	case 'a', 'e', 'i', 'o', 'u':
+	case 'a', 'e', 'i', 'o':
 		return "an " + name
 	}
 	return "a " + name

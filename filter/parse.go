@@ -222,7 +222,7 @@ func operatorOf(field, opName string, v *node, path string) (Cond, error) {
 		} else if err := checkLike(v.str, op == OpILike || op == OpNILike, path); err != nil {
 			return Cond{}, err
 		}
-		c.Args = []any{valueOf(v)}
+		c.Args = []any{v.str} // a pattern is a string, whichever the spelling
 	}
 	return c, nil
 }

@@ -59,8 +59,11 @@ type segment struct {
 	lit    string
 	useLit bool
 	// Shift-and tables for finding a floating segment, built only for
-	// floating segments that cannot use lit.
+	// floating segments that cannot use lit. An ASCII character's mask is
+	// looked up as it is read (folded already when the pattern folds); a
+	// segment of up to 64 characters has its masks in ascii1, one word each.
 	words    int
+	ascii1   [128]uint64
 	ascii    []uint64 // 128*words: the mask of each ASCII character
 	other    []otherMask
 	wildMask []uint64 // words: the positions of _
@@ -113,7 +116,7 @@ func Compile(pattern string, fold bool) (*Pattern, error) {
 	p.segs = append(p.segs, finish(cur, litb.String(), fold))
 	for i, s := range p.segs {
 		if !p.anchored && i > 0 && i < len(p.segs)-1 && !s.useLit {
-			s.buildMasks()
+			s.buildMasks(fold)
 		}
 	}
 	return p, nil
@@ -263,7 +266,7 @@ func (seg *segment) suffixStart(s string, min int, fold bool) (int, bool) {
 
 // buildMasks prepares the shift-and tables: bit j of the mask of character
 // c is set when the segment's j-th character matches c.
-func (seg *segment) buildMasks() {
+func (seg *segment) buildMasks(fold bool) {
 	n := len(seg.chars)
 	seg.words = (n + 63) / 64
 	seg.wildMask = make([]uint64, seg.words)
@@ -281,6 +284,10 @@ func (seg *segment) buildMasks() {
 		case c == anyChar:
 		case c < utf8.RuneSelf:
 			seg.ascii[int(c)*seg.words+j/64] |= 1 << (j % 64)
+			if fold && 'A' <= c && c <= 'Z' { // canon maps a-z to A-Z
+				lower := c - 'A' + 'a'
+				seg.ascii[int(lower)*seg.words+j/64] |= 1 << (j % 64)
+			}
 		default:
 			k := 0
 			for k < len(seg.other) && seg.other[k].c != c {
@@ -292,6 +299,11 @@ func (seg *segment) buildMasks() {
 				seg.other = append(seg.other, otherMask{c: c, mask: m})
 			}
 			seg.other[k].mask[j/64] |= 1 << (j % 64)
+		}
+	}
+	if seg.words == 1 {
+		for c := range 128 {
+			seg.ascii1[c] = seg.ascii[c]
 		}
 	}
 }
@@ -319,12 +331,19 @@ func (seg *segment) find(s string, pos int, fold bool) int {
 		var d uint64
 		top := uint64(1) << (n - 1)
 		for i := pos; i < len(s); {
-			c, w := decode(s, i)
-			i += w
-			if fold {
-				c = canon(c)
+			var m uint64
+			if b := s[i]; b < utf8.RuneSelf {
+				m = seg.ascii1[b]
+				i++
+			} else {
+				c, w := decode(s, i)
+				i += w
+				if fold {
+					c = canon(c)
+				}
+				m = seg.mask(c)[0]
 			}
-			d = (d<<1 | 1) & seg.mask(c)[0]
+			d = (d<<1 | 1) & m
 			if d&top != 0 {
 				return i
 			}
@@ -342,8 +361,8 @@ func (seg *segment) find(s string, pos int, fold bool) int {
 	for i := pos; i < len(s); {
 		c, w := decode(s, i)
 		i += w
-		if fold {
-			c = canon(c)
+		if fold && c >= utf8.RuneSelf {
+			c = canon(c) // ASCII: folded in the table
 		}
 		m := seg.mask(c)
 		carry := uint64(1)

@@ -19,16 +19,10 @@
 package like
 
 import (
-	"errors"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
-
-// ErrTrailingEscape is returned by Compile for a pattern that ends with a
-// lone backslash (PostgreSQL: "LIKE pattern must not end with escape
-// character").
-var ErrTrailingEscape = errors.New("like: pattern must not end with an escape character")
 
 // anyChar marks a _ in a segment's characters.
 const anyChar rune = -1

@@ -11,8 +11,8 @@ import (
 // check passes: the delete set (the row and its cascades, terminating on
 // cycles) is planned first, restrict is checked against the whole plan
 // (PostgreSQL's NO ACTION at the end of the statement; a row the same delete
-// removes does not block it), then rows are deleted and set-null rows
-// updated.
+// removes does not block it), and so is every set-null of a key that rows
+// reference; then rows are deleted and set-null rows updated.
 func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 	if m.restrictOnly {
 		return tx.deleteRestrictOnly(op, m, k)
@@ -73,6 +73,40 @@ func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 			return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(root), Relation: e.r.name,
 				Field: e.r.fk.name, Value: t.value(e.parent, e.r.keyTo), Target: t.name,
 				Referrer: e.r.source.name, ReferrerKey: e.r.source.keyOf(e.child)}
+		}
+	}
+	// A set-null changes the source row's foreign key, and that key may be
+	// a unique field other rows reference (keyTo): clearing it is a change
+	// of a referenced key, refused as Update refuses it (PostgreSQL runs
+	// the SET NULL as an UPDATE, which the referencing foreign key's ON
+	// UPDATE NO ACTION refuses), unless the same delete removes every
+	// referencing row. No other action of this delete can clear such a
+	// row's reference: its target, the row being nulled, is not deleted.
+	for _, e := range nulls {
+		if gone[e.child] {
+			continue
+		}
+		src, c := e.r.source, e.r.fk
+		for _, r := range src.refs {
+			if r.keyTo != c {
+				continue
+			}
+			if err := tx.step("fk", r.source.name, r.fk.name); err != nil {
+				return err
+			}
+			var ref *record
+			tx.each(r.source, r.fk, e.child.key(c.slot), func(rc *record) bool {
+				if gone[rc] {
+					return true
+				}
+				ref = rc
+				return false
+			})
+			if ref != nil {
+				return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(root), Relation: r.name,
+					Field: r.fk.name, Value: src.value(e.child, c), Target: src.name,
+					Referrer: r.source.name, ReferrerKey: r.source.keyOf(ref)}
+			}
 		}
 	}
 	for _, d := range dels {

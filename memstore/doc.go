@@ -85,7 +85,10 @@
 //     cascade deletes the referencing rows, recursively, terminating on
 //     cycles; setNull clears their foreign key;
 //   - update of a referenced unique field (a keyTo target) while rows
-//     reference it is refused with *ForeignKeyError. Primary keys never change:
+//     reference it is refused with *ForeignKeyError, and so is a delete
+//     whose setNull would clear such a field (as in PostgreSQL, where SET
+//     NULL is an update that the referencing key refuses), unless the same
+//     delete removes the referencing rows. Primary keys never change:
 //     Update finds the row by its key.
 //
 // A delete is planned whole before anything is written: its cascades are

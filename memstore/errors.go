@@ -121,7 +121,8 @@ func (e *SchemaError) Is(target error) bool { return target == ErrSchema }
 // key, Model/Key is the row the operation was asked to delete or change, and
 // the Target row whose key is Value is still referenced by the Referrer row
 // ReferrerKey through its Field; Target/Value differ from Model/Key when the
-// delete was refused deep inside a cascade.
+// delete was refused deep inside a cascade, or because a setNull would clear
+// the Target row's referenced Value.
 type ForeignKeyError struct {
 	Op          string // "insert", "update", "upsert" or "delete"
 	Model       string // model of the row being written

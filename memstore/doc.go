@@ -107,12 +107,12 @@
 // Errors read like "memstore: insert Order 10: CustomerID 2 references no
 // Customer". Bad input — nil, a typed nil, a value of an unregistered type, a
 // zero or empty key where one is required, a key longer than MaxKeyLen, an
-// unknown field or relation, a nil context — is an error matching ErrInvalid;
-// the store is unchanged and later calls work. Integrity errors report the
-// SQLSTATE PostgreSQL raises for the same violation through a SQLState
-// method, as pgx's errors do (23503 for *ForeignKeyError, 23505 for
-// *UniqueError, 25P02 for ErrTxAborted), so one mapping to domain errors
-// serves both stores.
+// unknown field or relation, a nil context, a Table or Rel given a Tx of
+// another store — is an error matching ErrInvalid; the store is unchanged
+// and later calls work. Integrity errors report the SQLSTATE PostgreSQL
+// raises for the same violation through a SQLState method, as pgx's errors
+// do (23503 for *ForeignKeyError, 23505 for *UniqueError, 25P02 for
+// ErrTxAborted), so one mapping to domain errors serves both stores.
 //
 // # Values, not pointers
 //

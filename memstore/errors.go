@@ -82,7 +82,8 @@ var (
 	// ErrInvalid is matched by errors for bad input: a nil or typed-nil value,
 	// a value of an unregistered type or of the wrong model, a zero or empty
 	// key where one is required, a key longer than MaxKeyLen, an unknown field
-	// or relation, a nil function or context.
+	// or relation, a nil function or context, a Table or Rel given a Tx of
+	// another store.
 	ErrInvalid = errors.New("memstore: invalid argument")
 
 	// ErrIntegrity is matched by the error Tx.CheckIntegrity returns when the

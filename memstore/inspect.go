@@ -58,7 +58,7 @@ func (s *Store) Models() []ModelInfo {
 // as struct values (not pointers).
 func (tx *Tx) Rows(model string) ([]any, error) {
 	op := "rows"
-	if err := tx.check(op, false); err != nil {
+	if err := tx.enter(nil, "", "", op, false); err != nil {
 		return nil, err
 	}
 	m := tx.s.schema.byName[model]
@@ -80,7 +80,7 @@ type Dump map[string][]any
 
 // Dump returns every row of every model.
 func (tx *Tx) Dump() (Dump, error) {
-	if err := tx.check("dump", false); err != nil {
+	if err := tx.enter(nil, "", "", "dump", false); err != nil {
 		return nil, err
 	}
 	d := Dump{}
@@ -102,7 +102,7 @@ func (tx *Tx) Dump() (Dump, error) {
 // foreign key references an existing row. It reads every row and index entry,
 // so it costs O(rows × indexes); it is meant for tests and fuzzers.
 func (tx *Tx) CheckIntegrity() error {
-	if err := tx.check("check integrity", false); err != nil {
+	if err := tx.enter(nil, "", "", "check integrity", false); err != nil {
 		return err
 	}
 	var errs []error

@@ -18,7 +18,8 @@ import (
 // Keys cross it encoded (the store's index encoding), so that a caller can
 // hash them, cache them and look them up without converting. A Rel is
 // immutable and safe for concurrent use; its methods that take a Tx run
-// inside that transaction.
+// inside that transaction, which must be one of the Rel's store (else an
+// error matching ErrInvalid).
 type Rel[S, T any] struct {
 	s *Store
 	r *relation
@@ -46,6 +47,12 @@ func RelationOf[S, T any](s *Store, name string) (*Rel[S, T], error) {
 		return nil, invalidf("relation %s.%s: target is %s (%v), not %v", sm.name, name, r.target.name, r.target.typ, tt)
 	}
 	return &Rel[S, T]{s: s, r: r, opGet: "get " + r.name, opList: "list " + r.name, opCount: "count " + r.name, opRel: "relation " + r.name}, nil
+}
+
+// enter starts the operation op on tx, which must be a transaction of r's
+// store (see Tx.enter).
+func (r *Rel[S, T]) enter(tx *Tx, op string, write bool) error {
+	return tx.enter(r.s, "relation", r.r.name, op, write)
 }
 
 // Name returns the relation's name, e.g. "customer".
@@ -93,6 +100,9 @@ func (r *Rel[S, T]) AppendFK(tx *Tx, buf []byte, src *S) ([]byte, bool, error) {
 	if src == nil {
 		return buf, false, invalidf("relation %s: nil %s", r.r.name, r.r.source.name)
 	}
+	if tx != nil && tx.s != r.s {
+		return buf, false, invalidf("read %s: relation %s belongs to another store", r.r.name, r.r.name)
+	}
 	c := r.r.fk
 	if c.word {
 		return c.appendKey(buf, unsafe.Pointer(src)), true, nil
@@ -107,7 +117,11 @@ func (r *Rel[S, T]) AppendFK(tx *Tx, buf []byte, src *S) ([]byte, bool, error) {
 		}
 		return c.codec.appendKey(buf, p), true, nil
 	}
-	rec, err := r.stored("read "+r.r.name, tx, src)
+	op := "read " + r.r.name
+	if err := r.enter(tx, op, false); err != nil {
+		return buf, false, err
+	}
+	rec, err := r.stored(op, tx, src)
 	if err != nil {
 		return buf, false, err
 	}
@@ -163,11 +177,9 @@ func (r *Rel[S, T]) AppendFKs(arena []byte, srcs []S, ends []int32, hashes []uin
 	return arena, nil
 }
 
-// stored returns the stored record of the source row src.
+// stored returns the stored record of the source row src; the caller has
+// entered tx.
 func (r *Rel[S, T]) stored(op string, tx *Tx, src *S) (*record, error) {
-	if err := tx.check(op, false); err != nil {
-		return nil, err
-	}
 	m := r.r.source
 	k, err := m.appendPK(op, nil, unsafe.Pointer(src))
 	if err != nil {
@@ -205,7 +217,7 @@ func (r *Rel[S, T]) AppendKey(buf []byte, owner *T) ([]byte, bool, error) {
 func (r *Rel[S, T]) Owner(tx *Tx, k []byte) (T, error) {
 	var zero T
 	op := "get " + r.r.name
-	if err := tx.check(op, false); err != nil {
+	if err := r.enter(tx, op, false); err != nil {
 		return zero, err
 	}
 	t := r.r.target
@@ -224,7 +236,7 @@ func (r *Rel[S, T]) FormatKey(k []byte) any { return r.r.keyTo.codec.value(k) }
 // encoded key k, in primary key order, through the foreign key index. In a
 // write transaction it iterates a snapshot taken at the call.
 func (r *Rel[S, T]) Children(tx *Tx, k []byte) (iter.Seq[S], error) {
-	if err := tx.check("list "+r.r.name, false); err != nil {
+	if err := r.enter(tx, r.opList, false); err != nil {
 		return nil, err
 	}
 	txn := tx.reader()
@@ -248,7 +260,7 @@ func (r *Rel[S, T]) Children(tx *Tx, k []byte) (iter.Seq[S], error) {
 // CountChildren returns the number of source rows whose foreign key is the
 // encoded key k.
 func (r *Rel[S, T]) CountChildren(tx *Tx, k []byte) (int, error) {
-	if err := tx.check("count "+r.r.name, false); err != nil {
+	if err := r.enter(tx, r.opCount, false); err != nil {
 		return 0, err
 	}
 	n := 0
@@ -264,7 +276,7 @@ func (r *Rel[S, T]) CountChildren(tx *Tx, k []byte) (int, error) {
 // key) and src's foreign key field, if it has one, is set to match.
 func (r *Rel[S, T]) SetFK(tx *Tx, src *S, k []byte) error {
 	op := "set " + r.r.name
-	if err := tx.check(op, true); err != nil {
+	if err := r.enter(tx, op, true); err != nil {
 		return err
 	}
 	if src == nil {
@@ -319,7 +331,7 @@ func setField(c *column, base, val unsafe.Pointer) {
 // key back to *src. It is checked like Tx.Insert.
 func (r *Rel[S, T]) InsertChild(tx *Tx, src *S, k []byte) error {
 	op := "create " + r.r.name
-	if err := tx.check(op, true); err != nil {
+	if err := r.enter(tx, op, true); err != nil {
 		return err
 	}
 	if src == nil {
@@ -353,7 +365,14 @@ func (r *Rel[S, T]) InsertChild(tx *Tx, src *S, k []byte) error {
 // HasChild reports whether the stored source row with src's key exists and
 // has the encoded foreign key k.
 func (r *Rel[S, T]) HasChild(tx *Tx, src *S, k []byte) (bool, error) {
-	rec, err := r.stored("check "+r.r.name, tx, src)
+	op := "check " + r.r.name
+	if err := r.enter(tx, op, false); err != nil {
+		return false, err
+	}
+	if src == nil {
+		return false, invalidf("%s: nil %s", op, r.r.source.name)
+	}
+	rec, err := r.stored(op, tx, src)
 	if err != nil {
 		return false, err
 	}
@@ -365,7 +384,7 @@ func (r *Rel[S, T]) HasChild(tx *Tx, src *S, k []byte) (bool, error) {
 func (r *Rel[S, T]) LookupSource(tx *Tx, key any) (S, error) {
 	var zero S
 	op := "get " + r.r.source.name
-	if err := tx.check(op, false); err != nil {
+	if err := r.enter(tx, op, false); err != nil {
 		return zero, err
 	}
 	m := r.r.source

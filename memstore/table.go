@@ -11,8 +11,9 @@ import (
 // Table is the typed access to the rows of model T, whose primary key has
 // type K (RowID for a model without a key field). Rows go in and come out as
 // copies: a caller who changes a value it passed in or got back cannot change
-// the store. A Table is a small immutable handle, safe for concurrent use;
-// its methods run inside the transaction they are given.
+// the store. A Table is a small immutable handle of one store, safe for
+// concurrent use; its methods run inside the transaction they are given,
+// which must be one of that store's (else an error matching ErrInvalid).
 type Table[T any, K comparable] struct {
 	s *Store
 	m *model
@@ -33,6 +34,12 @@ func TableOf[T any, K comparable](s *Store) (*Table[T, K], error) {
 		return nil, invalidf("table %s: key type %v, want %v", m.name, k, m.pk.codec.typ)
 	}
 	return &Table[T, K]{s: s, m: m}, nil
+}
+
+// enter starts the operation op on tx, which must be a transaction of t's
+// store (see Tx.enter).
+func (t *Table[T, K]) enter(tx *Tx, op string, write bool) error {
+	return tx.enter(t.s, "table", t.m.name, op, write)
 }
 
 // Name returns the model's name.
@@ -73,7 +80,7 @@ func (t *Table[T, K]) encodeKey(op string, key K) ([]byte, error) {
 func (t *Table[T, K]) Insert(tx *Tx, v T) (K, error) {
 	const op = "insert"
 	var zero K
-	if err := tx.check(op, true); err != nil {
+	if err := t.enter(tx, op, true); err != nil {
 		return zero, err
 	}
 	// v is Insert's own copy: tx.insert may write an auto key into it, and
@@ -89,7 +96,7 @@ func (t *Table[T, K]) Insert(tx *Tx, v T) (K, error) {
 // those of Tx.Update. For a model without a key field use UpdateKey.
 func (t *Table[T, K]) Update(tx *Tx, v T) error {
 	const op = "update"
-	if err := tx.check(op, true); err != nil {
+	if err := t.enter(tx, op, true); err != nil {
 		return err
 	}
 	if t.m.keyless {
@@ -105,7 +112,7 @@ func (t *Table[T, K]) Update(tx *Tx, v T) error {
 // with a key field, v's key must equal key.
 func (t *Table[T, K]) UpdateKey(tx *Tx, key K, v T) error {
 	const op = "update"
-	if err := tx.check(op, true); err != nil {
+	if err := t.enter(tx, op, true); err != nil {
 		return err
 	}
 	k, err := t.encodeKey(op, key)
@@ -127,7 +134,7 @@ func (t *Table[T, K]) UpdateKey(tx *Tx, key K, v T) error {
 func (t *Table[T, K]) Upsert(tx *Tx, v T) (K, error) {
 	const op = "upsert"
 	var zero K
-	if err := tx.check(op, true); err != nil {
+	if err := t.enter(tx, op, true); err != nil {
 		return zero, err
 	}
 	p := unsafe.Pointer(&v) // Upsert's own copy: an auto key may be written into it; newRecord copies it
@@ -153,7 +160,7 @@ func (t *Table[T, K]) Upsert(tx *Tx, v T) (K, error) {
 // as Tx.Delete does. It fails with a *NotFoundError if there is no such row.
 func (t *Table[T, K]) Delete(tx *Tx, key K) error {
 	const op = "delete"
-	if err := tx.check(op, true); err != nil {
+	if err := t.enter(tx, op, true); err != nil {
 		return err
 	}
 	k, err := t.encodeKey(op, key)
@@ -171,7 +178,7 @@ func (t *Table[T, K]) Delete(tx *Tx, key K) error {
 func (t *Table[T, K]) Get(tx *Tx, key K) (T, error) {
 	const op = "get"
 	var zero T
-	if err := tx.check(op, false); err != nil {
+	if err := t.enter(tx, op, false); err != nil {
 		return zero, err
 	}
 	k, err := t.encodeKey(op, key)
@@ -192,7 +199,7 @@ func (t *Table[T, K]) Get(tx *Tx, key K) (T, error) {
 func (t *Table[T, K]) Lookup(tx *Tx, field string, value any) (T, error) {
 	const op = "lookup"
 	var zero T
-	if err := tx.check(op, false); err != nil {
+	if err := t.enter(tx, op, false); err != nil {
 		return zero, err
 	}
 	c := t.m.column(field)
@@ -226,7 +233,7 @@ func encodeValue(op string, m *model, c *column, value any) ([]byte, error) {
 
 // Count returns the number of rows.
 func (t *Table[T, K]) Count(tx *Tx) (int, error) {
-	if err := tx.check("count", false); err != nil {
+	if err := t.enter(tx, "count", false); err != nil {
 		return 0, err
 	}
 	n := 0
@@ -239,7 +246,7 @@ func (t *Table[T, K]) Count(tx *Tx) (int, error) {
 // transaction it iterates a snapshot taken at the call, so writes made while
 // iterating are not seen.
 func (t *Table[T, K]) Scan(tx *Tx) (iter.Seq2[K, T], error) {
-	if err := tx.check("scan", false); err != nil {
+	if err := t.enter(tx, "scan", false); err != nil {
 		return nil, err
 	}
 	return t.seq(tx, t.m.pk, nil, nil), nil
@@ -248,7 +255,7 @@ func (t *Table[T, K]) Scan(tx *Tx) (iter.Seq2[K, T], error) {
 // Range returns the rows whose key k satisfies from <= k < to, in key order.
 func (t *Table[T, K]) Range(tx *Tx, from, to K) (iter.Seq2[K, T], error) {
 	const op = "range"
-	if err := tx.check(op, false); err != nil {
+	if err := t.enter(tx, op, false); err != nil {
 		return nil, err
 	}
 	c := t.m.pk.codec
@@ -267,7 +274,7 @@ func (t *Table[T, K]) Range(tx *Tx, from, to K) (iter.Seq2[K, T], error) {
 // the foreign key's index.
 func (t *Table[T, K]) ByFK(tx *Tx, relation string, value any) (iter.Seq2[K, T], error) {
 	const op = "by foreign key"
-	if err := tx.check(op, false); err != nil {
+	if err := t.enter(tx, op, false); err != nil {
 		return nil, err
 	}
 	r := t.m.relMap[relation]

@@ -64,6 +64,20 @@ func (tx *Tx) check(op string, write bool) error {
 	return nil
 }
 
+// enter starts the operation op on tx, of a handle (a table or relation
+// of that kind and name) of store s, or of tx itself when s is nil: it
+// checks tx's state (see check), and refuses a handle of another store,
+// which would read its own schema's layout into the other store's rows.
+func (tx *Tx) enter(s *Store, kind, name, op string, write bool) error {
+	if err := tx.check(op, write); err != nil {
+		return err
+	}
+	if s != nil && s != tx.s {
+		return invalidf("%s: %s %s belongs to another store", op, kind, name)
+	}
+	return nil
+}
+
 // fail records a write's error: the transaction is aborted.
 func (tx *Tx) fail(err error) error {
 	if tx.write && tx.err == nil {
@@ -510,7 +524,7 @@ func (tx *Tx) rowOf(op string, v any) (*model, unsafe.Pointer, reflect.Value, er
 // for bad input; any failure aborts the transaction.
 func (tx *Tx) Insert(v any) error {
 	const op = "insert"
-	if err := tx.check(op, true); err != nil {
+	if err := tx.enter(nil, "", "", op, true); err != nil {
 		return err
 	}
 	m, p, ptr, err := tx.rowOf(op, v)
@@ -532,7 +546,7 @@ func (tx *Tx) Insert(v any) error {
 // rows reference (a keyTo target) is refused with a *ForeignKeyError.
 func (tx *Tx) Update(v any) error {
 	const op = "update"
-	if err := tx.check(op, true); err != nil {
+	if err := tx.enter(nil, "", "", op, true); err != nil {
 		return err
 	}
 	m, p, _, err := tx.rowOf(op, v)
@@ -555,7 +569,7 @@ func (tx *Tx) Update(v any) error {
 // setNull clears their foreign key.
 func (tx *Tx) Delete(v any) error {
 	const op = "delete"
-	if err := tx.check(op, true); err != nil {
+	if err := tx.enter(nil, "", "", op, true); err != nil {
 		return err
 	}
 	m, p, _, err := tx.rowOf(op, v)

@@ -343,9 +343,20 @@ var runUpdatePC = reflect.ValueOf((*Store).runUpdate).Pointer()
 // another Store's busy writer lock also gets ErrNested: holding one store's
 // lock while waiting for another's is the lock-ordering hazard that
 // deadlocks, and the store refuses it rather than risk it.
+//
+// The walk covers the whole stack, however deep: a guard that read a fixed
+// number of frames let a call made from deeper wait for its own lock
+// forever. The first 64 frames are read into an array on the stack; a
+// deeper stack is read again into a buffer twice as large until it fits
+// (linear in the depth; on the contended path only).
 func isNested() bool {
-	var pcs [64]uintptr
-	n := runtime.Callers(3, pcs[:])
+	var small [64]uintptr
+	pcs := small[:]
+	n := runtime.Callers(3, pcs)
+	for n == len(pcs) {
+		pcs = make([]uintptr, 2*len(pcs))
+		n = runtime.Callers(3, pcs)
+	}
 	frames := runtime.CallersFrames(pcs[:n])
 	for {
 		f, more := frames.Next()

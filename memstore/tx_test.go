@@ -359,6 +359,61 @@ func TestNested(t *testing.T) {
 	}
 }
 
+// atDepth calls fn from n frames deeper than its caller.
+//
+//go:noinline
+func atDepth(n int, fn func() error) error {
+	if n == 0 {
+		return fn()
+	}
+	return atDepth(n-1, fn)
+}
+
+// TestNestedAtAnyDepth: the nested-call guard sees the Update function's
+// frame however deep the nested call is made (it read 64 frames).
+func TestNestedAtAnyDepth(t *testing.T) {
+	calls := []struct {
+		name string
+		call func(ts *testStore, snap *memstore.Snapshot) error
+	}{
+		{"Update", func(ts *testStore, _ *memstore.Snapshot) error {
+			return ts.Update(context.Background(), func(*memstore.Tx) error { return nil })
+		}},
+		{"Restore", func(ts *testStore, snap *memstore.Snapshot) error { return ts.Restore(context.Background(), snap) }},
+		{"Close", func(ts *testStore, _ *memstore.Snapshot) error { return ts.Close() }},
+	}
+	for _, depth := range []int{0, 60, 5000} {
+		for _, c := range calls {
+			t.Run(fmt.Sprintf("%s %d frames deep", c.name, depth), func(t *testing.T) {
+				ts := newTestStore(t)
+				snap, err := ts.Snapshot()
+				if err != nil {
+					t.Fatal(err)
+				}
+				done := make(chan error, 1)
+				var nested error
+				go func() {
+					done <- ts.Update(context.Background(), func(*memstore.Tx) error {
+						nested = atDepth(depth, func() error { return c.call(ts, snap) })
+						return nil
+					})
+				}()
+				select {
+				case err := <-done:
+					if err != nil {
+						t.Fatalf("outer Update = %v, want nil", err)
+					}
+				case <-time.After(waitLong):
+					t.Fatalf("nested %s %d frames deep deadlocked", c.name, depth)
+				}
+				if !errors.Is(nested, memstore.ErrNested) {
+					t.Errorf("%s inside Update = %v, want ErrNested", c.name, nested)
+				}
+			})
+		}
+	}
+}
+
 func TestViewInsideUpdate(t *testing.T) {
 	ts := newSeededStore(t)
 	mustUpdate(t, ts.Store, func(tx *memstore.Tx) error {

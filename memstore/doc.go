@@ -130,10 +130,13 @@
 // database and one read transaction on it, shared by all readers) with one
 // atomic store: that store is the instant the commit takes effect for every
 // reader. Readers (View, Snapshot, Snapshot.View, the accessors of package
-// relations) load the published state and never wait. A Tx belongs to the goroutine running its function
-// and ends with it: using it afterwards returns ErrTxDone, writing in a View
+// relations) load the published state and never wait. A Tx ends with its
+// function: using it afterwards returns ErrTxDone, writing in a View
 // returns ErrReadOnly, and calling Update, Restore or Close from inside an
-// Update function returns ErrNested instead of deadlocking. Snapshot is O(1)
+// Update function returns ErrNested instead of deadlocking. An Update's Tx
+// is for one goroutine at a time: a call made while another goroutine's
+// call on it runs fails with an error matching ErrInvalid, and the Update
+// rolls back. Snapshot is O(1)
 // and Restore swaps the whole store in O(1), atomically.
 //
 // # Caches

@@ -61,16 +61,22 @@ func (tx *Tx) Rows(model string) ([]any, error) {
 	if err := tx.enter(nil, "", "", op, false); err != nil {
 		return nil, err
 	}
+	defer tx.leave()
 	m := tx.s.schema.byName[model]
 	if m == nil {
 		return nil, invalidf("%s: no model %q", op, model)
 	}
+	return tx.rows(m), nil
+}
+
+// rows returns copies of the rows of m, in primary key order.
+func (tx *Tx) rows(m *model) []any {
 	var out []any
 	tx.each(m, m.pk, nil, func(rec *record) bool {
 		out = append(out, reflect.NewAt(m.typ, m.copyRow(rec.ptr)).Elem().Interface())
 		return true
 	})
-	return out, nil
+	return out
 }
 
 // Dump maps each model's name to its rows, in primary key order, as struct
@@ -83,13 +89,10 @@ func (tx *Tx) Dump() (Dump, error) {
 	if err := tx.enter(nil, "", "", "dump", false); err != nil {
 		return nil, err
 	}
+	defer tx.leave()
 	d := Dump{}
 	for _, m := range tx.s.schema.models {
-		rows, err := tx.Rows(m.name)
-		if err != nil {
-			return nil, err
-		}
-		d[m.name] = rows
+		d[m.name] = tx.rows(m)
 	}
 	return d, nil
 }
@@ -105,6 +108,7 @@ func (tx *Tx) CheckIntegrity() error {
 	if err := tx.enter(nil, "", "", "check integrity", false); err != nil {
 		return err
 	}
+	defer tx.leave()
 	var errs []error
 	bad := func(m *model, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%w: %s: %s", ErrIntegrity, m.name, fmt.Sprintf(format, args...)))

@@ -121,6 +121,7 @@ func (r *Rel[S, T]) AppendFK(tx *Tx, buf []byte, src *S) ([]byte, bool, error) {
 	if err := r.enter(tx, op, false); err != nil {
 		return buf, false, err
 	}
+	defer tx.leave()
 	rec, err := r.stored(op, tx, src)
 	if err != nil {
 		return buf, false, err
@@ -220,6 +221,7 @@ func (r *Rel[S, T]) Owner(tx *Tx, k []byte) (T, error) {
 	if err := r.enter(tx, op, false); err != nil {
 		return zero, err
 	}
+	defer tx.leave()
 	t := r.r.target
 	rec := tx.lookup(t, r.r.keyTo, k)
 	if rec == nil {
@@ -239,6 +241,7 @@ func (r *Rel[S, T]) Children(tx *Tx, k []byte) (iter.Seq[S], error) {
 	if err := r.enter(tx, r.opList, false); err != nil {
 		return nil, err
 	}
+	defer tx.leave()
 	txn := tx.reader()
 	if tx.write {
 		txn = txn.Snapshot()
@@ -263,6 +266,7 @@ func (r *Rel[S, T]) CountChildren(tx *Tx, k []byte) (int, error) {
 	if err := r.enter(tx, r.opCount, false); err != nil {
 		return 0, err
 	}
+	defer tx.leave()
 	n := 0
 	tx.each(r.r.source, r.r.fk, k, func(*record) bool { n++; return true })
 	return n, nil
@@ -279,6 +283,7 @@ func (r *Rel[S, T]) SetFK(tx *Tx, src *S, k []byte) error {
 	if err := r.enter(tx, op, true); err != nil {
 		return err
 	}
+	defer tx.leave()
 	if src == nil {
 		return tx.fail(invalidf("%s: nil %s", op, r.r.source.name))
 	}
@@ -334,6 +339,7 @@ func (r *Rel[S, T]) InsertChild(tx *Tx, src *S, k []byte) error {
 	if err := r.enter(tx, op, true); err != nil {
 		return err
 	}
+	defer tx.leave()
 	if src == nil {
 		return tx.fail(invalidf("%s: nil %s", op, r.r.source.name))
 	}
@@ -369,6 +375,7 @@ func (r *Rel[S, T]) HasChild(tx *Tx, src *S, k []byte) (bool, error) {
 	if err := r.enter(tx, op, false); err != nil {
 		return false, err
 	}
+	defer tx.leave()
 	if src == nil {
 		return false, invalidf("%s: nil %s", op, r.r.source.name)
 	}
@@ -387,6 +394,7 @@ func (r *Rel[S, T]) LookupSource(tx *Tx, key any) (S, error) {
 	if err := r.enter(tx, op, false); err != nil {
 		return zero, err
 	}
+	defer tx.leave()
 	m := r.r.source
 	k, err := encodeValue(op, m, m.pk, key)
 	if err != nil {

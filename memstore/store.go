@@ -158,14 +158,18 @@ func (s *Store) runUpdate(ctx context.Context, fn func(tx *Tx) error) (err error
 	tx := &Tx{s: s, ctx: ctx, write: true, hashes: s.spare.hashes}
 	committed := false
 	defer func() {
+		tx.close() // after a panic of fn
 		if !committed && tx.txn != nil {
 			tx.txn.Abort()
 		}
-		tx.done = true
 		s.spare.release(tx)
 	}()
-	if err := fn(tx); err != nil {
+	err = fn(tx)
+	// From here on no call of tx runs, on any goroutine.
+	if st := tx.close(); err != nil {
 		return err
+	} else if st&txMisused != 0 {
+		return errConcurrent("update")
 	}
 	if tx.err != nil {
 		return tx.err
@@ -210,7 +214,7 @@ func (s *Store) View(ctx context.Context, fn func(tx *Tx) error) error {
 
 func (s *Store) view(ctx context.Context, read *memdb.Txn, fn func(tx *Tx) error) error {
 	tx := &Tx{s: s, ctx: ctx, txn: read}
-	defer func() { tx.done = true }()
+	defer tx.close()
 	return fn(tx)
 }
 

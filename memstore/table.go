@@ -83,6 +83,7 @@ func (t *Table[T, K]) Insert(tx *Tx, v T) (K, error) {
 	if err := t.enter(tx, op, true); err != nil {
 		return zero, err
 	}
+	defer tx.leave()
 	// v is Insert's own copy: tx.insert may write an auto key into it, and
 	// newRecord copies it into the record and makes its references private.
 	rec, err := tx.insert(op, t.m, unsafe.Pointer(&v), nil)
@@ -99,6 +100,7 @@ func (t *Table[T, K]) Update(tx *Tx, v T) error {
 	if err := t.enter(tx, op, true); err != nil {
 		return err
 	}
+	defer tx.leave()
 	if t.m.keyless {
 		return tx.fail(invalidf("%s %s: the model has no key field; use UpdateKey", op, t.m.name))
 	}
@@ -115,6 +117,7 @@ func (t *Table[T, K]) UpdateKey(tx *Tx, key K, v T) error {
 	if err := t.enter(tx, op, true); err != nil {
 		return err
 	}
+	defer tx.leave()
 	k, err := t.encodeKey(op, key)
 	if err != nil {
 		return tx.fail(err)
@@ -137,6 +140,7 @@ func (t *Table[T, K]) Upsert(tx *Tx, v T) (K, error) {
 	if err := t.enter(tx, op, true); err != nil {
 		return zero, err
 	}
+	defer tx.leave()
 	p := unsafe.Pointer(&v) // Upsert's own copy: an auto key may be written into it; newRecord copies it
 	c := t.m.pk.codec
 	var rec *record
@@ -163,6 +167,7 @@ func (t *Table[T, K]) Delete(tx *Tx, key K) error {
 	if err := t.enter(tx, op, true); err != nil {
 		return err
 	}
+	defer tx.leave()
 	k, err := t.encodeKey(op, key)
 	if err != nil {
 		return tx.fail(err)
@@ -181,6 +186,7 @@ func (t *Table[T, K]) Get(tx *Tx, key K) (T, error) {
 	if err := t.enter(tx, op, false); err != nil {
 		return zero, err
 	}
+	defer tx.leave()
 	k, err := t.encodeKey(op, key)
 	if err != nil {
 		return zero, err
@@ -202,6 +208,7 @@ func (t *Table[T, K]) Lookup(tx *Tx, field string, value any) (T, error) {
 	if err := t.enter(tx, op, false); err != nil {
 		return zero, err
 	}
+	defer tx.leave()
 	c := t.m.column(field)
 	if c == nil || !c.unique {
 		return zero, invalidf("%s %s: %q is not a unique field", op, t.m.name, field)
@@ -236,6 +243,7 @@ func (t *Table[T, K]) Count(tx *Tx) (int, error) {
 	if err := t.enter(tx, "count", false); err != nil {
 		return 0, err
 	}
+	defer tx.leave()
 	n := 0
 	tx.each(t.m, t.m.pk, nil, func(*record) bool { n++; return true })
 	return n, nil
@@ -249,6 +257,7 @@ func (t *Table[T, K]) Scan(tx *Tx) (iter.Seq2[K, T], error) {
 	if err := t.enter(tx, "scan", false); err != nil {
 		return nil, err
 	}
+	defer tx.leave()
 	return t.seq(tx, t.m.pk, nil, nil), nil
 }
 
@@ -258,6 +267,7 @@ func (t *Table[T, K]) Range(tx *Tx, from, to K) (iter.Seq2[K, T], error) {
 	if err := t.enter(tx, op, false); err != nil {
 		return nil, err
 	}
+	defer tx.leave()
 	c := t.m.pk.codec
 	for _, k := range []*K{&from, &to} {
 		if err := c.check(unsafe.Pointer(k)); err != nil {
@@ -277,6 +287,7 @@ func (t *Table[T, K]) ByFK(tx *Tx, relation string, value any) (iter.Seq2[K, T],
 	if err := t.enter(tx, op, false); err != nil {
 		return nil, err
 	}
+	defer tx.leave()
 	r := t.m.relMap[relation]
 	if r == nil {
 		return nil, invalidf("%s %s: no relation %q", op, t.m.name, relation)

@@ -6,17 +6,26 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
+	"sync/atomic"
 	"unsafe"
 
 	memdb "github.com/hashicorp/go-memdb"
 )
 
 // Tx is a transaction given to an Update or View function. It is valid only
-// until that function returns, and only on the goroutine that runs it.
+// until that function returns: later calls return ErrTxDone.
 //
 // The first failed write aborts a write transaction, as in PostgreSQL: every
 // later call returns ErrTxAborted and Update returns the first error. Reads
 // that find nothing (ErrNotFound) do not abort it.
+//
+// An Update's Tx is for one goroutine at a time. A call made while another
+// call on the same Tx is running (on another goroutine) is refused with an
+// error matching ErrInvalid, and the Update then rolls back and returns
+// such an error: concurrent use is a bug to fix, which the store reports
+// instead of corrupting its indexes. A View's Tx only reads, and may be
+// used by several goroutines until the View returns.
 type Tx struct {
 	s   *Store
 	ctx context.Context
@@ -24,7 +33,11 @@ type Tx struct {
 	// transaction, opened by its first write (nil until then).
 	txn   *memdb.Txn
 	write bool
-	done  bool
+	// state holds the txBusy, txDone and txMisused flags. Only Tx.enter,
+	// Tx.leave and Tx.close change it, atomically: it is what lets a
+	// second goroutine's call be refused, and what orders the calls of
+	// goroutines that take turns.
+	state atomic.Uint32
 	err   error // first failed write
 	// hashes are the KeyHash of every unique key this transaction touched,
 	// for the Invalidator; collected only when the store has one.
@@ -49,12 +62,19 @@ type modelOverlay struct {
 	slots []map[string]*record
 }
 
+// The flags of Tx.state.
+const (
+	txBusy    = 1 << iota // a call of an Update's Tx is running
+	txDone                // the Update or View function returned
+	txMisused             // a call was refused: another was running
+)
+
 // check validates the transaction's state for an operation.
 func (tx *Tx) check(op string, write bool) error {
 	switch {
 	case tx == nil:
 		return invalidf("%s: nil transaction", op)
-	case tx.done:
+	case tx.state.Load()&txDone != 0:
 		return opErr(op, ErrTxDone)
 	case write && !tx.write:
 		return opErr(op, ErrReadOnly)
@@ -65,17 +85,75 @@ func (tx *Tx) check(op string, write bool) error {
 }
 
 // enter starts the operation op on tx, of a handle (a table or relation
-// of that kind and name) of store s, or of tx itself when s is nil: it
-// checks tx's state (see check), and refuses a handle of another store,
-// which would read its own schema's layout into the other store's rows.
+// of that kind and name) of store s, or of tx itself when s is nil. It
+// refuses a handle of another store, which would read its own schema's
+// layout into the other store's rows; marks an Update's Tx busy, refusing
+// a call while another runs (see Tx); and checks tx's state (see check).
+// After a nil error the caller must call leave when it is done.
+//
+// Cost: one compare-and-swap here and one atomic and in leave, for an
+// Update's Tx only.
 func (tx *Tx) enter(s *Store, kind, name, op string, write bool) error {
-	if err := tx.check(op, write); err != nil {
-		return err
+	if tx == nil {
+		return invalidf("%s: nil transaction", op)
 	}
 	if s != nil && s != tx.s {
 		return invalidf("%s: %s %s belongs to another store", op, kind, name)
 	}
+	if tx.write && !tx.state.CompareAndSwap(0, txBusy) {
+		if err := tx.contended(op); err != nil {
+			return err
+		}
+	}
+	if err := tx.check(op, write); err != nil {
+		tx.leave()
+		return err
+	}
 	return nil
+}
+
+// contended is enter's slow path, for an Update's Tx that is not idle:
+// finished, misused, or busy with another goroutine's call. It marks tx
+// busy and returns nil if the other call has ended meanwhile.
+func (tx *Tx) contended(op string) error {
+	for {
+		st := tx.state.Load()
+		switch {
+		case st&txDone != 0:
+			return opErr(op, ErrTxDone)
+		case st&(txBusy|txMisused) != 0:
+			tx.state.Or(txMisused)
+			return errConcurrent(op)
+		case tx.state.CompareAndSwap(st, st|txBusy):
+			return nil
+		}
+	}
+}
+
+// errConcurrent is the error of a call refused because another call on the
+// same Tx was running.
+func errConcurrent(op string) error {
+	return invalidf("%s: transaction used by two goroutines at once", op)
+}
+
+// leave ends the operation enter started.
+func (tx *Tx) leave() {
+	if tx.write {
+		tx.state.And(^uint32(txBusy))
+	}
+}
+
+// close ends tx: it waits for a call still running on another goroutine
+// (a misuse; the call is short), then marks tx done so that no call starts
+// any more, and returns the final state. It may be called more than once.
+func (tx *Tx) close() uint32 {
+	for {
+		st := tx.state.Load()
+		if st&txBusy == 0 && tx.state.CompareAndSwap(st, st|txDone) {
+			return st | txDone
+		}
+		runtime.Gosched()
+	}
 }
 
 // fail records a write's error: the transaction is aborted.
@@ -527,6 +605,7 @@ func (tx *Tx) Insert(v any) error {
 	if err := tx.enter(nil, "", "", op, true); err != nil {
 		return err
 	}
+	defer tx.leave()
 	m, p, ptr, err := tx.rowOf(op, v)
 	if err != nil {
 		return tx.fail(err)
@@ -549,6 +628,7 @@ func (tx *Tx) Update(v any) error {
 	if err := tx.enter(nil, "", "", op, true); err != nil {
 		return err
 	}
+	defer tx.leave()
 	m, p, _, err := tx.rowOf(op, v)
 	if err != nil {
 		return tx.fail(err)
@@ -572,6 +652,7 @@ func (tx *Tx) Delete(v any) error {
 	if err := tx.enter(nil, "", "", op, true); err != nil {
 		return err
 	}
+	defer tx.leave()
 	m, p, _, err := tx.rowOf(op, v)
 	if err != nil {
 		return tx.fail(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -412,6 +413,62 @@ func TestNestedAtAnyDepth(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestTxFromTwoGoroutines: two goroutines that use one Update's Tx at once
+// get errors, or the transaction commits a consistent store; never a
+// broken unique index. Both insert the same emails, so a lost unique check
+// shows as a duplicate.
+func TestTxFromTwoGoroutines(t *testing.T) {
+	ts := newTestStore(t)
+	empty, err := ts.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const runs, rows = 100, 20
+	misuse := 0
+	for run := range runs {
+		if err := ts.Restore(context.Background(), empty); err != nil {
+			t.Fatal(err)
+		}
+		var errs [2][]error
+		err := ts.Update(context.Background(), func(tx *memstore.Tx) error {
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for g := range 2 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					for i := range rows {
+						_, err := ts.customers.Insert(tx, Customer{Email: fmt.Sprint(i)})
+						errs[g] = append(errs[g], err)
+					}
+				}()
+			}
+			close(start)
+			wg.Wait()
+			return nil
+		})
+		for _, e := range append(errs[0], errs[1]...) {
+			if e != nil && !errors.Is(e, memstore.ErrInvalid) && !errors.Is(e, memstore.ErrUnique) && !errors.Is(e, memstore.ErrTxAborted) {
+				t.Errorf("run %d: Insert = %v, want nil, ErrInvalid, ErrUnique or ErrTxAborted", run, e)
+			}
+			if errors.Is(e, memstore.ErrInvalid) {
+				misuse++
+				if err == nil {
+					t.Errorf("run %d: Update = nil after an Insert was refused as concurrent use (%v); want it rolled back", run, e)
+				}
+			}
+		}
+		mustView(t, ts.Store, func(tx *memstore.Tx) error {
+			if err := tx.CheckIntegrity(); err != nil {
+				t.Fatalf("run %d: Update returned %v; CheckIntegrity: %v", run, err, err)
+			}
+			return nil
+		})
+	}
+	t.Logf("%d Inserts refused as concurrent use of one Tx in %d runs", misuse, runs)
 }
 
 func TestViewInsideUpdate(t *testing.T) {

@@ -229,6 +229,9 @@
 // go-memdb leaves an index half-written when an Insert fails midway; the store
 // checks every rule before it writes and aborts the whole go-memdb
 // transaction on any error, so a failed write never becomes visible.
-// Iterators from Scan, Range and ByFK in a write transaction read a snapshot
-// taken when they were made.
+// Sequences from Scan, Range, ByFK and Rel.Children read a snapshot: a
+// View's, valid after the View returns, or in an Update, one taken when
+// the sequence was made. A sequence made in an Update yields nothing once
+// the Update has returned (its rows may never have been committed); an
+// iter.Seq cannot carry an error, so iterate it inside the Update function.
 package memstore

@@ -235,25 +235,31 @@ func (r *Rel[S, T]) Owner(tx *Tx, k []byte) (T, error) {
 func (r *Rel[S, T]) FormatKey(k []byte) any { return r.r.keyTo.codec.value(k) }
 
 // Children returns copies of the source rows whose foreign key is the
-// encoded key k, in primary key order, through the foreign key index. In a
-// write transaction it iterates a snapshot taken at the call.
+// encoded key k, in primary key order, through the foreign key index. The
+// sequence is valid as Table.Scan's is: after a View, it still reads the
+// View's snapshot; in an Update, it reads a snapshot taken at the call and
+// yields nothing once the Update has returned.
 func (r *Rel[S, T]) Children(tx *Tx, k []byte) (iter.Seq[S], error) {
 	if err := r.enter(tx, r.opList, false); err != nil {
 		return nil, err
 	}
 	defer tx.leave()
 	txn := tx.reader()
+	var live *Tx // an Update's Tx: the sequence ends with it
 	if tx.write {
-		txn = txn.Snapshot()
+		txn, live = txn.Snapshot(), tx
 	}
 	m, c := r.r.source, r.r.fk
 	return func(yield func(S) bool) {
+		if live.ended() {
+			return
+		}
 		it, err := txn.Get(m.table, c.index, k)
 		if err != nil {
 			panic(fmt.Sprintf("memstore: internal: children %s.%s: %v", m.name, c.index, err))
 		}
 		for raw := it.Next(); raw != nil; raw = it.Next() {
-			if !yield(*(*S)(m.copyRow(raw.(*record).ptr))) {
+			if live.ended() || !yield(*(*S)(m.copyRow(raw.(*record).ptr))) {
 				return
 			}
 		}

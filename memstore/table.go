@@ -249,10 +249,13 @@ func (t *Table[T, K]) Count(tx *Tx) (int, error) {
 	return n, nil
 }
 
-// Scan returns the rows in primary key order, as (key, copy) pairs. The
-// sequence reads the transaction's state when it is iterated; in a write
-// transaction it iterates a snapshot taken at the call, so writes made while
-// iterating are not seen.
+// Scan returns the rows in primary key order, as (key, copy) pairs.
+//
+// In a View the sequence reads the View's snapshot, and stays valid after
+// the View returns. In an Update it reads a snapshot of the transaction
+// taken at the call, so writes made while iterating are not seen, and it
+// yields nothing once the Update has returned (its rows may never have
+// been committed): iterate it inside the Update function.
 func (t *Table[T, K]) Scan(tx *Tx) (iter.Seq2[K, T], error) {
 	if err := t.enter(tx, "scan", false); err != nil {
 		return nil, err
@@ -262,6 +265,7 @@ func (t *Table[T, K]) Scan(tx *Tx) (iter.Seq2[K, T], error) {
 }
 
 // Range returns the rows whose key k satisfies from <= k < to, in key order.
+// The sequence is valid as Scan's is.
 func (t *Table[T, K]) Range(tx *Tx, from, to K) (iter.Seq2[K, T], error) {
 	const op = "range"
 	if err := t.enter(tx, op, false); err != nil {
@@ -281,7 +285,7 @@ func (t *Table[T, K]) Range(tx *Tx, from, to K) (iter.Seq2[K, T], error) {
 
 // ByFK returns the rows whose foreign key of the named relation equals
 // value (a value of the target key's type), in primary key order, through
-// the foreign key's index.
+// the foreign key's index. The sequence is valid as Scan's is.
 func (t *Table[T, K]) ByFK(tx *Tx, relation string, value any) (iter.Seq2[K, T], error) {
 	const op = "by foreign key"
 	if err := t.enter(tx, op, false); err != nil {
@@ -302,10 +306,14 @@ func (t *Table[T, K]) ByFK(tx *Tx, relation string, value any) (iter.Seq2[K, T],
 // seq iterates index c from lo (a prefix when hi is nil) to hi (exclusive).
 func (t *Table[T, K]) seq(tx *Tx, c *column, lo, hi []byte) iter.Seq2[K, T] {
 	txn := tx.reader()
+	var live *Tx // an Update's Tx: the sequence ends with it
 	if tx.write {
-		txn = txn.Snapshot()
+		txn, live = txn.Snapshot(), tx
 	}
 	return func(yield func(K, T) bool) {
+		if live.ended() {
+			return
+		}
 		var it interface{ Next() any }
 		var err error
 		if hi == nil {
@@ -321,7 +329,7 @@ func (t *Table[T, K]) seq(tx *Tx, c *column, lo, hi []byte) iter.Seq2[K, T] {
 		}
 		for raw := it.Next(); raw != nil; raw = it.Next() {
 			rec := raw.(*record)
-			if hi != nil && bytes.Compare(rec.key(c.slot), hi) >= 0 {
+			if hi != nil && bytes.Compare(rec.key(c.slot), hi) >= 0 || live.ended() {
 				return
 			}
 			if !yield(t.keyOf(rec), t.out(rec)) {

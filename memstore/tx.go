@@ -143,6 +143,11 @@ func (tx *Tx) leave() {
 	}
 }
 
+// ended reports whether tx, an Update's Tx or nil, has ended: a sequence
+// made in an Update yields nothing once the Update has returned (nil: a
+// View's sequence, which reads a frozen snapshot and never ends).
+func (tx *Tx) ended() bool { return tx != nil && tx.state.Load()&txDone != 0 }
+
 // close ends tx: it waits for a call still running on another goroutine
 // (a misuse; the call is short), then marks tx done so that no call starts
 // any more, and returns the final state. It may be called more than once.

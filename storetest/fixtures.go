@@ -26,8 +26,14 @@ type fixture struct {
 	src   string // the file, or "argument N"
 	index int    // 1-based position in its source
 	model *memstore.ModelInfo
-	ptr   reflect.Value         // *T, our own copy
-	later map[int]reflect.Value // nullable foreign keys (field index → value) written in pass 2
+	ptr   reflect.Value // *T, our own copy
+	later []laterField  // nullable foreign keys written in pass 2
+}
+
+// laterField is a nullable foreign key's value, set in pass 2.
+type laterField struct {
+	index []int // the field's full index path: it may be promoted from an embedded struct
+	v     reflect.Value
 }
 
 func (f *fixture) errorf(err error) error {
@@ -234,11 +240,8 @@ func (f *fixture) deferNullable() {
 		if fv.IsNil() {
 			continue
 		}
-		if f.later == nil {
-			f.later = map[int]reflect.Value{}
-		}
 		sf, _ := v.Type().FieldByName(r.FK)
-		f.later[sf.Index[0]] = reflect.ValueOf(fv.Interface())
+		f.later = append(f.later, laterField{sf.Index, reflect.ValueOf(fv.Interface())})
 		fv.SetZero()
 	}
 }
@@ -308,8 +311,8 @@ func (l *loader) load(ctx context.Context) error {
 			if f.later == nil {
 				continue
 			}
-			for i, v := range f.later {
-				f.ptr.Elem().Field(i).Set(v)
+			for _, l := range f.later {
+				f.ptr.Elem().FieldByIndex(l.index).Set(l.v)
 			}
 			if err := tx.Update(f.ptr.Interface()); err != nil {
 				return f.errorf(err)

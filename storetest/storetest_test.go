@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
 
 	"github.com/relstore/relstore/memstore"
@@ -283,6 +284,68 @@ func TestMalformedJSON(t *testing.T) {
 			err := storetest.LoadJSON(context.Background(), s.Store, file)
 			if !errors.Is(err, storetest.ErrFixture) || !strings.Contains(err.Error(), file) {
 				t.Errorf("LoadJSON(%s) error = %v, want ErrFixture naming the file", file, err)
+			}
+		})
+	}
+}
+
+// Stamped rows carry a nullable foreign key in an embedded struct, one and
+// two levels deep.
+type (
+	Editor struct {
+		ID int64
+	}
+	Stamp struct {
+		Note     string
+		EditorID *int64 `relstore:"belongsTo=Editor,as=editor"`
+	}
+	Page struct {
+		ID int64
+		Stamp
+	}
+	Audit struct {
+		Stamp
+	}
+	Chapter struct {
+		ID    int64
+		Title string
+		Audit
+	}
+)
+
+// TestLoadPromotedNullableForeignKey: a nullable foreign key promoted from
+// an embedded struct is loaded in the second pass like any other (it was
+// written to the embedded struct's field: a reflect.Set panic).
+func TestLoadPromotedNullableForeignKey(t *testing.T) {
+	tests := []struct {
+		name     string
+		fixtures []any
+	}{
+		{"one level deep", []any{Page{ID: 1, Stamp: Stamp{Note: "n", EditorID: ptr[int64](7)}}}},
+		{"two levels deep", []any{Chapter{ID: 1, Title: "t", Audit: Audit{Stamp{Note: "n", EditorID: ptr[int64](7)}}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := memstore.New(memstore.Config{Models: []memstore.Model{
+				memstore.ModelOf[Page](), memstore.ModelOf[Chapter](), memstore.ModelOf[Editor](),
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			if err := storetest.Load(context.Background(), s, append(tt.fixtures, Editor{ID: 7})...); err != nil {
+				t.Fatalf("Load = %v, want nil", err)
+			}
+			var d memstore.Dump
+			err = s.View(context.Background(), func(tx *memstore.Tx) error {
+				d, err = tx.Dump()
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.fixtures, append(d["Page"], d["Chapter"]...)); diff != "" {
+				t.Errorf("rows after Load (-want +got):\n%s", diff)
 			}
 		})
 	}

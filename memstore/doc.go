@@ -69,7 +69,8 @@
 // (matching ErrSchema) naming the model and field: an unknown target, a
 // foreign key whose type differs from the target key's, a keyTo that is not
 // unique, setNull on a non-nullable foreign key, duplicate relation names, an
-// unsupported key type.
+// unsupported key type, more than 255 indexed columns (primary key, unique
+// fields and foreign keys) in one model.
 //
 // # Integrity
 //
@@ -106,13 +107,14 @@
 //
 // Errors read like "memstore: insert Order 10: CustomerID 2 references no
 // Customer". Bad input — nil, a typed nil, a value of an unregistered type, a
-// zero or empty key where one is required, a key longer than MaxKeyLen, an
-// unknown field or relation, a nil context, a Table or Rel given a Tx of
-// another store — is an error matching ErrInvalid; the store is unchanged
-// and later calls work. Integrity errors report the SQLSTATE PostgreSQL
-// raises for the same violation through a SQLState method, as pgx's errors
-// do (23503 for *ForeignKeyError, 23505 for *UniqueError, 25P02 for
-// ErrTxAborted), so one mapping to domain errors serves both stores.
+// zero or empty key where one is required, a key longer than MaxKeyLen (or
+// a row whose encoded keys take more than 64 KiB), an unknown field or
+// relation, a nil context, a Table or Rel given a Tx of another store — is
+// an error matching ErrInvalid; the store is unchanged and later calls
+// work. Integrity errors report the SQLSTATE PostgreSQL raises for the same
+// violation through a SQLState method, as pgx's errors do (23503 for
+// *ForeignKeyError, 23505 for *UniqueError, 25P02 for ErrTxAborted), so one
+// mapping to domain errors serves both stores.
 //
 // # Values, not pointers
 //

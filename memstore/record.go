@@ -159,9 +159,6 @@ func (m *model) newRecord(p unsafe.Pointer, shadow [][]byte) (*record, error) {
 		}
 		n += c.codec.encodedLen(kp)
 	}
-	if n > 0xFFFF {
-		return nil, fmt.Errorf("%s: %d bytes of keys in one row: %w", m.name, n, ErrInvalid)
-	}
 	withRoom := false
 	if last := m.slots[len(m.slots)-1]; !last.unique && len(m.slots) > 1 {
 		withRoom = true
@@ -174,6 +171,10 @@ func (m *model) newRecord(p unsafe.Pointer, shadow [][]byte) (*record, error) {
 		} else {
 			n += m.pk.codec.encodedLen(unsafe.Add(p, m.pk.offset))
 		}
+	}
+	// 16-bit offsets; and the largest block class holds 64 KiB of keys.
+	if n > 0xFFFF {
+		return nil, fmt.Errorf("%s: %d bytes of keys in one row: %w", m.name, n, ErrInvalid)
 	}
 	bt := m.block(n)
 	blk := reflect.New(bt.typ).UnsafePointer()

@@ -91,6 +91,10 @@ func ModelOf[T any]() Model {
 	return Model{Name: t.Name(), typ: t}
 }
 
+// maxSlots is the most indexed columns a model may have: a record's header
+// counts them in one byte (see record).
+const maxSlots = 255
+
 // schema is the compiled, validated form of the models. It is immutable after
 // New.
 type schema struct {
@@ -326,6 +330,10 @@ func compileSchema(models []Model) (*schema, error) {
 		}
 	}
 	for _, m := range s.models {
+		if len(m.slots) > maxSlots {
+			return nil, &SchemaError{Model: m.name, Reason: fmt.Sprintf(
+				"%d indexed columns (the primary key, unique fields and foreign keys): at most %d", len(m.slots), maxSlots)}
+		}
 		for _, c := range m.slots {
 			if c.nullable && !c.shadow {
 				m.ptrCols = append(m.ptrCols, c)

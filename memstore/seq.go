@@ -27,7 +27,7 @@ func (tx *Tx) aboveMax(m *model, k []byte) bool {
 	b := &tx.s.maxKeys[m.id]
 	if !b.known {
 		if b.hi == nil {
-			b.hi = k // the first insert: remember its key, look it up
+			b.hi = append(b.hi, k...) // the first insert: remember its key, look it up
 			return false
 		}
 		raw, err := tx.baseTxn().Last(m.table, m.pk.index, []byte{})
@@ -36,7 +36,7 @@ func (tx *Tx) aboveMax(m *model, k []byte) bool {
 		}
 		if raw != nil {
 			if last := raw.(*record).key(0); bytes.Compare(last, b.hi) > 0 {
-				b.hi = last
+				b.hi = append(b.hi[:0], last...)
 			}
 		}
 		b.known = true
@@ -44,14 +44,16 @@ func (tx *Tx) aboveMax(m *model, k []byte) bool {
 	if bytes.Compare(k, b.hi) <= 0 {
 		return false
 	}
-	b.hi = k
+	b.hi = append(b.hi[:0], k...)
 	return true
 }
 
 // maxKey is aboveMax's bound for one model: hi is the largest key inserted
-// so far (it may belong to a row deleted or never committed: a record's key
-// bytes never change, so keeping them is safe), and, once known, of the
-// whole state the writer works on too.
+// so far (it may belong to a row deleted or never committed), and, once
+// known, of the whole state the writer works on too. hi is the bound's own
+// copy, reused as keys rise (no allocation once it has grown to the key
+// length): a slice of the key would keep the record's whole block, row
+// included, alive after the row is deleted or rolled back.
 type maxKey struct {
 	hi    []byte
 	known bool

@@ -129,6 +129,46 @@ func (c *codec) check(p unsafe.Pointer) error {
 	return nil
 }
 
+// valid reports whether k is the encoding of a value of the codec's type,
+// for keys that callers hand to exported primitives already encoded: an
+// integer key has its type's width and a [16]byte key 16 bytes; a string
+// key ends with the terminator 0x00 0x01, every other 0x00 in it is
+// followed by the escape 0xFF, and its value is at most MaxKeyLen bytes.
+// It is cheap: a length compare for an integer or [16]byte key, one
+// IndexByte pass for a string. A new key kind must be added here: any
+// other is invalid.
+func (c *codec) valid(k []byte) bool {
+	switch c.kind {
+	case kindInt, kindUint:
+		return len(k) == c.size
+	case kindBytes16:
+		return len(k) == 16
+	case kindString:
+		return validString(k)
+	}
+	return false
+}
+
+// validString is codec.valid for a string key.
+func validString(k []byte) bool {
+	n := len(k) - 2
+	if n < 0 || k[n] != 0 || k[n+1] != 1 {
+		return false
+	}
+	body, zeros := k[:n], 0
+	for {
+		i := bytes.IndexByte(body, 0)
+		if i < 0 {
+			break
+		}
+		if i+1 == len(body) || body[i+1] != 0xFF {
+			return false
+		}
+		body, zeros = body[i+2:], zeros+1
+	}
+	return n-zeros <= MaxKeyLen
+}
+
 // encodedLen returns the length of the encoding of the value at p.
 func (c *codec) encodedLen(p unsafe.Pointer) int {
 	switch c.kind {

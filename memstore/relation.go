@@ -16,7 +16,10 @@ import (
 // Rel is the typed handle of a belongsTo relation from source model S to
 // target model T: the primitives package relations builds its accessors on.
 // Keys cross it encoded (the store's index encoding), so that a caller can
-// hash them, cache them and look them up without converting. A Rel is
+// hash them, cache them and look them up without converting; bytes that are
+// not an encoded key of the target's referenced field (another width, a
+// badly terminated or escaped string, nil where a key is required) are
+// refused with ErrInvalid. A Rel is
 // immutable and safe for concurrent use; its methods that take a Tx run
 // inside that transaction, which must be one of the Rel's store (else an
 // error matching ErrInvalid).
@@ -53,6 +56,26 @@ func RelationOf[S, T any](s *Store, name string) (*Rel[S, T], error) {
 // store (see Tx.enter).
 func (r *Rel[S, T]) enter(tx *Tx, op string, write bool) error {
 	return tx.enter(r.s, "relation", r.r.name, op, write)
+}
+
+// checkKey refuses k, an encoded key of the relation's target, when it is
+// not one (see codec.valid): a key of another width, an unterminated or
+// badly escaped string, nil or empty.
+//
+// The common 64-bit integer key is checked inline, without a call: it is
+// on the path of every owner lookup.
+func (r *relation) checkKey(op string, k []byte) error {
+	if len(k) == 8 && r.keyTo.word {
+		return nil
+	}
+	return r.checkKeySlow(op, k)
+}
+
+func (r *relation) checkKeySlow(op string, k []byte) error {
+	if c := r.keyTo.codec; !c.valid(k) {
+		return invalidf("%s: %x is not an encoded %v key", op, k, c.typ)
+	}
+	return nil
 }
 
 // Name returns the relation's name, e.g. "customer".
@@ -217,11 +240,14 @@ func (r *Rel[S, T]) AppendKey(buf []byte, owner *T) ([]byte, bool, error) {
 // encoded key k, or a *NotFoundError.
 func (r *Rel[S, T]) Owner(tx *Tx, k []byte) (T, error) {
 	var zero T
-	op := "get " + r.r.name
+	op := r.opGet
 	if err := r.enter(tx, op, false); err != nil {
 		return zero, err
 	}
 	defer tx.leave()
+	if err := r.r.checkKey(op, k); err != nil {
+		return zero, err
+	}
 	t := r.r.target
 	rec := tx.lookup(t, r.r.keyTo, k)
 	if rec == nil {
@@ -231,8 +257,14 @@ func (r *Rel[S, T]) Owner(tx *Tx, k []byte) (T, error) {
 }
 
 // FormatKey returns the value an encoded key of the relation stands for,
-// for messages.
-func (r *Rel[S, T]) FormatKey(k []byte) any { return r.r.keyTo.codec.value(k) }
+// for messages; for bytes that are not an encoded key of the relation's
+// target, a string that says so.
+func (r *Rel[S, T]) FormatKey(k []byte) any {
+	if !r.r.keyTo.codec.valid(k) {
+		return fmt.Sprintf("invalid key %x", k)
+	}
+	return r.r.keyTo.codec.value(k)
+}
 
 // Children returns copies of the source rows whose foreign key is the
 // encoded key k, in primary key order, through the foreign key index. The
@@ -244,6 +276,9 @@ func (r *Rel[S, T]) Children(tx *Tx, k []byte) (iter.Seq[S], error) {
 		return nil, err
 	}
 	defer tx.leave()
+	if err := r.r.checkKey(r.opList, k); err != nil {
+		return nil, err
+	}
 	txn := tx.reader()
 	var live *Tx // an Update's Tx: the sequence ends with it
 	if tx.write {
@@ -273,6 +308,9 @@ func (r *Rel[S, T]) CountChildren(tx *Tx, k []byte) (int, error) {
 		return 0, err
 	}
 	defer tx.leave()
+	if err := r.r.checkKey(r.opCount, k); err != nil {
+		return 0, err
+	}
 	n := 0
 	tx.each(r.r.source, r.r.fk, k, func(*record) bool { n++; return true })
 	return n, nil
@@ -296,6 +334,11 @@ func (r *Rel[S, T]) SetFK(tx *Tx, src *S, k []byte) error {
 	c, m := r.r.fk, r.r.source
 	if k == nil && !c.nullable {
 		return tx.fail(invalidf("%s: %s.%s is not nullable", op, m.name, c.name))
+	}
+	if k != nil {
+		if err := r.r.checkKey(op, k); err != nil {
+			return tx.fail(err)
+		}
 	}
 	old, err := r.stored(op, tx, src)
 	if err != nil {
@@ -350,8 +393,14 @@ func (r *Rel[S, T]) InsertChild(tx *Tx, src *S, k []byte) error {
 		return tx.fail(invalidf("%s: nil %s", op, r.r.source.name))
 	}
 	c, m := r.r.fk, r.r.source
+	if k == nil && !c.nullable {
+		return tx.fail(invalidf("%s: %s.%s is not nullable", op, m.name, c.name))
+	}
 	var val unsafe.Pointer
 	if k != nil {
+		if err := r.r.checkKey(op, k); err != nil {
+			return tx.fail(err)
+		}
 		val = r.r.keyTo.codec.decode(k).Addr().UnsafePointer()
 	}
 	p := m.copyRow(unsafe.Pointer(src))
@@ -384,6 +433,9 @@ func (r *Rel[S, T]) HasChild(tx *Tx, src *S, k []byte) (bool, error) {
 	defer tx.leave()
 	if src == nil {
 		return false, invalidf("%s: nil %s", op, r.r.source.name)
+	}
+	if err := r.r.checkKey(op, k); err != nil {
+		return false, err
 	}
 	rec, err := r.stored(op, tx, src)
 	if err != nil {
@@ -487,6 +539,9 @@ func (r *Rel[S, T]) OwnerNow(ctx context.Context, k []byte) (T, error) {
 	if err != nil {
 		return zero, err
 	}
+	if err := r.r.checkKey(r.opGet, k); err != nil {
+		return zero, err
+	}
 	t := r.r.target
 	rec := first(txn, t, r.r.keyTo, k)
 	if rec == nil {
@@ -501,6 +556,9 @@ func (r *Rel[S, T]) OwnerNow(ctx context.Context, k []byte) (T, error) {
 func (r *Rel[S, T]) AppendChildrenNow(ctx context.Context, dst []S, k []byte) ([]S, error) {
 	txn, err := r.s.latest(ctx, r.opList)
 	if err != nil {
+		return dst, err
+	}
+	if err := r.r.checkKey(r.opList, k); err != nil {
 		return dst, err
 	}
 	m, c := r.r.source, r.r.fk
@@ -526,6 +584,9 @@ func (r *Rel[S, T]) AppendChildrenNow(ctx context.Context, dst []S, k []byte) ([
 func (r *Rel[S, T]) CountChildrenNow(ctx context.Context, k []byte) (int, error) {
 	txn, err := r.s.latest(ctx, r.opCount)
 	if err != nil {
+		return 0, err
+	}
+	if err := r.r.checkKey(r.opCount, k); err != nil {
 		return 0, err
 	}
 	m, c := r.r.source, r.r.fk

@@ -3,6 +3,7 @@ package memstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -111,7 +112,7 @@ func TestRelationPrimitives(t *testing.T) {
 		if err != nil || owner.Name != "Bob" {
 			t.Errorf("Owner(bob) = %+v, %v", owner, err)
 		}
-		if _, err := customer.Owner(tx, []byte("nope")); !errors.Is(err, memstore.ErrNotFound) {
+		if _, err := customer.Owner(tx, []byte("\x80\x00\x00\x00\x00\x00\x00\x63")); !errors.Is(err, memstore.ErrNotFound) {
 			t.Errorf("Owner(missing) error = %v, want ErrNotFound", err)
 		}
 		seq, err := customer.Children(tx, ann)
@@ -365,5 +366,103 @@ func TestAppendFKs(t *testing.T) {
 				t.Errorf("AppendFKs = %q, %v; want the arena as it was and ErrInvalid", arena, err)
 			}
 		})
+	}
+}
+
+// checkBadKeys calls every Rel primitive that takes an encoded key with
+// each of keys, none of which is a key of rel's target: each must fail with
+// ErrInvalid (FormatKey, which has no error, must not panic), without a
+// panic and without changing the store. src is a stored source row, fresh
+// one to insert.
+func checkBadKeys[S, T any](t *testing.T, s *memstore.Store, rel *memstore.Rel[S, T], src, fresh S, keys map[string][]byte) {
+	t.Helper()
+	ctx := context.Background()
+	prims := []struct {
+		name string
+		fn   func(k []byte) error
+	}{
+		{"Owner", func(k []byte) error {
+			return s.View(ctx, func(tx *memstore.Tx) error { return errOf(rel.Owner(tx, k)) })
+		}},
+		{"OwnerNow", func(k []byte) error { return errOf(rel.OwnerNow(ctx, k)) }},
+		{"Children", func(k []byte) error {
+			return s.View(ctx, func(tx *memstore.Tx) error { return errOf(rel.Children(tx, k)) })
+		}},
+		{"CountChildren", func(k []byte) error {
+			return s.View(ctx, func(tx *memstore.Tx) error { return errOf(rel.CountChildren(tx, k)) })
+		}},
+		{"CountChildrenNow", func(k []byte) error { return errOf(rel.CountChildrenNow(ctx, k)) }},
+		{"AppendChildrenNow", func(k []byte) error { return errOf(rel.AppendChildrenNow(ctx, nil, k)) }},
+		{"HasChild", func(k []byte) error {
+			return s.View(ctx, func(tx *memstore.Tx) error { return errOf(rel.HasChild(tx, &src, k)) })
+		}},
+		{"SetFK", func(k []byte) error {
+			if k == nil {
+				return memstore.ErrInvalid // nil clears the foreign key: tested elsewhere
+			}
+			row := src
+			return s.Update(ctx, func(tx *memstore.Tx) error { return rel.SetFK(tx, &row, k) })
+		}},
+		{"InsertChild", func(k []byte) error {
+			if k == nil && rel.Nullable() {
+				return memstore.ErrInvalid // nil inserts a null foreign key
+			}
+			row := fresh
+			return s.Update(ctx, func(tx *memstore.Tx) error { return rel.InsertChild(tx, &row, k) })
+		}},
+		{"FormatKey", func(k []byte) error { _ = rel.FormatKey(k); return memstore.ErrInvalid }},
+	}
+	before := mustDump(t, s)
+	for _, p := range prims {
+		for name, k := range keys {
+			err := func() (err error) {
+				defer func() {
+					if r := recover(); r != nil {
+						err = fmt.Errorf("panic: %v", r)
+					}
+				}()
+				return p.fn(k)
+			}()
+			if !errors.Is(err, memstore.ErrInvalid) {
+				t.Errorf("%s.%s(%s key %x) = %v, want ErrInvalid", rel.Name(), p.name, name, k, err)
+			}
+		}
+	}
+	if diff := cmp.Diff(before, mustDump(t, s)); diff != "" {
+		t.Errorf("bad keys changed the store (-want +got):\n%s", diff)
+	}
+}
+
+// TestBadEncodedKeys: the primitives that take encoded keys check them (a
+// 1-byte key of a string target panicked while formatting the error, an
+// empty key returned the table's first row).
+func TestBadEncodedKeys(t *testing.T) {
+	ts, customer, _, parent := newRelStore(t)
+	t.Run("int64 key", func(t *testing.T) {
+		checkBadKeys(t, ts.Store, customer, Order{ID: 1, CustomerID: 1}, Order{}, map[string][]byte{
+			"nil": nil, "empty": {}, "1-byte": {0x80}, "7-byte": make([]byte, 7), "9-byte": make([]byte, 9),
+		})
+	})
+	t.Run("string key", func(t *testing.T) {
+		checkBadKeys(t, ts.Store, parent, Category{ID: "root"}, Category{ID: "new"}, map[string][]byte{
+			"nil": nil, "empty": {}, "1-byte": {'a'}, "unterminated": []byte("ab"),
+			"bytes after the terminator": []byte("a\x00\x01b\x00\x01"), "a bad escape": []byte("a\x00\x02\x00\x01"),
+			"an unescaped zero at the end": []byte("a\x00\x00\x01"),
+			"too long":                     append([]byte(strings.Repeat("x", memstore.MaxKeyLen+1)), 0, 1),
+		})
+	})
+	// Good keys still work, a 0x00 byte and the longest key included.
+	for _, id := range []string{"a\x00b", strings.Repeat("y", memstore.MaxKeyLen)} {
+		mustUpdate(t, ts.Store, func(tx *memstore.Tx) error { return tx.Insert(Category{ID: id}) })
+		k, _, err := parent.AppendKey(nil, &Category{ID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := parent.OwnerNow(context.Background(), k); err != nil || got.ID != id {
+			t.Errorf("OwnerNow(%q) = %q, %v; want the row", id, got.ID, err)
+		}
+		if got := parent.FormatKey(k); got != id {
+			t.Errorf("FormatKey(%q's key) = %q", id, got)
+		}
 	}
 }

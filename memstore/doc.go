@@ -228,6 +228,9 @@
 //
 // # Caveats
 //
+// A Snapshot keeps the rows it holds in memory, so holding one while deleting
+// rows does not free them; drop snapshots you no longer need.
+//
 // go-memdb leaves an index half-written when an Insert fails midway; the store
 // checks every rule before it writes and aborts the whole go-memdb
 // transaction on any error, so a failed write never becomes visible.

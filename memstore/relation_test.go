@@ -466,3 +466,13 @@ func TestBadEncodedKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestHasChildOfNilSource(t *testing.T) {
+	ts, customer, _, _ := newRelStore(t)
+	mustView(t, ts.Store, func(tx *memstore.Tx) error {
+		if _, err := customer.HasChild(tx, nil, []byte{0x80, 0, 0, 0, 0, 0, 0, 1}); !errors.Is(err, memstore.ErrInvalid) {
+			t.Errorf("HasChild(nil source) = %v, want ErrInvalid", err)
+		}
+		return nil
+	})
+}

@@ -221,6 +221,10 @@ func (s *Store) view(ctx context.Context, read *memdb.Txn, fn func(tx *Tx) error
 // Snapshot is a read-only, point-in-time copy of a whole store, taken in
 // O(1). It can be read with View and put back with Store.Restore, any
 // number of times. It is safe for concurrent use.
+//
+// A Snapshot shares the store's memory and keeps every row it holds alive:
+// rows deleted or replaced since it was taken stay in memory until the
+// Snapshot (and every sequence read from it) is unreachable.
 type Snapshot struct {
 	s    *Store
 	db   *memdb.MemDB // frozen, never written

@@ -41,7 +41,8 @@ func encode[T any](c *codec, v T) []byte {
 }
 
 // checkCodec checks, for values in any order, that the encodings sort like
-// the values (compare), that equal values encode equally, that no encoding is
+// the values (compare), that they are valid and their prefixes are not
+// (codec.valid), that equal values encode equally, that no encoding is
 // a proper prefix of another, that decode inverts encode, and that
 // encodedLen is exact.
 func checkCodec[T any](t testing.TB, c *codec, vals []T, compare func(a, b T) int) {
@@ -51,6 +52,10 @@ func checkCodec[T any](t testing.TB, c *codec, vals []T, compare func(a, b T) in
 	encs := make([][]byte, len(vals))
 	for i, v := range vals {
 		encs[i] = encode(c, v)
+		if !c.valid(encs[i]) || c.valid(encs[i][:len(encs[i])-1]) {
+			t.Errorf("valid(encode(%#v)) = %v, valid of it less its last byte = %v; want true, false",
+				v, c.valid(encs[i]), c.valid(encs[i][:len(encs[i])-1]))
+		}
 		if n := c.encodedLen(unsafe.Pointer(&v)); n != len(encs[i]) {
 			t.Errorf("encodedLen(%#v) = %d, want %d", v, n, len(encs[i]))
 		}
@@ -393,5 +398,11 @@ func TestWordColumns(t *testing.T) {
 				t.Fatalf("%s = %#x: appendKey = %x, codec = %x", name, v, got, want)
 			}
 		}
+	}
+}
+
+func TestCodecValidUnknownKind(t *testing.T) {
+	if (&codec{size: 8}).valid(make([]byte, 8)) {
+		t.Error("valid of a codec of no known kind = true, want false")
 	}
 }

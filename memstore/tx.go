@@ -86,9 +86,11 @@ func (tx *Tx) check(op string, write bool) error {
 
 // enter starts the operation op on tx, of a handle (a table or relation
 // of that kind and name) of store s, or of tx itself when s is nil. It
-// refuses a handle of another store, which would read its own schema's
-// layout into the other store's rows; marks an Update's Tx busy, refusing
-// a call while another runs (see Tx); and checks tx's state (see check).
+// marks an Update's Tx busy, refusing a call while another runs (see Tx);
+// checks tx's state (see check); and refuses a handle of another store,
+// which would read its own schema's layout into the other store's rows (a
+// refused write aborts the transaction, as any refused write does; a
+// refused read does not).
 // After a nil error the caller must call leave when it is done.
 //
 // Cost: one compare-and-swap here and one atomic and in leave, for an
@@ -97,15 +99,20 @@ func (tx *Tx) enter(s *Store, kind, name, op string, write bool) error {
 	if tx == nil {
 		return invalidf("%s: nil transaction", op)
 	}
-	if s != nil && s != tx.s {
-		return invalidf("%s: %s %s belongs to another store", op, kind, name)
-	}
 	if tx.write && !tx.state.CompareAndSwap(0, txBusy) {
 		if err := tx.contended(op); err != nil {
 			return err
 		}
 	}
 	if err := tx.check(op, write); err != nil {
+		tx.leave()
+		return err
+	}
+	if s != nil && s != tx.s {
+		err := invalidf("%s: %s %s belongs to another store", op, kind, name)
+		if write {
+			tx.fail(err) // like any refused write: the transaction is aborted
+		}
 		tx.leave()
 		return err
 	}

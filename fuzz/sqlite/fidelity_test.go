@@ -1,9 +1,12 @@
 // Package sqlite checks relstore against a real database: the operation
-// sequences of the fuzz corpus (internal/opseq), replayed on SQLite in memory
-// (modernc.org/sqlite, pure Go, foreign keys on, the same ON DELETE rules
-// and UNIQUE constraints) and on relstore, must be accepted or refused alike
-// and leave the same rows. It is a nested module so that SQLite stays out of
-// relstore's module graph.
+// sequences of the fuzz corpus (internal/opseq: FuzzOps's schema Shop),
+// replayed on SQLite in memory (modernc.org/sqlite, pure Go, foreign keys
+// on, DDL written from the opseq schema with the same ON DELETE rules and
+// UNIQUE constraints) and on relstore, must be accepted or refused alike and
+// leave the same rows. Each relstore store is its own SQLite database; the
+// concurrent writers of an OpConcurrent run on SQLite serially, in the order
+// they committed on relstore. It is a nested module so that SQLite stays out
+// of relstore's module graph.
 //
 // Where SQLite and PostgreSQL differ, relstore follows PostgreSQL, and the
 // comparison accounts for each difference explicitly:
@@ -62,26 +65,40 @@ var (
 	randomN    = flag.Int("ops.n", 100, "TestFidelity: how many random sequences")
 )
 
-// corpusDir is FuzzOps's corpus in the root module: seeds and crashers.
-const corpusDir = "../testdata/fuzz/FuzzOps"
+// corpora are the fuzz targets' corpora in the root module (seeds and
+// crashers), with their schemas, and the random sequences' schemas.
+var corpora = []struct {
+	dir    string
+	base   *opseq.Schema
+	seeds  func() []opseq.Seed
+	random *opseq.Schema
+}{
+	{"../testdata/fuzz/FuzzOps", opseq.Shop, opseq.ShopSeeds, opseq.Shop},
+}
 
-// TestFidelity replays the seed corpus, the corpus files and random
+// TestFidelity replays the seed corpora, the corpus files and random
 // sequences on SQLite and on relstore.
 func TestFidelity(t *testing.T) {
+	for _, c := range corpora {
+		t.Run(c.base.Name, func(t *testing.T) { fidelity(t, c.dir, c.base, c.seeds(), c.random) })
+	}
+}
+
+func fidelity(t *testing.T, dir string, base *opseq.Schema, seeds []opseq.Seed, random *opseq.Schema) {
 	var st stats
 	t.Run("seeds", func(t *testing.T) {
-		for _, s := range opseq.Seeds() {
-			t.Run(s.Name, func(t *testing.T) { st.add(compare(t, s.Ops, "")) })
+		for _, s := range seeds {
+			t.Run(s.Name, func(t *testing.T) { st.add(compare(t, s.Seq, "")) })
 		}
 	})
 	t.Run("corpus files", func(t *testing.T) {
-		entries, err := os.ReadDir(corpusDir)
+		entries, err := os.ReadDir(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, e := range entries {
 			t.Run(e.Name(), func(t *testing.T) {
-				b, err := os.ReadFile(filepath.Join(corpusDir, e.Name()))
+				b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -89,7 +106,7 @@ func TestFidelity(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				st.add(compare(t, opseq.Decode(data), ""))
+				st.add(compare(t, opseq.Decode(base, data), ""))
 			})
 		}
 	})
@@ -98,19 +115,25 @@ func TestFidelity(t *testing.T) {
 		if seed == 0 {
 			seed = uint64(time.Now().UnixNano())
 		}
-		t.Logf("seed %d (replay with go test -run TestFidelity/random -ops.seed=%d)", seed, seed)
+		t.Logf("seed %d (replay with go test -run %s -ops.seed=%d)", seed, t.Name(), seed)
 		r := rand.New(rand.NewPCG(seed, 0x6c697465))
-		fixture := opseq.Encode(opseq.Seeds()[0].Ops)
+		fixture := seeds[0].Seq
+		fixture.Schema = random
+		h := random.HeaderLen()
+		ops := opseq.Encode(fixture)[h:]
 		for i := range *randomN {
 			var data []byte
+			for range h { // the schema's on-delete actions
+				data = append(data, byte(r.Uint32()))
+			}
 			if i%2 == 1 {
-				data = append(data, fixture...)
+				data = append(data, ops...)
 			}
 			for range r.IntN(500) {
 				data = append(data, byte(r.Uint32()))
 			}
 			label := fmt.Sprintf("seed %d, sequence %d, corpus entry:\ngo test fuzz v1\n[]byte(%q)\n", seed, i, data)
-			st.add(compare(t, opseq.Decode(data), label))
+			st.add(compare(t, opseq.Decode(random, data), label))
 			if t.Failed() {
 				return
 			}
@@ -138,30 +161,40 @@ func (s stats) String() string {
 
 var dumpOpts = cmpopts.EquateEmpty()
 
-// compare runs ops on both and checks each op's outcome and the rows after
-// it. The reference model only resolves each op's arguments (the rows it
-// passes), so that both backends make the same call.
-func compare(t testing.TB, ops []opseq.Op, label string) stats {
+// compare runs seq on both and checks each op's outcome and the rows of
+// every store after it. The reference model only resolves each op's
+// arguments (the rows it passes), so that both backends make the same call;
+// the writers of an OpConcurrent run on SQLite in the order they ran on
+// relstore.
+func compare(t testing.TB, seq opseq.Seq, label string) stats {
 	t.Helper()
+	s, ops := seq.Schema, seq.Ops
+	if v := s.Variant(); v != "" {
+		label += "schema " + s.Name + ": " + v + "\n"
+	}
 	var st stats
-	r, err := replay.New(cache.Config{MaxCost: 3 << 10, Stripes: 16})
+	r, err := replay.New(s, cache.Config{MaxCost: 3 << 10, Stripes: 16})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	l := openLite(t, "")
-	m := opseq.NewModel()
+	l := openLite(t, s, "")
+	m := opseq.NewModel(s)
 	done := make([]opseq.Op, 0, len(ops))
 	for i, op := range ops {
 		op = m.Resolve(op)
 		done = append(done, op)
-		m.Apply(op)
 		got := r.Run(op)
+		if op.Kind == opseq.OpConcurrent {
+			op.Order = got.Order
+			done[i] = op
+		}
+		m.Apply(op)
 		want := l.run(op)
 		st.ops++
 		fail := func(format string, args ...any) {
 			t.Helper()
-			t.Fatalf("%sop %d: %s\nops:\n%s", label, i, fmt.Sprintf(format, args...), opseq.FormatOps(done, i))
+			t.Fatalf("%sop %d: %s\nops:\n%s", label, i, fmt.Sprintf(format, args...), opseq.FormatOps(s, done, i))
 		}
 		if want.Value == notSent {
 			st.notSent++
@@ -177,27 +210,29 @@ func compare(t testing.TB, ops []opseq.Op, label string) stats {
 				fail("outcome differs (-sqlite +relstore):\n%s", diff)
 			}
 		}
-		rd, err := r.Dump()
-		if err != nil {
-			fail("relstore Dump: %v", err)
-		}
-		ld, err := l.dump()
-		if err != nil {
-			fail("SQLite dump: %v", err)
-		}
-		if diff := cmp.Diff(ld, rd, dumpOpts); diff != "" {
-			fail("rows differ (-sqlite +relstore):\n%s", diff)
+		for sto := range s.NumStores() {
+			rd, err := r.Dump(sto)
+			if err != nil {
+				fail("relstore Dump of store %d: %v", sto, err)
+			}
+			ld, err := l.dump(sto)
+			if err != nil {
+				fail("SQLite dump of store %d: %v", sto, err)
+			}
+			if diff := cmp.Diff(ld, rd, dumpOpts); diff != "" {
+				fail("rows of store %d differ (-sqlite +relstore):\n%s", sto, diff)
+			}
 		}
 	}
 	return st
 }
 
-// runLite runs ops on a fresh SQLite database (restrict: see openLite) and
-// returns the outcomes.
-func runLite(t *testing.T, restrict string, ops []opseq.Op) []opseq.Outcome {
+// runLite runs ops of schema s on fresh SQLite databases (restrict: see
+// schemaSQL) and returns the outcomes.
+func runLite(t *testing.T, s *opseq.Schema, restrict string, ops []opseq.Op) []opseq.Outcome {
 	t.Helper()
-	l := openLite(t, restrict)
-	m := opseq.NewModel()
+	l := openLite(t, s, restrict)
+	m := opseq.NewModel(s)
 	var out []opseq.Outcome
 	for _, op := range ops {
 		op = m.Resolve(op)
@@ -231,14 +266,14 @@ func TestRestrictTiming(t *testing.T) {
 		{"RESTRICT", opseq.ForeignKey},
 	} {
 		t.Run(tt.rule, func(t *testing.T) {
-			l := openLite(t, "")
+			conn := openConn(t, "")
 			ddl := "CREATE TABLE node (id INTEGER PRIMARY KEY, up INTEGER REFERENCES node(id) ON DELETE CASCADE, " +
 				"pin INTEGER REFERENCES node(id) ON DELETE " + tt.rule + ");" +
 				"INSERT INTO node VALUES (1, NULL, NULL); INSERT INTO node VALUES (2, 1, 1);"
-			if _, err := l.conn.ExecContext(ctx, ddl); err != nil {
+			if _, err := conn.ExecContext(ctx, ddl); err != nil {
 				t.Fatal(err)
 			}
-			_, err := l.conn.ExecContext(ctx, "DELETE FROM node WHERE id = 1")
+			_, err := conn.ExecContext(ctx, "DELETE FROM node WHERE id = 1")
 			if got := classify(err); got != tt.want {
 				t.Errorf("SQLite ON DELETE %s: delete = %v (%v), want %v", tt.rule, got, err, tt.want)
 			}
@@ -271,9 +306,9 @@ func TestRestrictTiming(t *testing.T) {
 // statements before and after it. relstore (like PostgreSQL) would return
 // the first error and write nothing.
 func TestFailedStatementKeepsTransaction(t *testing.T) {
-	l := openLite(t, "")
+	l := openLite(t, opseq.Shop, "")
 	ctx := context.Background()
-	tx, err := l.conn.BeginTx(ctx, nil)
+	tx, err := l.conns[0].BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,15 +318,15 @@ func TestFailedStatementKeepsTransaction(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	mustExec("INSERT INTO customers (id, email, name) VALUES (1, 'a@x', '')")
-	if _, err := tx.ExecContext(ctx, "INSERT INTO orders (id, customer_id, note) VALUES (1, 7, '')"); classify(err) != opseq.ForeignKey {
+	mustExec(`INSERT INTO "Customer" ("ID", "Email", "Name") VALUES (1, 'a@x', '')`)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO "Order" ("ID", "CustomerID", "Note") VALUES (1, 7, '')`); classify(err) != opseq.ForeignKey {
 		t.Fatalf("dangling insert: %v, want a foreign key error", err)
 	}
-	mustExec("INSERT INTO customers (id, email, name) VALUES (2, 'b@x', '')")
+	mustExec(`INSERT INTO "Customer" ("ID", "Email", "Name") VALUES (2, 'b@x', '')`)
 	if err := tx.Commit(); err != nil {
 		t.Fatalf("Commit after a failed statement: %v (SQLite keeps the transaction)", err)
 	}
-	d, err := l.dump()
+	d, err := l.dump(0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,13 +347,13 @@ func TestAutoKeyReuse(t *testing.T) {
 		{"autoincrement does not", "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT)", 3},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			l := openLite(t, "")
+			conn := openConn(t, "")
 			for _, q := range []string{tt.ddl, "INSERT INTO t (v) VALUES ('1')", "INSERT INTO t (v) VALUES ('2')", "DELETE FROM t WHERE id = 2"} {
-				if _, err := l.conn.ExecContext(ctx, q); err != nil {
+				if _, err := conn.ExecContext(ctx, q); err != nil {
 					t.Fatalf("%s: %v", q, err)
 				}
 			}
-			res, err := l.conn.ExecContext(ctx, "INSERT INTO t (v) VALUES ('3')")
+			res, err := conn.ExecContext(ctx, "INSERT INTO t (v) VALUES ('3')")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -327,7 +362,7 @@ func TestAutoKeyReuse(t *testing.T) {
 			}
 		})
 	}
-	out := runLite(t, "", []opseq.Op{
+	out := runLite(t, opseq.Shop, "", []opseq.Op{
 		{Kind: opseq.OpInsert, Row: opseq.Customer{Email: "a@x"}},
 		{Kind: opseq.OpInsert, Row: opseq.Customer{Email: "b@x"}},
 		{Kind: opseq.OpDelete, Model: opseq.MCustomer, Key: int64(2)},

@@ -1,10 +1,13 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 
 	sqlite "modernc.org/sqlite" // pure-Go SQLite (no cgo): the driver "sqlite"
@@ -14,12 +17,29 @@ import (
 	"github.com/relstore/relstore/memstore"
 )
 
+// The SQL schema is written from an opseq.Schema: one table per model,
+// named and with columns named as the Go model and fields (quoted), so that
+// any schema the decoder knows replays here without new code.
+
+// rowIDColumn is the column that holds a keyless model's RowID.
+const rowIDColumn = "RowID"
+
+func quote(name string) string { return `"` + name + `"` }
+
+// keyColumn returns the column of model m's primary key.
+func keyColumn(s *opseq.Schema, m opseq.ModelID) string {
+	if k := s.Models[m].Key; k != "" {
+		return k
+	}
+	return rowIDColumn
+}
+
 // onDelete is the SQL ON DELETE clause for relation r. relstore's restrict
 // is PostgreSQL's NO ACTION (checked at the end of the statement, against the
 // whole cascade); SQLite's NO ACTION is checked at the end of the statement
 // too, while its RESTRICT checks each row at once (difference 1).
-func onDelete(r opseq.Rel) string {
-	switch opseq.Rels[r].OnDelete {
+func onDelete(a memstore.Action) string {
+	switch a {
 	case memstore.Cascade:
 		return "ON DELETE CASCADE"
 	case memstore.SetNull:
@@ -28,53 +48,82 @@ func onDelete(r opseq.Rel) string {
 	return "ON DELETE NO ACTION"
 }
 
-// schemaSQL is the opseq schema in SQL. AUTOINCREMENT makes SQLite's auto
-// keys "largest ever + 1", as relstore's (difference 3).
-func schemaSQL(restrict string) string {
-	rule := func(r opseq.Rel) string {
-		if opseq.Rels[r].OnDelete == memstore.Restrict && restrict != "" {
-			return restrict
+// schemaSQL is s in SQL. An auto key (and a keyless model's RowID) is an
+// INTEGER PRIMARY KEY AUTOINCREMENT, which makes SQLite's auto keys "largest
+// ever + 1", as relstore's (difference 3). restrict, if not empty, replaces
+// the ON DELETE clause of relstore's restrict relations.
+func schemaSQL(s *opseq.Schema, restrict string) string {
+	var b strings.Builder
+	for m, spec := range s.Models {
+		var cols []string
+		if spec.Keyless() {
+			cols = append(cols, quote(rowIDColumn)+" INTEGER PRIMARY KEY AUTOINCREMENT")
 		}
-		return onDelete(r)
+		for _, f := range reflect.VisibleFields(spec.Type) {
+			t, notNull := f.Type, true
+			if t.Kind() == reflect.Pointer {
+				t, notNull = t.Elem(), false
+			}
+			col := quote(f.Name) + " INTEGER"
+			if t.Kind() == reflect.String {
+				col = quote(f.Name) + " TEXT"
+			}
+			switch {
+			case f.Name == spec.Key && spec.Auto:
+				col += " PRIMARY KEY AUTOINCREMENT" // NULL asks for the next key
+			case f.Name == spec.Key:
+				col += " NOT NULL PRIMARY KEY"
+			case contains(spec.Unique, f.Name):
+				col += " UNIQUE"
+			}
+			if notNull && f.Name != spec.Key {
+				col += " NOT NULL"
+			}
+			for _, r := range s.Rels {
+				if int(r.Source) != m || r.FK != f.Name {
+					continue
+				}
+				rule := onDelete(r.OnDelete)
+				if r.OnDelete == memstore.Restrict && restrict != "" {
+					rule = restrict
+				}
+				to := cmp.Or(r.KeyTo, keyColumn(s, r.Target))
+				col += fmt.Sprintf(" REFERENCES %s(%s) %s", quote(s.Models[r.Target].Name), quote(to), rule)
+			}
+			cols = append(cols, col)
+		}
+		fmt.Fprintf(&b, "CREATE TABLE %s (\n\t%s\n);\n", quote(spec.Name), strings.Join(cols, ",\n\t"))
 	}
-	return fmt.Sprintf(`
-CREATE TABLE customers (
-	id    INTEGER PRIMARY KEY AUTOINCREMENT,
-	email TEXT NOT NULL UNIQUE,
-	name  TEXT NOT NULL
-);
-CREATE TABLE orders (
-	id          INTEGER PRIMARY KEY,
-	customer_id INTEGER NOT NULL REFERENCES customers(id) %s,
-	parent_id   INTEGER REFERENCES orders(id) %s,
-	note        TEXT NOT NULL
-);
-CREATE TABLE notes (
-	id           TEXT NOT NULL PRIMARY KEY,
-	order_id     INTEGER NOT NULL REFERENCES orders(id) %s,
-	reply_to     TEXT REFERENCES notes(id) %s,
-	author_email TEXT REFERENCES customers(email) %s,
-	text         TEXT NOT NULL
-);
-CREATE INDEX orders_customer_id ON orders(customer_id);
-CREATE INDEX orders_parent_id ON orders(parent_id);
-CREATE INDEX notes_order_id ON notes(order_id);
-CREATE INDEX notes_reply_to ON notes(reply_to);
-CREATE INDEX notes_author_email ON notes(author_email);
-`, rule(opseq.RelCustomer), rule(opseq.RelParent), rule(opseq.RelOrder), rule(opseq.RelReply), rule(opseq.RelAuthor))
+	for _, r := range s.Rels {
+		src := s.Models[r.Source].Name
+		fmt.Fprintf(&b, "CREATE INDEX %s ON %s(%s);\n", quote(src+"_"+r.FK), quote(src), quote(r.FK))
+	}
+	return b.String()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // lite runs opseq operations on SQLite in memory, through database/sql on
-// one pinned connection (a ":memory:" database belongs to its connection).
+// one pinned connection per store (a ":memory:" database belongs to its
+// connection).
 type lite struct {
-	conn  *sql.Conn
-	snaps []liteSnap
+	s     *opseq.Schema
+	conns []*sql.Conn // one database per store
+	snaps [][]liteSnap
 }
 
-// liteSnap is a copy of the whole database: rows and the auto-key counter.
+// liteSnap is a copy of a whole database: rows with their keys, and the
+// auto-key counters.
 type liteSnap struct {
-	rows [opseq.NumModels][]any
-	seq  int64
+	keys, rows [][]any // per model
+	seqs       map[string]int64
 }
 
 // q is what both *sql.Conn and *sql.Tx offer.
@@ -84,9 +133,19 @@ type q interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// openLite opens an empty database with the schema; restrict, if not empty,
-// replaces the ON DELETE clause of relstore's restrict relations.
-func openLite(t testing.TB, restrict string) *lite {
+// openLite opens an empty database per store of s with the schema; restrict:
+// see schemaSQL.
+func openLite(t testing.TB, s *opseq.Schema, restrict string) *lite {
+	t.Helper()
+	l := &lite{s: s, snaps: make([][]liteSnap, s.NumStores())}
+	for range s.NumStores() {
+		l.conns = append(l.conns, openConn(t, schemaSQL(s, restrict)))
+	}
+	return l
+}
+
+// openConn opens an empty database with foreign keys on and runs ddl.
+func openConn(t testing.TB, ddl string) *sql.Conn {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sql.Open("sqlite", ":memory:")
@@ -107,10 +166,10 @@ func openLite(t testing.TB, restrict string) *lite {
 	if err := conn.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
 		t.Fatalf("PRAGMA foreign_keys = %d, %v; want 1", fk, err)
 	}
-	if _, err := conn.ExecContext(ctx, schemaSQL(restrict)); err != nil {
-		t.Fatal(err)
+	if _, err := conn.ExecContext(ctx, ddl); err != nil {
+		t.Fatalf("%v\n%s", err, ddl)
 	}
-	return &lite{conn: conn}
+	return conn
 }
 
 // classify maps a database/sql or SQLite error to an opseq class.
@@ -147,31 +206,33 @@ func fail(err error) opseq.Outcome {
 const notSent = "not sent to SQLite"
 
 // run runs a resolved op. An op that relstore refuses as bad input before any
-// SQL would run is validated here the same way (differences 4 and 5).
+// SQL would run is refused here the same way (differences 4 and 5).
 func (l *lite) run(op opseq.Op) opseq.Outcome {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if op.Cancel {
 		cancel()
 	}
+	s, conn := l.s, l.conns[op.Store]
 	switch op.Kind {
 	case opseq.OpBad:
 		return opseq.Outcome{Value: notSent}
 	case opseq.OpSnapshot:
-		sn, err := l.snapshot()
+		sn, err := l.snapshot(op.Store)
 		if err != nil {
 			return fail(err)
 		}
-		l.snaps = append(l.snaps, sn)
+		l.snaps[op.Store] = append(l.snaps[op.Store], sn)
 		return opseq.Outcome{}
 	case opseq.OpRestore:
-		if op.Index < 0 || len(l.snaps) == 0 {
+		snaps := l.snaps[op.Store]
+		if op.Index < 0 || len(snaps) == 0 {
 			return opseq.Outcome{Class: opseq.Invalid}
 		}
 		if err := ctx.Err(); err != nil {
 			return fail(err)
 		}
-		return l.restore(ctx, l.snaps[op.Index%len(l.snaps)])
+		return l.restore(ctx, op.Store, snaps[op.Index%len(snaps)])
 	case opseq.OpView:
 		if err := ctx.Err(); err != nil {
 			return fail(err)
@@ -179,33 +240,45 @@ func (l *lite) run(op opseq.Op) opseq.Outcome {
 		if op.Write {
 			return opseq.Outcome{Value: notSent}
 		}
-		return l.read(ctx, l.conn, op.Model, op.Key)
+		if s.Refused(op) {
+			return opseq.Outcome{Class: opseq.Invalid}
+		}
+		return l.read(ctx, conn, op.Model, op.Key)
 	case opseq.OpGet:
 		if err := ctx.Err(); err != nil {
 			return fail(err)
 		}
 		src := op.Src
 		if op.Via == 2 { // ByKey: the stored source row
-			o := l.read(ctx, l.conn, opseq.Rels[op.Rel].Source, op.Key)
+			o := l.read(ctx, conn, s.Rels[op.Rel].Source, op.Key)
 			if o.Class != opseq.OK {
 				return o
 			}
 			src = o.Value
 		}
-		return l.owner(ctx, l.conn, op.Rel, src)
+		return l.owner(ctx, conn, op.Rel, src)
 	case opseq.OpInclude:
 		if err := ctx.Err(); err != nil {
 			return fail(err)
 		}
 		out := make([]any, len(op.Srcs))
 		for i, src := range op.Srcs {
-			o := l.owner(ctx, l.conn, op.Rel, src)
+			o := l.owner(ctx, conn, op.Rel, src)
 			if o.Class != opseq.OK {
 				return opseq.Outcome{Class: o.Class}
 			}
 			out[i] = o.Value
 		}
 		return opseq.Outcome{Value: out}
+	case opseq.OpSet:
+		spec := s.Rels[op.Rel]
+		if op.Owner != nil && spec.KeyTo == "" && s.Models[spec.Target].Keyless() {
+			// relations.Set reads the owner's key from the struct, which
+			// has no RowID: refused before the context (difference 10).
+			return opseq.Outcome{Class: opseq.Invalid}
+		}
+	case opseq.OpConcurrent:
+		return l.concurrent(op)
 	}
 	// Conn.BeginTx does not look at the context before it starts (DB.BeginTx
 	// does): refuse a cancelled one first, as a client would.
@@ -215,7 +288,12 @@ func (l *lite) run(op opseq.Op) opseq.Outcome {
 	if op.Kind == opseq.OpTx {
 		return l.tx(ctx, op)
 	}
-	tx, err := l.conn.BeginTx(ctx, nil)
+	return l.one(ctx, op)
+}
+
+// one runs one write in a transaction of its own.
+func (l *lite) one(ctx context.Context, op opseq.Op) opseq.Outcome {
+	tx, err := l.conns[op.Store].BeginTx(ctx, nil)
 	if err != nil {
 		return fail(err)
 	}
@@ -230,11 +308,21 @@ func (l *lite) run(op opseq.Op) opseq.Outcome {
 	return o
 }
 
+// concurrent replays the writers of an OpConcurrent serially, in the order
+// they ran on relstore (op.Order), each in a transaction of its own.
+func (l *lite) concurrent(op opseq.Op) opseq.Outcome {
+	out := opseq.Outcome{Sub: make([]opseq.Outcome, len(op.Sub)), Order: op.Order}
+	for _, i := range op.Order {
+		out.Sub[i] = l.one(context.Background(), op.Sub[i])
+	}
+	return out
+}
+
 // tx runs an OpTx in one SQL transaction. The first failed statement rolls
 // the SQLite transaction back and every later op reports ErrTxAborted
 // without being sent (difference 2).
 func (l *lite) tx(ctx context.Context, op opseq.Op) opseq.Outcome {
-	tx, err := l.conn.BeginTx(ctx, nil)
+	tx, err := l.conns[op.Store].BeginTx(ctx, nil)
 	if err != nil {
 		return fail(err)
 	}
@@ -245,8 +333,12 @@ func (l *lite) tx(ctx context.Context, op opseq.Op) opseq.Outcome {
 			out.Sub[i] = opseq.Outcome{Class: opseq.TxAborted}
 			continue
 		}
-		if s.Kind == opseq.OpView {
-			out.Sub[i] = l.read(ctx, tx, s.Model, s.Key) // a failed read does not abort
+		if s.Kind == opseq.OpView { // a failed read does not abort
+			if l.s.Refused(s) {
+				out.Sub[i] = opseq.Outcome{Class: opseq.Invalid}
+			} else {
+				out.Sub[i] = l.read(ctx, tx, s.Model, s.Key)
+			}
 			continue
 		}
 		out.Sub[i] = l.write(ctx, tx, s)
@@ -284,53 +376,49 @@ func (l *lite) tx(ctx context.Context, op opseq.Op) opseq.Outcome {
 	return out
 }
 
-// write runs one write statement of op in tx.
+// write runs one write statement of op in tx; bad input is refused before
+// any SQL, as relstore's API does (opseq.Schema.Refused).
 func (l *lite) write(ctx context.Context, tx *sql.Tx, op opseq.Op) opseq.Outcome {
+	s := l.s
+	if s.Refused(op) {
+		return opseq.Outcome{Class: opseq.Invalid} // differences 4 and 5
+	}
 	switch op.Kind {
 	case opseq.OpInsert:
-		k, c := l.insert(ctx, tx, op.Row, false)
-		if c.Class != opseq.OK || op.Via == 1 { // Tx.Insert(v) returns no key
+		k, c := l.insert(ctx, tx, op.Row, nil, false)
+		spec := &s.Models[s.ModelOf(op.Row)]
+		// Tx.Insert(v) returns no key, nor does Tx.Insert(&v) of a keyless row.
+		if c.Class != opseq.OK || op.Via == 1 || op.Via == 2 && spec.Keyless() {
 			return c
 		}
 		return opseq.Outcome{Value: k}
 	case opseq.OpUpsert:
-		k, c := l.insert(ctx, tx, op.Row, true)
+		k, c := l.insert(ctx, tx, op.Row, nil, true)
 		if c.Class != opseq.OK {
 			return c
 		}
 		return opseq.Outcome{Value: k}
 	case opseq.OpUpdate, opseq.OpMove:
-		return l.update(ctx, tx, op.Row)
+		m := s.ModelOf(op.Row)
+		k := op.Key
+		if !s.Models[m].Keyless() {
+			k = s.PK(op.Row)
+		}
+		return l.update(ctx, tx, m, k, op.Row)
 	case opseq.OpDelete:
-		if zeroKey(op.Key) {
-			return opseq.Outcome{Class: opseq.Invalid}
-		}
-		table := tables[op.Model]
-		return affected(tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE id = ?", op.Key))
+		return affected(tx.ExecContext(ctx, fmt.Sprintf("DELETE FROM %s WHERE %s = ?",
+			quote(s.Models[op.Model].Name), quote(keyColumn(s, op.Model))), sqlValue(op.Key)))
 	case opseq.OpSet:
-		spec := opseq.Rels[op.Rel]
-		if op.Owner == nil && !spec.Nullable {
-			return opseq.Outcome{Class: opseq.Invalid} // difference 5
-		}
-		k := opseq.PK(op.Src)
-		if zeroKey(k) {
-			return opseq.Outcome{Class: opseq.Invalid}
-		}
+		spec := s.Rels[op.Rel]
 		var v any
 		if op.Owner != nil {
-			v = op.Rel.KeyTo(op.Owner)
+			v = opseq.Field(op.Owner, spec.KeyTo)
 		}
-		return affected(tx.ExecContext(ctx, fmt.Sprintf("UPDATE %s SET %s = ? WHERE id = ?", tables[spec.Source], columns[op.Rel]), v, k))
+		return affected(tx.ExecContext(ctx, fmt.Sprintf("UPDATE %s SET %s = ? WHERE %s = ?", quote(s.Models[spec.Source].Name),
+			quote(spec.FK), quote(keyColumn(s, spec.Source))), sqlValue(v), sqlValue(s.PK(op.Src))))
 	}
-	return opseq.Outcome{Class: opseq.Other, Value: "not a write: " + op.String()}
+	return opseq.Outcome{Class: opseq.Other, Value: "not a write: " + op.Format(s)}
 }
-
-var (
-	tables  = [opseq.NumModels]string{"customers", "orders", "notes"}
-	columns = [opseq.NumRels]string{"customer_id", "parent_id", "order_id", "reply_to", "author_email"}
-)
-
-func zeroKey(k any) bool { return k == int64(0) || k == "" }
 
 // affected turns an UPDATE or DELETE result into an outcome: no row is
 // ErrNotFound.
@@ -348,133 +436,162 @@ func affected(res sql.Result, err error) opseq.Outcome {
 	return opseq.Outcome{}
 }
 
-func ptr[T any](p *T) any {
-	if p == nil {
+// sqlValue converts a key or field value for database/sql, which does not
+// take named integer types such as memstore.RowID.
+func sqlValue(v any) any {
+	if v == nil {
 		return nil
 	}
-	return *p
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return rv.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return int64(rv.Uint())
+	case reflect.String:
+		return rv.String()
+	}
+	return v
+}
+
+// columns returns the names and values of row's fields.
+func columns(row any) (names []string, values []any) {
+	for _, f := range reflect.VisibleFields(reflect.TypeOf(row)) {
+		names = append(names, quote(f.Name))
+		values = append(values, sqlValue(opseq.Field(row, f.Name)))
+	}
+	return names, values
 }
 
 // insert inserts row (upsert: or updates the row with its key) and returns
-// its key. A zero Customer key asks for an auto key.
-func (l *lite) insert(ctx context.Context, tx *sql.Tx, row any, upsert bool) (any, opseq.Outcome) {
-	var res sql.Result
-	var err error
-	switch r := row.(type) {
-	case opseq.Customer:
-		var id any
-		if r.ID != 0 {
-			id = r.ID
-		}
-		query := "INSERT INTO customers (id, email, name) VALUES (?, ?, ?)"
-		if upsert {
-			query += " ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name"
-		}
-		res, err = tx.ExecContext(ctx, query, id, r.Email, r.Name)
-		if err == nil && r.ID == 0 {
-			id, err := res.LastInsertId()
-			if err != nil {
-				return nil, fail(err)
+// its key. A zero auto key, and a keyless model's RowID, are assigned by
+// SQLite unless key gives the RowID (a restore).
+func (l *lite) insert(ctx context.Context, tx *sql.Tx, row, key any, upsert bool) (any, opseq.Outcome) {
+	s := l.s
+	m := s.ModelOf(row)
+	spec := &s.Models[m]
+	names, values := columns(row)
+	assigned := spec.Keyless() && key == nil
+	switch {
+	case spec.Keyless() && key != nil:
+		names, values = append(names, quote(rowIDColumn)), append(values, sqlValue(key))
+	case !spec.Keyless() && spec.Auto && reflect.ValueOf(s.PK(row)).IsZero():
+		for i, n := range names {
+			if n == quote(spec.Key) {
+				values[i] = nil // NULL: SQLite assigns the key
 			}
-			return id, opseq.Outcome{}
 		}
-	case opseq.Order:
-		if r.ID == 0 {
-			return nil, opseq.Outcome{Class: opseq.Invalid} // difference 4
-		}
-		query := "INSERT INTO orders (id, customer_id, parent_id, note) VALUES (?, ?, ?, ?)"
-		if upsert {
-			query += " ON CONFLICT (id) DO UPDATE SET customer_id = excluded.customer_id, parent_id = excluded.parent_id, note = excluded.note"
-		}
-		_, err = tx.ExecContext(ctx, query, r.ID, r.CustomerID, ptr(r.ParentID), r.Note)
-	case opseq.Note:
-		if r.ID == "" {
-			return nil, opseq.Outcome{Class: opseq.Invalid}
-		}
-		query := "INSERT INTO notes (id, order_id, reply_to, author_email, text) VALUES (?, ?, ?, ?, ?)"
-		if upsert {
-			query += " ON CONFLICT (id) DO UPDATE SET order_id = excluded.order_id, reply_to = excluded.reply_to, author_email = excluded.author_email, text = excluded.text"
-		}
-		_, err = tx.ExecContext(ctx, query, r.ID, r.OrderID, ptr(r.ReplyTo), ptr(r.AuthorEmail), r.Text)
+		assigned = true
 	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ")
+	query := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", quote(spec.Name), strings.Join(names, ", "), marks)
+	if upsert && !assigned {
+		var sets []string
+		for _, n := range names {
+			sets = append(sets, n+" = excluded."+n)
+		}
+		query += fmt.Sprintf(" ON CONFLICT (%s) DO UPDATE SET %s", quote(keyColumn(s, m)), strings.Join(sets, ", "))
+	}
+	res, err := tx.ExecContext(ctx, query, values...)
 	if err != nil {
 		return nil, fail(err)
 	}
-	return opseq.PK(row), opseq.Outcome{}
-}
-
-// update replaces the row with row's key.
-func (l *lite) update(ctx context.Context, tx *sql.Tx, row any) opseq.Outcome {
-	if zeroKey(opseq.PK(row)) {
-		return opseq.Outcome{Class: opseq.Invalid}
+	if !assigned {
+		if spec.Keyless() {
+			return key, opseq.Outcome{}
+		}
+		return s.PK(row), opseq.Outcome{}
 	}
-	switch r := row.(type) {
-	case opseq.Customer:
-		return affected(tx.ExecContext(ctx, "UPDATE customers SET email = ?, name = ? WHERE id = ?", r.Email, r.Name, r.ID))
-	case opseq.Order:
-		return affected(tx.ExecContext(ctx, "UPDATE orders SET customer_id = ?, parent_id = ?, note = ? WHERE id = ?",
-			r.CustomerID, ptr(r.ParentID), r.Note, r.ID))
-	case opseq.Note:
-		return affected(tx.ExecContext(ctx, "UPDATE notes SET order_id = ?, reply_to = ?, author_email = ?, text = ? WHERE id = ?",
-			r.OrderID, ptr(r.ReplyTo), ptr(r.AuthorEmail), r.Text, r.ID))
-	}
-	return opseq.Outcome{Class: opseq.Other}
-}
-
-// selects read whole rows, in primary key order.
-var selects = [opseq.NumModels]string{
-	"SELECT id, email, name FROM customers",
-	"SELECT id, customer_id, parent_id, note FROM orders",
-	"SELECT id, order_id, reply_to, author_email, text FROM notes",
-}
-
-// rows returns the rows of model m matching where (with args), in key order.
-func (l *lite) rows(ctx context.Context, qr q, m opseq.ModelID, where string, args ...any) ([]any, error) {
-	rs, err := qr.QueryContext(ctx, selects[m]+" "+where+" ORDER BY id", args...)
+	id, err := res.LastInsertId()
 	if err != nil {
-		return nil, err
+		return nil, fail(err)
+	}
+	return reflect.ValueOf(id).Convert(reflect.TypeOf(spec.KeyValues[0])).Interface(), opseq.Outcome{}
+}
+
+// update replaces the row of model m with key k.
+func (l *lite) update(ctx context.Context, tx *sql.Tx, m opseq.ModelID, k, row any) opseq.Outcome {
+	names, values := columns(row)
+	var sets []string
+	for _, n := range names {
+		sets = append(sets, n+" = ?")
+	}
+	query := fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", quote(l.s.Models[m].Name), strings.Join(sets, ", "), quote(keyColumn(l.s, m)))
+	return affected(tx.ExecContext(ctx, query, append(values, sqlValue(k))...))
+}
+
+// rows returns the keys and rows of model m matching where (with args), in
+// key order.
+func (l *lite) rows(ctx context.Context, qr q, m opseq.ModelID, where string, args ...any) (keys, rows []any, err error) {
+	spec := &l.s.Models[m]
+	names, _ := columns(reflect.Zero(spec.Type).Interface())
+	key := quote(keyColumn(l.s, m))
+	query := fmt.Sprintf("SELECT %s, %s FROM %s %s ORDER BY %s", key, strings.Join(names, ", "), quote(spec.Name), where, key)
+	rs, err := qr.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, nil, err
 	}
 	defer rs.Close()
-	var out []any
+	fields := reflect.VisibleFields(spec.Type)
+	keyType := reflect.TypeOf(spec.KeyValues[0])
 	for rs.Next() {
-		switch m {
-		case opseq.MCustomer:
-			var c opseq.Customer
-			err = rs.Scan(&c.ID, &c.Email, &c.Name)
-			out = append(out, c)
-		case opseq.MOrder:
-			var o opseq.Order
-			var parent sql.NullInt64
-			err = rs.Scan(&o.ID, &o.CustomerID, &parent, &o.Note)
-			if parent.Valid {
-				o.ParentID = opseq.Int(parent.Int64)
-			}
-			out = append(out, o)
-		default:
-			var n opseq.Note
-			var reply, author sql.NullString
-			err = rs.Scan(&n.ID, &n.OrderID, &reply, &author, &n.Text)
-			if reply.Valid {
-				n.ReplyTo = opseq.Str(reply.String)
-			}
-			if author.Valid {
-				n.AuthorEmail = opseq.Str(author.String)
-			}
-			out = append(out, n)
+		dst := make([]any, 1+len(fields))
+		ptrs := make([]any, len(dst))
+		for i := range dst {
+			ptrs[i] = &dst[i]
 		}
+		if err := rs.Scan(ptrs...); err != nil {
+			return nil, nil, err
+		}
+		row := reflect.New(spec.Type).Elem()
+		for i, f := range fields {
+			if dst[1+i] == nil {
+				continue // NULL: a nil pointer
+			}
+			fv := row.FieldByIndex(f.Index)
+			t := f.Type
+			if t.Kind() == reflect.Pointer {
+				t = t.Elem()
+			}
+			v, err := fromSQL(dst[1+i], t)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s.%s: %w", spec.Name, f.Name, err)
+			}
+			if f.Type.Kind() == reflect.Pointer {
+				p := reflect.New(t)
+				p.Elem().Set(v)
+				v = p
+			}
+			fv.Set(v)
+		}
+		k, err := fromSQL(dst[0], keyType)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		keys, rows = append(keys, k.Interface()), append(rows, row.Interface())
 	}
-	return out, rs.Err()
+	return keys, rows, rs.Err()
+}
+
+// fromSQL converts a scanned value to type t.
+func fromSQL(v any, t reflect.Type) (reflect.Value, error) {
+	switch v := v.(type) {
+	case int64:
+		return reflect.ValueOf(v).Convert(t), nil
+	case string:
+		return reflect.ValueOf(v).Convert(t), nil
+	case []byte:
+		return reflect.ValueOf(string(v)).Convert(t), nil
+	}
+	return reflect.Value{}, fmt.Errorf("unexpected SQL value %#v for %v", v, t)
 }
 
 // read is Table.Get: the row of model m with key k.
 func (l *lite) read(ctx context.Context, qr q, m opseq.ModelID, k any) opseq.Outcome {
-	if zeroKey(k) {
+	if reflect.ValueOf(k).IsZero() {
 		return opseq.Outcome{Class: opseq.Invalid}
 	}
-	rows, err := l.rows(ctx, qr, m, "WHERE id = ?", k)
+	_, rows, err := l.rows(ctx, qr, m, "WHERE "+quote(keyColumn(l.s, m))+" = ?", sqlValue(k))
 	if err != nil {
 		return fail(err)
 	}
@@ -486,15 +603,14 @@ func (l *lite) read(ctx context.Context, qr q, m opseq.ModelID, k any) opseq.Out
 
 // owner is BelongsTo.Get: the owner of src through relation r.
 func (l *lite) owner(ctx context.Context, qr q, r opseq.Rel, src any) opseq.Outcome {
-	v := r.FK(src)
+	s := l.s
+	v := s.FK(r, src)
 	if v == nil {
 		return opseq.Outcome{}
 	}
-	col := "id"
-	if r == opseq.RelAuthor {
-		col = "email"
-	}
-	rows, err := l.rows(ctx, qr, opseq.Rels[r].Target, "WHERE "+col+" = ?", v)
+	spec := s.Rels[r]
+	col := cmp.Or(spec.KeyTo, keyColumn(s, spec.Target))
+	_, rows, err := l.rows(ctx, qr, spec.Target, "WHERE "+quote(col)+" = ?", sqlValue(v))
 	if err != nil {
 		return fail(err)
 	}
@@ -504,61 +620,80 @@ func (l *lite) owner(ctx context.Context, qr q, r opseq.Rel, src any) opseq.Outc
 	return opseq.Outcome{Value: rows[0]}
 }
 
-// dump returns every row, in the form of memstore's Tx.Dump.
-func (l *lite) dump() (memstore.Dump, error) {
+// dump returns every row of store, in the form of memstore's Tx.Dump.
+func (l *lite) dump(store int) (memstore.Dump, error) {
 	d := memstore.Dump{}
-	for m := range opseq.NumModels {
-		rows, err := l.rows(context.Background(), l.conn, m, "")
+	for m, spec := range l.s.Models {
+		_, rows, err := l.rows(context.Background(), l.conns[store], opseq.ModelID(m), "")
 		if err != nil {
 			return nil, err
 		}
-		d[m.String()] = rows
+		d[spec.Name] = rows
 	}
 	return d, nil
 }
 
-// snapshot copies the database (difference 6).
-func (l *lite) snapshot() (liteSnap, error) {
+// snapshot copies the database of store (difference 6).
+func (l *lite) snapshot(store int) (liteSnap, error) {
 	ctx := context.Background()
-	var sn liteSnap
-	for m := range opseq.NumModels {
-		rows, err := l.rows(ctx, l.conn, m, "")
+	conn := l.conns[store]
+	sn := liteSnap{seqs: map[string]int64{}}
+	for m := range l.s.Models {
+		keys, rows, err := l.rows(ctx, conn, opseq.ModelID(m), "")
 		if err != nil {
 			return sn, err
 		}
-		sn.rows[m] = rows
+		sn.keys, sn.rows = append(sn.keys, keys), append(sn.rows, rows)
 	}
-	err := l.conn.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'customers'").Scan(&sn.seq)
-	return sn, err
+	rs, err := conn.QueryContext(ctx, "SELECT name, seq FROM sqlite_sequence")
+	if err != nil {
+		return sn, err
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var name string
+		var seq int64
+		if err := rs.Scan(&name, &seq); err != nil {
+			return sn, err
+		}
+		sn.seqs[name] = seq
+	}
+	return sn, rs.Err()
 }
 
-// restore replaces the database's content by sn in one transaction, with
-// foreign keys checked at commit.
-func (l *lite) restore(ctx context.Context, sn liteSnap) opseq.Outcome {
-	tx, err := l.conn.BeginTx(ctx, nil)
+// restore replaces the content of store's database by sn in one
+// transaction, with foreign keys checked at commit.
+func (l *lite) restore(ctx context.Context, store int, sn liteSnap) opseq.Outcome {
+	tx, err := l.conns[store].BeginTx(ctx, nil)
 	if err != nil {
 		return fail(err)
 	}
 	defer tx.Rollback()
-	stmts := []string{"PRAGMA defer_foreign_keys = ON", "DELETE FROM notes", "DELETE FROM orders", "DELETE FROM customers",
-		"DELETE FROM sqlite_sequence WHERE name = 'customers'"}
+	stmts := []string{"PRAGMA defer_foreign_keys = ON", "DELETE FROM sqlite_sequence"}
+	for _, spec := range l.s.Models {
+		stmts = append(stmts, "DELETE FROM "+quote(spec.Name))
+	}
 	for _, s := range stmts {
 		if _, err := tx.ExecContext(ctx, s); err != nil {
 			return fail(err)
 		}
 	}
-	for m := range opseq.NumModels {
-		for _, row := range sn.rows[m] {
-			if _, o := l.insert(ctx, tx, row, false); o.Class != opseq.OK {
+	for m, spec := range l.s.Models {
+		for i, row := range sn.rows[m] {
+			var key any
+			if spec.Keyless() {
+				key = sn.keys[m][i]
+			}
+			if _, o := l.insert(ctx, tx, row, key, false); o.Class != opseq.OK {
 				return opseq.Outcome{Class: opseq.Other, Value: fmt.Sprintf("restore %s: %v", opseq.FormatRow(row), o)}
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM sqlite_sequence WHERE name = 'customers'"); err != nil {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM sqlite_sequence"); err != nil {
 		return fail(err)
 	}
-	if sn.seq > 0 {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO sqlite_sequence (name, seq) VALUES ('customers', ?)", sn.seq); err != nil {
+	for name, seq := range sn.seqs {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", name, seq); err != nil {
 			return fail(err)
 		}
 	}

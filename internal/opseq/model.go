@@ -2,161 +2,206 @@ package opseq
 
 import (
 	"cmp"
+	"fmt"
+	"iter"
+	"reflect"
 	"slices"
 
 	"github.com/relstore/relstore/memstore"
 )
 
 // Model is the reference implementation: plain maps and the SQL rules of
-// memstore's package doc, written as directly as possible, so that a
-// difference between it and the store is a bug in one of them.
+// memstore's package doc, written as directly as possible over any Schema,
+// so that a difference between it and the store is a bug in one of them.
 //
-//   - insert and update check unique fields and that every non-null foreign
-//     key that changed references an existing row (a row may reference
-//     itself); insert refuses an existing primary key;
-//   - update refuses to change a referenced value (Customer.Email) while
-//     rows reference it;
+//   - insert and update check the primary key, then unique fields (a null
+//     never collides), then that every non-null foreign key that changed
+//     references an existing row (a row may reference itself);
+//   - update refuses to change a referenced value while rows reference it;
 //   - delete plans the whole cascade first (recursively, terminating on
-//     cycles), then checks restrict against the plan, so that a row the same
-//     delete removes does not block it (PostgreSQL's NO ACTION), then
-//     deletes and sets null;
-//   - the auto key is the largest key ever inserted plus one, part of the
-//     transaction and of snapshots;
+//     cycles), deletes and sets null, then checks, as PostgreSQL does at the
+//     end of the statement, that no remaining row references a missing row:
+//     a restrict child the cascade did not remove, or a row that references,
+//     through keyTo, a key that a setNull cleared, refuses the whole delete;
+//   - the auto key (and a keyless model's RowID) is the largest key ever
+//     inserted plus one, part of the transaction and of snapshots;
 //   - the first failed write aborts the transaction: later operations fail
-//     with ErrTxAborted and nothing is written.
+//     with ErrTxAborted and nothing is written;
+//   - a table handle of one store used in a transaction of another is
+//     refused with ErrInvalid (a write aborts the transaction, a read does
+//     not);
+//   - stores are independent: each has its own state and snapshots.
 //
 // A Model is not safe for concurrent use.
 type Model struct {
-	st    *state   // committed; never changed in place, so snapshots share it
-	snaps []*state // taken by OpSnapshot
+	s      *Schema
+	stores []*state   // committed, per store; never changed in place, so snapshots share them
+	snaps  [][]*state // per store, taken by OpSnapshot
 }
 
-// state is one version of the whole store. Rows are values; the pointers
+// state is one version of a whole store. Rows are values; the pointers
 // inside them are never written through, so states may share them.
 type state struct {
-	rows [NumModels]map[any]any // model → primary key → row
-	seq  int64                  // the largest Customer key ever inserted
+	s    *Schema
+	rows []map[any]any // model → primary key (RowID for a keyless model) → row
+	seq  []int64       // model → the largest auto key or RowID ever inserted
 }
 
-func (s *state) clone() *state {
-	c := &state{seq: s.seq}
-	for m := range s.rows {
-		c.rows[m] = make(map[any]any, len(s.rows[m]))
-		for k, v := range s.rows[m] {
+func (st *state) clone() *state {
+	c := &state{s: st.s, rows: make([]map[any]any, len(st.rows)), seq: slices.Clone(st.seq)}
+	for m := range st.rows {
+		c.rows[m] = make(map[any]any, len(st.rows[m]))
+		for k, v := range st.rows[m] {
 			c.rows[m][k] = v
 		}
 	}
 	return c
 }
 
-// NewModel returns an empty model.
-func NewModel() *Model {
-	st := &state{}
-	for m := range st.rows {
-		st.rows[m] = map[any]any{}
-	}
-	return &Model{st: st}
-}
-
-// Rows returns the rows of model m in primary key order.
-func (m *Model) Rows(id ModelID) []any { return m.st.sorted(id) }
-
-func (s *state) sorted(id ModelID) []any {
-	var out []any
-	for _, v := range s.rows[id] {
-		out = append(out, v)
-	}
-	slices.SortFunc(out, func(a, b any) int {
-		switch ka := PK(a).(type) {
-		case int64:
-			return cmp.Compare(ka, PK(b).(int64))
-		default:
-			return cmp.Compare(ka.(string), PK(b).(string))
+// NewModel returns an empty model of schema s.
+func NewModel(s *Schema) *Model {
+	m := &Model{s: s, snaps: make([][]*state, s.NumStores())}
+	for range s.NumStores() {
+		st := &state{s: s, rows: make([]map[any]any, len(s.Models)), seq: make([]int64, len(s.Models))}
+		for i := range st.rows {
+			st.rows[i] = map[any]any{}
 		}
-	})
-	return out
+		m.stores = append(m.stores, st)
+	}
+	return m
 }
 
-// Dump returns the model's rows in the form of memstore's Tx.Dump.
-func (m *Model) Dump() memstore.Dump {
+// Schema returns the model's schema.
+func (m *Model) Schema() *Schema { return m.s }
+
+// Rows returns the rows of model id in store in primary key order.
+func (m *Model) Rows(store int, id ModelID) []any {
+	_, rows := m.stores[store].sorted(id)
+	return rows
+}
+
+// Keys returns the primary keys of model id in store, in order.
+func (m *Model) Keys(store int, id ModelID) []any {
+	keys, _ := m.stores[store].sorted(id)
+	return keys
+}
+
+// inOrder yields the keys and rows of model id in key order: the model
+// never depends on Go's random map order, so that the same input runs the
+// same code the same number of times (the fuzzer's coverage counts).
+func (st *state) inOrder(id ModelID) iter.Seq2[any, any] {
+	keys, rows := st.sorted(id)
+	return func(yield func(any, any) bool) {
+		for i := range keys {
+			if !yield(keys[i], rows[i]) {
+				return
+			}
+		}
+	}
+}
+
+func (st *state) sorted(id ModelID) (keys, rows []any) {
+	for k := range st.rows[id] {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, compareKeys)
+	for _, k := range keys {
+		rows = append(rows, st.rows[id][k])
+	}
+	return keys, rows
+}
+
+// compareKeys orders two keys of one type: integers by value, strings
+// bytewise, as memstore's key encoding does.
+func compareKeys(a, b any) int {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	switch va.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return cmp.Compare(va.Int(), vb.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return cmp.Compare(va.Uint(), vb.Uint())
+	}
+	return cmp.Compare(va.String(), vb.String())
+}
+
+// Dump returns the rows of store in the form of memstore's Tx.Dump.
+func (m *Model) Dump(store int) memstore.Dump {
 	d := memstore.Dump{}
-	for id := range NumModels {
-		d[id.String()] = m.st.sorted(id)
+	for id := range m.s.Models {
+		d[m.s.Models[id].Name] = m.Rows(store, ModelID(id))
 	}
 	return d
 }
 
-// Owner returns the current target row of relation r whose referenced
-// field is v.
-func (m *Model) Owner(r Rel, v any) (any, bool) { return m.st.owner(r, v) }
+// Owner returns the current target row of relation r in store whose
+// referenced field is v.
+func (m *Model) Owner(store int, r Rel, v any) (any, bool) { return m.stores[store].owner(r, v) }
 
-// Snapshots returns how many snapshots were taken.
-func (m *Model) Snapshots() int { return len(m.snaps) }
+// Snapshots returns how many snapshots of store were taken.
+func (m *Model) Snapshots(store int) int { return len(m.snaps[store]) }
 
-func (s *state) owner(r Rel, v any) (any, bool) {
-	spec := Rels[r]
-	if r != RelAuthor {
-		row, ok := s.rows[spec.Target][v]
+func (st *state) owner(r Rel, v any) (any, bool) {
+	s := st.s
+	spec := s.Rels[r]
+	if spec.KeyTo == "" || spec.KeyTo == s.Models[spec.Target].Key {
+		row, ok := st.rows[spec.Target][v]
 		return row, ok
 	}
-	for _, row := range s.rows[spec.Target] {
-		if r.KeyTo(row) == v {
+	for _, row := range st.inOrder(spec.Target) {
+		if Field(row, spec.KeyTo) == v {
 			return row, true
 		}
 	}
 	return nil, false
 }
 
-func (s *state) current(id ModelID, k any) any {
-	if row, ok := s.rows[id][k]; ok {
+func (st *state) current(id ModelID, k any) any {
+	if row, ok := st.rows[id][k]; ok {
 		return row
 	}
-	return blank(id, k)
+	return st.s.Blank(id, k)
 }
 
 // standIn returns a row of relation r's source model that is not stored,
 // with foreign key v.
-func standIn(r Rel, v any) any {
-	spec := Rels[r]
-	k := any(int64(99))
-	if spec.Source == MNote {
-		k = "zz"
-	}
-	return r.SetFK(blank(spec.Source, k), v)
+func (s *Schema) standIn(r Rel, v any) any {
+	src := s.Rels[r].Source
+	return s.SetFK(r, s.Blank(src, s.Models[src].StandIn), v)
 }
 
 // Resolve fills the fields of op that depend on the state (see Op) so that
 // every backend makes the same call. It does not change the model.
-func (m *Model) Resolve(op Op) Op { return resolve(m.st, op) }
+func (m *Model) Resolve(op Op) Op { return resolve(m.stores[op.Store], op) }
 
 func resolve(st *state, op Op) Op {
+	s := st.s
 	switch op.Kind {
 	case OpSet:
-		spec := Rels[op.Rel]
+		spec := s.Rels[op.Rel]
 		op.Src = st.current(spec.Source, op.Key)
 		op.Owner = nil
 		if op.FK != nil {
 			if row, ok := st.owner(op.Rel, op.FK); ok {
 				op.Owner = row
-			} else if op.Rel == RelAuthor {
-				op.Owner = Customer{ID: 99, Email: op.FK.(string)}
+			} else if t := &s.Models[spec.Target]; spec.KeyTo != "" && spec.KeyTo != t.Key {
+				op.Owner = WithField(s.Blank(spec.Target, t.StandIn), spec.KeyTo, op.FK)
 			} else {
-				op.Owner = blank(spec.Target, op.FK)
+				op.Owner = s.Blank(spec.Target, op.FK)
 			}
 		}
 	case OpMove:
-		op.Row = op.Rel.SetFK(st.current(Rels[op.Rel].Source, op.Key), op.FK)
+		op.Row = s.SetFK(op.Rel, st.current(s.Rels[op.Rel].Source, op.Key), op.FK)
 	case OpGet:
-		spec := Rels[op.Rel]
+		spec := s.Rels[op.Rel]
 		if row, ok := st.rows[spec.Source][op.Key]; ok {
 			op.Src = row
 		} else {
-			op.Src = op.Rel.SetFK(blank(spec.Source, op.Key), op.FK)
+			op.Src = s.SetFK(op.Rel, s.Blank(spec.Source, op.Key), op.FK)
 		}
 	case OpInclude:
-		op.Srcs = st.sorted(Rels[op.Rel].Source)
+		_, op.Srcs = st.sorted(s.Rels[op.Rel].Source)
 		if op.Dangling {
-			op.Srcs = append(op.Srcs, standIn(op.Rel, op.FK))
+			op.Srcs = append(op.Srcs, s.standIn(op.Rel, op.FK))
 		}
 	case OpTx:
 		// Resolve each Sub against the state the transaction has reached.
@@ -173,18 +218,20 @@ func resolve(st *state, op Op) Op {
 // Apply runs a resolved op on the model and returns what the store must
 // return for it.
 func (m *Model) Apply(op Op) Outcome {
+	s := m.s
 	switch op.Kind {
 	case OpSnapshot: // takes no context
-		m.snaps = append(m.snaps, m.st)
+		m.snaps[op.Store] = append(m.snaps[op.Store], m.stores[op.Store])
 		return Outcome{}
 	case OpRestore:
-		if op.Index < 0 || len(m.snaps) == 0 {
+		snaps := m.snaps[op.Store]
+		if op.Index < 0 || len(snaps) == 0 {
 			return Outcome{Class: Invalid} // Restore(ctx, nil)
 		}
 		if op.Cancel {
 			return Outcome{Class: Canceled}
 		}
-		m.st = m.snaps[op.Index%len(m.snaps)]
+		m.stores[op.Store] = snaps[op.Index%len(snaps)]
 		return Outcome{}
 	case OpBad:
 		switch op.Bad {
@@ -198,20 +245,25 @@ func (m *Model) Apply(op Op) Outcome {
 			return Outcome{Class: Nested}
 		}
 		return Outcome{Class: Invalid}
+	case OpSet:
+		if op.Owner != nil && s.Models[s.Rels[op.Rel].Target].Keyless() && s.Rels[op.Rel].KeyTo == "" {
+			return Outcome{Class: Invalid} // the owner's RowID is not in the struct: refused before the context
+		}
 	}
 	if op.Cancel {
 		return Outcome{Class: Canceled}
 	}
+	st := m.stores[op.Store]
 	switch op.Kind {
 	case OpGet:
 		if op.Via == 2 {
-			return m.st.byKey(op.Rel, op.Key)
+			return st.byKey(op.Rel, op.Key)
 		}
-		return m.st.get(op.Rel, op.Src)
+		return st.get(op.Rel, op.Src)
 	case OpInclude:
 		out := make([]any, len(op.Srcs))
 		for i, src := range op.Srcs {
-			o := m.st.get(op.Rel, src)
+			o := st.get(op.Rel, src)
 			if o.Class != OK {
 				return Outcome{Class: o.Class}
 			}
@@ -222,18 +274,21 @@ func (m *Model) Apply(op Op) Outcome {
 		if op.Write {
 			return Outcome{Class: ReadOnly}
 		}
-		return m.st.read(op.Model, op.Key)
+		if s.Cross(op) {
+			return Outcome{Class: Invalid}
+		}
+		return st.read(op.Model, op.Key)
 	case OpTx:
-		t := &mtx{st: m.st.clone()}
+		t := &mtx{st: st.clone()}
 		out := Outcome{Sub: make([]Outcome, len(op.Sub))}
-		for i, s := range op.Sub {
-			out.Sub[i] = t.apply(s)
+		for i, sub := range op.Sub {
+			out.Sub[i] = t.apply(sub)
 		}
 		switch op.End {
 		case EndCommit:
 			out.Class = t.err
 			if t.err == OK {
-				m.st = t.st
+				m.stores[op.Store] = t.st
 			}
 		case EndError:
 			out.Class = User
@@ -246,20 +301,94 @@ func (m *Model) Apply(op Op) Outcome {
 			}
 		}
 		return out
+	case OpConcurrent:
+		return m.concurrent(op)
 	}
-	t := &mtx{st: m.st.clone()}
+	return m.write(op)
+}
+
+// write runs op in a transaction of its own and commits it if it succeeds.
+func (m *Model) write(op Op) Outcome {
+	t := &mtx{st: m.stores[op.Store].clone()}
 	out := t.apply(op)
 	if out.Class == OK {
-		m.st = t.st
+		m.stores[op.Store] = t.st
 	}
 	return out
 }
 
-func (s *state) read(id ModelID, k any) Outcome {
+// concurrent replays the Subs of an OpConcurrent, each in a transaction of
+// its own, in op.Order.
+func (m *Model) concurrent(op Op) Outcome {
+	out := Outcome{Sub: make([]Outcome, len(op.Sub)), Order: op.Order}
+	seen := make([]bool, len(op.Sub))
+	for _, i := range op.Order {
+		if i < 0 || i >= len(op.Sub) || seen[i] {
+			return Outcome{Class: Other, Value: fmt.Sprintf("order %v is not a permutation of the %d writers", op.Order, len(op.Sub))}
+		}
+		seen[i] = true
+		out.Sub[i] = m.write(op.Sub[i])
+	}
+	if len(op.Order) != len(op.Sub) {
+		return Outcome{Class: Other, Value: fmt.Sprintf("order %v is not a permutation of the %d writers", op.Order, len(op.Sub))}
+	}
+	return out
+}
+
+// Cross reports whether op uses a table handle of another store than the
+// transaction's (which vias use a Table is listed in Kind's doc): the store
+// must refuse it with ErrInvalid.
+func (s *Schema) Cross(op Op) bool {
+	if s.HandleSets()[op.Handles] == op.Store {
+		return false
+	}
+	switch op.Kind {
+	case OpInsert, OpDelete:
+		return op.Via == 0
+	case OpUpdate, OpMove:
+		return op.Via != 1
+	case OpUpsert, OpView:
+		return true
+	}
+	return false
+}
+
+// Refused reports whether the API refuses a write op (or a read in a
+// transaction) with ErrInvalid before it looks at any row: a table handle of
+// another store, a zero key where one is required, a keyless model named by
+// a key field (Table.Update, Tx.Update, Tx.Delete), a non-nullable foreign
+// key cleared. The model and every backend without that API (SQLite) refuse
+// the same ops before running anything.
+func (s *Schema) Refused(op Op) bool {
+	if s.Cross(op) {
+		return true
+	}
+	switch op.Kind {
+	case OpInsert, OpUpsert:
+		spec := &s.Models[s.ModelOf(op.Row)]
+		return !spec.Keyless() && !spec.Auto && isZeroKey(s.PK(op.Row))
+	case OpUpdate, OpMove:
+		spec := &s.Models[s.ModelOf(op.Row)]
+		if spec.Keyless() {
+			return op.Via != 2 || isZeroKey(op.Key)
+		}
+		return isZeroKey(s.PK(op.Row))
+	case OpDelete:
+		return s.Models[op.Model].Keyless() && op.Via != 0 || isZeroKey(op.Key)
+	case OpView:
+		return isZeroKey(op.Key)
+	case OpSet:
+		spec := s.Rels[op.Rel]
+		return op.Owner == nil && !spec.Nullable || isZeroKey(s.PK(op.Src))
+	}
+	return false
+}
+
+func (st *state) read(id ModelID, k any) Outcome {
 	if isZeroKey(k) {
 		return Outcome{Class: Invalid}
 	}
-	row, ok := s.rows[id][k]
+	row, ok := st.rows[id][k]
 	if !ok {
 		return Outcome{Class: NotFound}
 	}
@@ -268,12 +397,12 @@ func (s *state) read(id ModelID, k any) Outcome {
 
 // get is BelongsTo.Get: no owner for a null key, ErrNotFound for a key
 // that matches no row.
-func (s *state) get(r Rel, src any) Outcome {
-	v := r.FK(src)
+func (st *state) get(r Rel, src any) Outcome {
+	v := st.s.FK(r, src)
 	if v == nil {
 		return Outcome{}
 	}
-	row, ok := s.owner(r, v)
+	row, ok := st.owner(r, v)
 	if !ok {
 		return Outcome{Class: NotFound}
 	}
@@ -281,16 +410,16 @@ func (s *state) get(r Rel, src any) Outcome {
 }
 
 // byKey is BelongsTo.ByKey: the owner of the stored source row with key k.
-func (s *state) byKey(r Rel, k any) Outcome {
-	o := s.read(Rels[r].Source, k)
+func (st *state) byKey(r Rel, k any) Outcome {
+	o := st.read(st.s.Rels[r].Source, k)
 	if o.Class != OK {
 		return o
 	}
-	return s.get(r, o.Value)
+	return st.get(r, o.Value)
 }
 
-// mtx is a write transaction of the model: a private copy of the state
-// and the class of its first failure.
+// mtx is a write transaction of the model: a private copy of a store's
+// state and the class of its first failure.
 type mtx struct {
 	st  *state
 	err Class
@@ -301,26 +430,38 @@ func (t *mtx) apply(op Op) Outcome {
 	if t.err != OK {
 		return Outcome{Class: TxAborted}
 	}
+	s := t.st.s
 	var out Outcome
-	switch op.Kind {
-	case OpView: // a read never aborts the transaction
+	switch {
+	case op.Kind == OpView: // a read never aborts the transaction
+		if s.Cross(op) {
+			return Outcome{Class: Invalid}
+		}
 		return t.st.read(op.Model, op.Key)
-	case OpInsert:
+	case s.Refused(op):
+		out.Class = Invalid
+	case op.Kind == OpInsert:
 		k, c := t.insert(op.Row)
 		out.Class = c
-		if c == OK && op.Via != 1 { // Tx.Insert(v) returns no key
+		// Tx.Insert(v) returns no key, nor does Tx.Insert(&v) of a keyless row.
+		if c == OK && (op.Via == 0 || op.Via == 2 && !s.Models[s.ModelOf(op.Row)].Keyless()) {
 			out.Value = k
 		}
-	case OpUpsert:
+	case op.Kind == OpUpsert:
 		out.Value, out.Class = t.upsert(op.Row)
-	case OpUpdate, OpMove:
-		out.Class = t.update(op.Row)
-	case OpDelete:
+	case op.Kind == OpUpdate, op.Kind == OpMove:
+		k := op.Key // UpdateKey's key of a keyless row
+		if !s.Models[s.ModelOf(op.Row)].Keyless() {
+			k = s.PK(op.Row)
+		}
+		out.Class = t.update(op.Row, k)
+	case op.Kind == OpDelete:
 		out.Class = t.delete(op.Model, op.Key)
-	case OpSet:
+	case op.Kind == OpSet:
 		var v any
 		if op.Owner != nil {
-			v = op.Rel.KeyTo(op.Owner)
+			spec := s.Rels[op.Rel]
+			v = Field(op.Owner, cmp.Or(spec.KeyTo, s.Models[spec.Target].Key))
 		}
 		out.Class = t.setFK(op.Rel, op.Src, v)
 	}
@@ -328,41 +469,59 @@ func (t *mtx) apply(op Op) Outcome {
 	return out
 }
 
+// nextKey returns the key an insert of model m assigns: the largest ever
+// plus one, typed like m's keys.
+func (t *mtx) nextKey(m ModelID) any {
+	spec := &t.st.s.Models[m]
+	return reflect.ValueOf(t.st.seq[m] + 1).Convert(reflect.TypeOf(spec.KeyValues[0])).Interface()
+}
+
 func (t *mtx) insert(row any) (any, Class) {
-	st, m, k := t.st, modelOf(row), PK(row)
-	if isZeroKey(k) {
-		if m != MCustomer {
+	st, s := t.st, t.st.s
+	m := s.ModelOf(row)
+	spec := &s.Models[m]
+	var k any
+	if spec.Keyless() {
+		k = t.nextKey(m)
+	} else if k = s.PK(row); isZeroKey(k) {
+		if !spec.Auto {
 			return nil, Invalid
 		}
-		k = st.seq + 1
-		row = withPK(row, k)
+		k = t.nextKey(m)
+		row = s.WithPK(row, k)
 	}
 	if _, ok := st.rows[m][k]; ok {
 		return nil, Unique
 	}
-	if c := st.checkRow(m, row, nil); c != OK {
+	if c := st.checkRow(m, k, row, nil); c != OK {
 		return nil, c
 	}
-	if m == MCustomer {
-		st.seq = max(st.seq, k.(int64))
+	if spec.Auto {
+		st.seq[m] = max(st.seq[m], reflect.ValueOf(k).Convert(reflect.TypeFor[int64]()).Int())
 	}
 	st.rows[m][k] = row
 	return k, OK
 }
 
 func (t *mtx) upsert(row any) (any, Class) {
-	m, k := modelOf(row), PK(row)
-	if _, ok := t.st.rows[m][k]; ok && !isZeroKey(k) {
-		if c := t.update(row); c != OK {
-			return nil, c
+	s := t.st.s
+	m := s.ModelOf(row)
+	if !s.Models[m].Keyless() {
+		if k := s.PK(row); !isZeroKey(k) {
+			if _, ok := t.st.rows[m][k]; ok {
+				if c := t.update(row, k); c != OK {
+					return nil, c
+				}
+				return k, OK
+			}
 		}
-		return k, OK
 	}
 	return t.insert(row)
 }
 
-func (t *mtx) update(row any) Class {
-	st, m, k := t.st, modelOf(row), PK(row)
+func (t *mtx) update(row, k any) Class {
+	st := t.st
+	m := st.s.ModelOf(row)
 	if isZeroKey(k) {
 		return Invalid
 	}
@@ -370,10 +529,10 @@ func (t *mtx) update(row any) Class {
 	if !ok {
 		return NotFound
 	}
-	if c := st.checkRow(m, row, old); c != OK {
+	if c := st.checkRow(m, k, row, old); c != OK {
 		return c
 	}
-	if c := st.checkReferenced(m, old, row); c != OK {
+	if c := st.checkReferenced(m, k, old, row); c != OK {
 		return c
 	}
 	st.rows[m][k] = row
@@ -381,11 +540,12 @@ func (t *mtx) update(row any) Class {
 }
 
 func (t *mtx) setFK(r Rel, src any, v any) Class {
-	spec := Rels[r]
+	s := t.st.s
+	spec := s.Rels[r]
 	if v == nil && !spec.Nullable {
 		return Invalid
 	}
-	k := PK(src)
+	k := s.PK(src)
 	if isZeroKey(k) {
 		return Invalid
 	}
@@ -393,35 +553,37 @@ func (t *mtx) setFK(r Rel, src any, v any) Class {
 	if !ok {
 		return NotFound
 	}
-	return t.update(r.SetFK(old, v))
+	return t.update(s.SetFK(r, old, v), k)
 }
 
-// checkRow checks the unique fields and the foreign keys of a new row, or of
-// a row replacing old: only values that changed are checked.
-func (s *state) checkRow(m ModelID, row, old any) Class {
-	if m == MCustomer {
-		email := row.(Customer).Email
-		if old == nil || old.(Customer).Email != email {
-			for _, other := range s.rows[MCustomer] {
-				if other.(Customer).Email == email {
-					return Unique
-				}
+// checkRow checks the unique fields and the foreign keys of a new row with
+// key k, or of a row replacing old: only values that changed are checked.
+func (st *state) checkRow(m ModelID, k, row, old any) Class {
+	s := st.s
+	for _, u := range s.Models[m].Unique {
+		v := Field(row, u)
+		if v == nil || old != nil && Field(old, u) == v {
+			continue
+		}
+		for ok, other := range st.inOrder(m) {
+			if ok != k && Field(other, u) == v {
+				return Unique
 			}
 		}
 	}
-	for r := range NumRels {
-		spec := Rels[r]
+	for r := range s.Rels {
+		spec := s.Rels[r]
 		if spec.Source != m {
 			continue
 		}
-		v := r.FK(row)
-		if v == nil || (old != nil && r.FK(old) == v) {
+		v := s.FK(Rel(r), row)
+		if v == nil || (old != nil && s.FK(Rel(r), old) == v) {
 			continue
 		}
-		if spec.Target == m && r.KeyTo(row) == v {
+		if spec.Target == m && s.KeyTo(Rel(r), k, row) == v {
 			continue // the row references itself
 		}
-		if _, ok := s.owner(r, v); !ok {
+		if _, ok := st.owner(Rel(r), v); !ok {
 			return ForeignKey
 		}
 	}
@@ -429,18 +591,19 @@ func (s *state) checkRow(m ModelID, row, old any) Class {
 }
 
 // checkReferenced refuses to change a referenced value that rows use.
-func (s *state) checkReferenced(m ModelID, old, row any) Class {
-	for r := range NumRels {
-		spec := Rels[r]
+func (st *state) checkReferenced(m ModelID, k, old, row any) Class {
+	s := st.s
+	for r := range s.Rels {
+		spec := s.Rels[r]
 		if spec.Target != m {
 			continue
 		}
-		v := r.KeyTo(old)
-		if v == r.KeyTo(row) {
+		v := s.KeyTo(Rel(r), k, old)
+		if v == nil || v == s.KeyTo(Rel(r), k, row) {
 			continue
 		}
-		for _, src := range s.rows[spec.Source] {
-			if r.FK(src) == v {
+		for _, src := range st.inOrder(spec.Source) {
+			if s.FK(Rel(r), src) == v {
 				return ForeignKey
 			}
 		}
@@ -455,7 +618,7 @@ type ref struct {
 }
 
 func (t *mtx) delete(m ModelID, k any) Class {
-	st := t.st
+	st, s := t.st, t.st.s
 	if isZeroKey(k) {
 		return Invalid
 	}
@@ -468,19 +631,22 @@ func (t *mtx) delete(m ModelID, k any) Class {
 	}
 	dels := []ref{{m, k}}
 	gone := map[ref]bool{{m, k}: true}
-	var restricts, nulls []edge
+	var nulls []edge
 	for i := 0; i < len(dels); i++ {
 		d := dels[i]
 		row := st.rows[d.m][d.k]
-		for r := range NumRels {
-			spec := Rels[r]
+		for r := range s.Rels {
+			spec := s.Rels[r]
 			if spec.Target != d.m {
 				continue
 			}
-			v := r.KeyTo(row)
-			for ck, child := range st.rows[spec.Source] {
+			v := s.KeyTo(Rel(r), d.k, row)
+			if v == nil {
+				continue
+			}
+			for ck, child := range st.inOrder(spec.Source) {
 				c := ref{spec.Source, ck}
-				if r.FK(child) != v || gone[c] {
+				if s.FK(Rel(r), child) != v || gone[c] {
 					continue
 				}
 				switch spec.OnDelete {
@@ -488,25 +654,31 @@ func (t *mtx) delete(m ModelID, k any) Class {
 					gone[c] = true
 					dels = append(dels, c)
 				case memstore.SetNull:
-					nulls = append(nulls, edge{r, c})
-				default:
-					restricts = append(restricts, edge{r, c})
+					nulls = append(nulls, edge{Rel(r), c})
 				}
 			}
-		}
-	}
-	for _, e := range restricts {
-		if !gone[e.child] {
-			return ForeignKey
 		}
 	}
 	for _, d := range dels {
 		delete(st.rows[d.m], d.k)
 	}
 	for _, e := range nulls {
-		if !gone[e.child] {
-			c := e.child
-			st.rows[c.m][c.k] = e.r.SetFK(st.rows[c.m][c.k], nil)
+		if c := e.child; !gone[c] {
+			st.rows[c.m][c.k] = s.SetFK(e.r, st.rows[c.m][c.k], nil)
+		}
+	}
+	// The end of the statement: every foreign key must still resolve. A
+	// restrict child that the cascade did not remove references a deleted
+	// row; a row that references a key a setNull cleared (keyTo onto a
+	// foreign key column) references nothing either.
+	for r := range s.Rels {
+		spec := s.Rels[r]
+		for _, src := range st.inOrder(spec.Source) {
+			if v := s.FK(Rel(r), src); v != nil {
+				if _, ok := st.owner(Rel(r), v); !ok {
+					return ForeignKey
+				}
+			}
 		}
 	}
 	return OK

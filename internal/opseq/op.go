@@ -2,6 +2,7 @@ package opseq
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -25,11 +26,16 @@ const (
 	OpSnapshot             // Store.Snapshot, kept for a later Restore
 	OpRestore              // Store.Restore(snapshot Index mod count); nil when Index < 0 or none taken
 	OpBad                  // a bad input (see Bad)
+	// OpConcurrent runs each Sub (an insert, update, upsert or delete) in
+	// its own Update on its own goroutine, all at once, while a reader
+	// fetches owners through every relation; Order records the order the
+	// writers ran in, and the reference model replays them in that order.
+	OpConcurrent
 	numKinds
 )
 
 var kindNames = [numKinds]string{"insert", "update", "upsert", "delete", "set", "move", "get",
-	"include", "view", "tx", "snapshot", "restore", "bad"}
+	"include", "view", "tx", "snapshot", "restore", "bad", "concurrent"}
 
 func (k Kind) String() string {
 	if k < numKinds {
@@ -99,26 +105,39 @@ type Op struct {
 	Via      Via
 	Cancel   bool    // run with an already cancelled context
 	Model    ModelID // OpDelete, OpView
-	Row      any     // OpInsert, OpUpdate, OpUpsert: a Customer, Order or Note value
-	Key      any     // OpDelete, OpView: the key; OpSet, OpMove, OpGet: the source row's key
+	Row      any     // OpInsert, OpUpdate, OpUpsert: a row of one of the schema's models
+	Key      any     // OpDelete, OpView: the key; OpSet, OpMove, OpGet: the source row's key; OpUpdate of a keyless model: the RowID
 	Rel      Rel     // OpSet, OpMove, OpGet, OpInclude
 	FK       any     // OpSet: the owner's KeyTo (nil: clear); OpMove: the new FK; OpGet, OpInclude: a stand-in's FK
 	Write    bool    // OpView: attempt a write
 	Dangling bool    // OpInclude: add a stand-in source
-	Sub      []Op    // OpTx
+	Sub      []Op    // OpTx, OpConcurrent
 	End      End     // OpTx
 	Index    int     // OpRestore
 	Bad      Bad     // OpBad
+
+	// Store is the store the op runs on (the transaction's, for a Sub of an
+	// OpTx); Handles is the handle set it uses (see Schema.Handles). An
+	// accessor op (OpSet, OpGet, OpInclude) runs on its handles' store.
+	Store, Handles int
 
 	// Filled by Resolve.
 	Src   any   // OpSet, OpGet: the source row (the stored row, or a stand-in)
 	Owner any   // OpSet: the owner row (nil to clear)
 	Srcs  []any // OpInclude: the sources
+
+	// Order is, for OpConcurrent, the order the Subs ran in on relstore
+	// (indexes into Sub), which the harness copies from the outcome before
+	// the model and other backends replay them.
+	Order []int
 }
 
-// String formats an op on one line.
-func (o Op) String() string {
+// Format formats an op of schema s on one line.
+func (o Op) Format(s *Schema) string {
 	var b strings.Builder
+	if o.Store != 0 || o.Handles != 0 {
+		fmt.Fprintf(&b, "[store %d, handles %d] ", o.Store, o.Handles)
+	}
 	if o.Cancel {
 		b.WriteString("(cancelled) ")
 	}
@@ -126,34 +145,44 @@ func (o Op) String() string {
 	switch o.Kind {
 	case OpInsert, OpUpdate, OpUpsert:
 		fmt.Fprintf(&b, " via=%d %s", o.Via, FormatRow(o.Row))
+		if o.Key != nil {
+			fmt.Fprintf(&b, " key=%s", fmtKey(o.Key))
+		}
 	case OpDelete:
-		fmt.Fprintf(&b, " via=%d %s %#v", o.Via, o.Model, o.Key)
+		fmt.Fprintf(&b, " via=%d %s %s", o.Via, s.ModelName(o.Model), fmtKey(o.Key))
 	case OpSet:
-		fmt.Fprintf(&b, " %s src=%#v owner=%#v", o.Rel, o.Key, o.FK)
+		fmt.Fprintf(&b, " %s src=%s owner=%s", s.RelName(o.Rel), fmtKey(o.Key), fmtKey(o.FK))
 	case OpMove:
-		fmt.Fprintf(&b, " via=%d %s src=%#v fk=%#v", o.Via, o.Rel, o.Key, o.FK)
+		fmt.Fprintf(&b, " via=%d %s src=%s fk=%s", o.Via, s.RelName(o.Rel), fmtKey(o.Key), fmtKey(o.FK))
 		if o.Row != nil {
 			fmt.Fprintf(&b, " row=%s", FormatRow(o.Row))
 		}
 	case OpGet:
-		fmt.Fprintf(&b, " via=%d %s src=%#v (stand-in fk=%#v)", o.Via, o.Rel, o.Key, o.FK)
+		fmt.Fprintf(&b, " via=%d %s src=%s (stand-in fk=%s)", o.Via, s.RelName(o.Rel), fmtKey(o.Key), fmtKey(o.FK))
 	case OpInclude:
-		fmt.Fprintf(&b, " %s", o.Rel)
+		fmt.Fprintf(&b, " %s", s.RelName(o.Rel))
 		if o.Dangling {
-			fmt.Fprintf(&b, " + stand-in fk=%#v", o.FK)
+			fmt.Fprintf(&b, " + stand-in fk=%s", fmtKey(o.FK))
 		}
 	case OpView:
 		if o.Write {
-			fmt.Fprintf(&b, " write %s", o.Model)
+			fmt.Fprintf(&b, " write %s", s.ModelName(o.Model))
 		} else {
-			fmt.Fprintf(&b, " %s %#v", o.Model, o.Key)
+			fmt.Fprintf(&b, " %s %s", s.ModelName(o.Model), fmtKey(o.Key))
 		}
-	case OpTx:
+	case OpTx, OpConcurrent:
 		parts := make([]string, len(o.Sub))
-		for i, s := range o.Sub {
-			parts[i] = s.String()
+		for i, sub := range o.Sub {
+			parts[i] = sub.Format(s)
 		}
-		fmt.Fprintf(&b, " {%s} then %s", strings.Join(parts, "; "), o.End)
+		if o.Kind == OpTx {
+			fmt.Fprintf(&b, " {%s} then %s", strings.Join(parts, "; "), o.End)
+		} else {
+			fmt.Fprintf(&b, " {%s}", strings.Join(parts, " | "))
+			if o.Order != nil {
+				fmt.Fprintf(&b, " ran in order %v", o.Order)
+			}
+		}
 	case OpRestore:
 		fmt.Fprintf(&b, " %d", o.Index)
 	case OpBad:
@@ -162,15 +191,25 @@ func (o Op) String() string {
 	return b.String()
 }
 
-// FormatOps formats a sequence, one numbered op a line, marking op mark.
-func FormatOps(ops []Op, mark int) string {
+// fmtKey formats a key or foreign key value: a quoted string, a number, or
+// <nil>.
+func fmtKey(k any) string {
+	if k == nil {
+		return "<nil>"
+	}
+	return formatValue(reflect.ValueOf(k))
+}
+
+// FormatOps formats a sequence of schema s, one numbered op a line, marking
+// op mark.
+func FormatOps(s *Schema, ops []Op, mark int) string {
 	var b strings.Builder
 	for i, o := range ops {
 		prefix := "   "
 		if i == mark {
 			prefix = "-> "
 		}
-		fmt.Fprintf(&b, "%s%3d %s\n", prefix, i, o)
+		fmt.Fprintf(&b, "%s%3d %s\n", prefix, i, o.Format(s))
 	}
 	return b.String()
 }

@@ -78,7 +78,8 @@ type Outcome struct {
 	// or a read in a transaction, the owner of a get (nil for no owner), the
 	// owners of an include ([]any, nil entries for no owner).
 	Value any
-	Sub   []Outcome // OpTx: each Sub's outcome, in order
+	Sub   []Outcome // OpTx, OpConcurrent: each Sub's outcome, in order
+	Order []int     // OpConcurrent: the order the Subs ran in
 }
 
 func (o Outcome) String() string {
@@ -88,6 +89,9 @@ func (o Outcome) String() string {
 	}
 	if o.Sub != nil {
 		s += fmt.Sprintf(" %v", o.Sub)
+	}
+	if o.Order != nil {
+		s += fmt.Sprintf(" in order %v", o.Order)
 	}
 	return s
 }

@@ -4,7 +4,7 @@ package opseq
 // relation behaviour or bad input, on top of a small fixture.
 type Seed struct {
 	Name string
-	Ops  []Op
+	Seq
 }
 
 // Shorthands for the seeds.
@@ -48,19 +48,27 @@ var fixture = []Op{
 	incl(RelCustomer), incl(RelParent), incl(RelOrder), incl(RelReply), incl(RelAuthor),
 }
 
-// Seeds returns the seed corpus, each sequence as Decode returns it from
-// Encode's bytes.
-func Seeds() []Seed {
-	out := seeds()
-	for i := range out {
-		out[i].Ops = Decode(Encode(out[i].Ops))
+// ShopSeeds returns FuzzOps's seed corpus (schema Shop), each sequence as
+// Decode returns it from Encode's bytes.
+func ShopSeeds() []Seed { return normalized(Shop, shopSeeds()) }
+
+// normalized returns seeds as Decode returns them from Encode's bytes.
+func normalized(base *Schema, seeds []Seed) []Seed {
+	for i := range seeds {
+		seeds[i].Seq = Decode(base, Encode(seeds[i].Seq))
 	}
-	return out
+	return seeds
 }
 
-// seeds returns the seed corpus as written.
-func seeds() []Seed {
-	return []Seed{
+// shop makes a Seed of schema Shop.
+func shop(name string, ops []Op) Seed { return Seed{name, Seq{Shop, ops}} }
+
+// shopSeeds returns the seed corpus of Shop as written.
+func shopSeeds() []Seed {
+	raw := []struct {
+		name string
+		ops  []Op
+	}{
 		{"fixture and includes", fixture},
 		{"auto keys: max ever plus one, never reused", []Op{
 			ins(Customer{Email: "a@x"}), ins(Customer{ID: 5, Email: "b@x"}), insVia(Customer{Email: "c@x"}, 2),
@@ -177,4 +185,9 @@ func seeds() []Seed {
 			Op{Kind: OpDelete, Model: MNote, Key: "b", Via: 1}, insVia(Order{ID: 5, CustomerID: 2}, 2), insVia(Note{ID: "f", OrderID: 5}, 1),
 		})},
 	}
+	out := make([]Seed, len(raw))
+	for i, r := range raw {
+		out[i] = shop(r.name, r.ops)
+	}
+	return out
 }

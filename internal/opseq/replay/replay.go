@@ -1,7 +1,7 @@
-// Package replay runs opseq operations on relstore: a memstore.Store with a
-// cache.Cache and the relations accessors, the way an application uses them.
-// It is shared by the model-based fuzzer (fuzz/) and the SQLite fidelity test
-// (fuzz/sqlite), so that both exercise exactly the same calls.
+// Package replay runs opseq operations on relstore: memstore.Stores, each
+// with a cache.Cache, and the relations accessors, the way an application
+// uses them. It is shared by the model-based fuzzers (fuzz/) and the SQLite
+// fidelity test (fuzz/sqlite), so that both exercise exactly the same calls.
 //
 // It lives beside opseq rather than in it so that opseq itself (the decoder
 // and the reference model) depends on nothing but memstore's types.
@@ -9,88 +9,95 @@ package replay
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/relstore/relstore/cache"
 	"github.com/relstore/relstore/internal/opseq"
 	"github.com/relstore/relstore/memstore"
-	"github.com/relstore/relstore/relations"
 )
 
-// Runner holds a store and its accessors. It is not safe for concurrent use.
+// Runner holds the stores of a schema and their handle sets. It is not safe
+// for concurrent use (OpConcurrent runs its own goroutines).
 type Runner struct {
-	Store *memstore.Store
-	Cache *cache.Cache
+	Schema *opseq.Schema
+	Stores []*memstore.Store
+	Caches []*cache.Cache
 
-	customers *memstore.Table[opseq.Customer, int64]
-	orders    *memstore.Table[opseq.Order, int64]
-	notes     *memstore.Table[opseq.Note, string]
-
-	customer *relations.BelongsTo[opseq.Order, opseq.Customer]
-	parent   *relations.BelongsTo[opseq.Order, opseq.Order]
-	order    *relations.BelongsTo[opseq.Note, opseq.Order]
-	reply    *relations.BelongsTo[opseq.Note, opseq.Note]
-	author   *relations.BelongsTo[opseq.Note, opseq.Customer]
-
-	snaps []*memstore.Snapshot
+	sets  []handles // Schema.HandleSets(): the tables and accessors of one store
+	snaps [][]*memstore.Snapshot
 }
 
-// New opens an empty store with the opseq models and a cache configured by
-// cfg. Close releases the cache's goroutines.
-func New(cfg cache.Config) (*Runner, error) {
-	c, err := cache.New(cfg)
+// handles are the typed tables and accessors made from one store, aligned
+// with Schema.Models and Schema.Rels.
+type handles struct {
+	tables []table
+	rels   []rel
+}
+
+// New opens the stores of schema s, each with a cache configured by cfg,
+// and makes the handle sets. Close releases them.
+func New(s *opseq.Schema, cfg cache.Config) (*Runner, error) {
+	b, err := bindingOf(s)
 	if err != nil {
 		return nil, err
 	}
-	s, err := memstore.New(memstore.Config{Models: opseq.Models(), Cache: c})
-	if err != nil {
-		c.Close()
-		return nil, err
-	}
-	r := &Runner{Store: s, Cache: c}
-	errs := []error{}
-	must := func(err error) { errs = append(errs, err) }
-	r.customers, err = memstore.TableOf[opseq.Customer, int64](s)
-	must(err)
-	r.orders, err = memstore.TableOf[opseq.Order, int64](s)
-	must(err)
-	r.notes, err = memstore.TableOf[opseq.Note, string](s)
-	must(err)
-	r.customer, err = relations.NewBelongsTo[opseq.Order, opseq.Customer](s, "customer")
-	must(err)
-	r.parent, err = relations.NewBelongsTo[opseq.Order, opseq.Order](s, "parent")
-	must(err)
-	r.order, err = relations.NewBelongsTo[opseq.Note, opseq.Order](s, "order")
-	must(err)
-	r.reply, err = relations.NewBelongsTo[opseq.Note, opseq.Note](s, "reply")
-	must(err)
-	r.author, err = relations.NewBelongsTo[opseq.Note, opseq.Customer](s, "author")
-	must(err)
-	for _, err := range errs {
+	r := &Runner{Schema: s, snaps: make([][]*memstore.Snapshot, s.NumStores())}
+	for range s.NumStores() {
+		c, err := cache.New(cfg)
 		if err != nil {
 			r.Close()
 			return nil, err
 		}
+		st, err := memstore.New(memstore.Config{Models: s.MemstoreModels(), Cache: c})
+		if err != nil {
+			c.Close()
+			r.Close()
+			return nil, err
+		}
+		r.Stores, r.Caches = append(r.Stores, st), append(r.Caches, c)
+	}
+	for _, store := range s.HandleSets() {
+		var h handles
+		var errs []error
+		for _, mk := range b.tables {
+			t, err := mk(r.Stores[store])
+			h.tables, errs = append(h.tables, t), append(errs, err)
+		}
+		for i, mk := range b.rels {
+			rl, err := mk(r.Stores[store], s.Rels[i].Name)
+			h.rels, errs = append(h.rels, rl), append(errs, err)
+		}
+		if err := errors.Join(errs...); err != nil {
+			r.Close()
+			return nil, fmt.Errorf("replay: schema %s: %w", s.Name, err)
+		}
+		r.sets = append(r.sets, h)
 	}
 	return r, nil
 }
 
-// Close closes the store and the cache.
+// Close closes the stores and the caches.
 func (r *Runner) Close() {
-	r.Store.Close()
-	r.Cache.Close()
+	for _, s := range r.Stores {
+		s.Close()
+	}
+	for _, c := range r.Caches {
+		c.Close()
+	}
 }
 
-// Dump returns the store's rows.
-func (r *Runner) Dump() (d memstore.Dump, err error) {
-	err = r.Store.View(context.Background(), func(tx *memstore.Tx) error {
+// Dump returns the rows of store.
+func (r *Runner) Dump(store int) (d memstore.Dump, err error) {
+	err = r.Stores[store].View(context.Background(), func(tx *memstore.Tx) error {
 		d, err = tx.Dump()
 		return err
 	})
 	return d, err
 }
 
-// ctx returns the context an op runs with, and its cancel function.
+// ctxFor returns the context an op runs with, and its cancel function.
 func ctxFor(op opseq.Op) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(context.Background())
 	if op.Cancel {
@@ -112,34 +119,36 @@ func (r *Runner) Run(op opseq.Op) (out opseq.Outcome) {
 			out.Class = opseq.Panic
 		}
 	}()
+	store := r.Stores[op.Store]
+	h := &r.sets[op.Handles]
 	switch op.Kind {
 	case opseq.OpSnapshot:
-		sn, err := r.Store.Snapshot()
+		sn, err := store.Snapshot()
 		if err == nil {
-			r.snaps = append(r.snaps, sn)
+			r.snaps[op.Store] = append(r.snaps[op.Store], sn)
 		}
 		return opseq.Outcome{Class: opseq.Classify(err)}
 	case opseq.OpRestore:
 		var sn *memstore.Snapshot
-		if op.Index >= 0 && len(r.snaps) > 0 {
-			sn = r.snaps[op.Index%len(r.snaps)]
+		if snaps := r.snaps[op.Store]; op.Index >= 0 && len(snaps) > 0 {
+			sn = snaps[op.Index%len(snaps)]
 		}
-		return opseq.Outcome{Class: opseq.Classify(r.Store.Restore(ctx, sn))}
+		return opseq.Outcome{Class: opseq.Classify(store.Restore(ctx, sn))}
 	case opseq.OpBad:
 		return r.bad(ctx, op)
 	case opseq.OpGet:
-		return r.get(ctx, op)
+		return h.rels[op.Rel].get(ctx, op.Src, op.Key, op.Via)
 	case opseq.OpInclude:
-		return r.include(ctx, op)
+		return h.rels[op.Rel].include(ctx, op.Srcs)
 	case opseq.OpSet:
-		return r.set(ctx, op)
+		return h.rels[op.Rel].set(ctx, op.Src, op.Owner)
 	case opseq.OpView:
 		var o opseq.Outcome
-		err := r.Store.View(ctx, func(tx *memstore.Tx) error {
+		err := store.View(ctx, func(tx *memstore.Tx) error {
 			if op.Write {
-				return tx.Insert(opseq.Order{ID: 1, CustomerID: 1})
+				return tx.Insert(r.Schema.Blank(op.Model, nil))
 			}
-			o = r.read(tx, op.Model, op.Key)
+			o = h.tables[op.Model].get(tx, op.Key)
 			return nil
 		})
 		if err != nil {
@@ -148,9 +157,20 @@ func (r *Runner) Run(op opseq.Op) (out opseq.Outcome) {
 		return o
 	case opseq.OpTx:
 		return r.tx(ctx, cancel, op)
+	case opseq.OpConcurrent:
+		return r.concurrent(op)
 	}
+	return r.update(ctx, op, nil)
+}
+
+// update runs one write in an Update of its own; started, if not nil, is
+// called first inside the Update function, under the writer lock.
+func (r *Runner) update(ctx context.Context, op opseq.Op, started func()) opseq.Outcome {
 	var o opseq.Outcome
-	err := r.Store.Update(ctx, func(tx *memstore.Tx) error {
+	err := r.Stores[op.Store].Update(ctx, func(tx *memstore.Tx) error {
+		if started != nil {
+			started()
+		}
 		o = r.write(tx, op)
 		if o.Class != opseq.OK {
 			return fmt.Errorf("%s: %w", op.Kind, errClass{o.Class})
@@ -184,7 +204,7 @@ func (r *Runner) tx(ctx context.Context, cancel context.CancelFunc, op opseq.Op)
 				err = errPanic
 			}
 		}()
-		err = r.Store.Update(ctx, func(tx *memstore.Tx) error {
+		err = r.Stores[op.Store].Update(ctx, func(tx *memstore.Tx) error {
 			subs = make([]opseq.Outcome, len(op.Sub))
 			for i, s := range op.Sub {
 				subs[i] = r.write(tx, s)
@@ -207,123 +227,67 @@ func (r *Runner) tx(ctx context.Context, cancel context.CancelFunc, op opseq.Op)
 	return opseq.Outcome{Class: c, Sub: subs}
 }
 
-// write runs one write (or a read, for OpView) inside tx.
+// write runs one write (or a read, for OpView) inside tx, with the tables
+// of the op's handle set.
 func (r *Runner) write(tx *memstore.Tx, op opseq.Op) opseq.Outcome {
+	s := r.Schema
+	tables := r.sets[op.Handles].tables
 	switch op.Kind {
 	case opseq.OpView:
-		return r.read(tx, op.Model, op.Key)
+		return tables[op.Model].get(tx, op.Key)
 	case opseq.OpInsert:
-		switch row := op.Row.(type) {
-		case opseq.Customer:
-			return insert(tx, r.customers, row, op.Via)
-		case opseq.Order:
-			return insert(tx, r.orders, row, op.Via)
-		case opseq.Note:
-			return insert(tx, r.notes, row, op.Via)
+		m := s.ModelOf(op.Row)
+		o := tables[m].insert(tx, op.Row, op.Via)
+		if w, ok := o.Value.(written); ok {
+			o.Value = s.PK(w.row)
 		}
+		return o
 	case opseq.OpUpsert:
-		switch row := op.Row.(type) {
-		case opseq.Customer:
-			return upsert(tx, r.customers, row)
-		case opseq.Order:
-			return upsert(tx, r.orders, row)
-		case opseq.Note:
-			return upsert(tx, r.notes, row)
-		}
+		return tables[s.ModelOf(op.Row)].upsert(tx, op.Row)
 	case opseq.OpUpdate, opseq.OpMove:
-		switch row := op.Row.(type) {
-		case opseq.Customer:
-			return update(tx, r.customers, row, row.ID, op.Via)
-		case opseq.Order:
-			return update(tx, r.orders, row, row.ID, op.Via)
-		case opseq.Note:
-			return update(tx, r.notes, row, row.ID, op.Via)
+		m := s.ModelOf(op.Row)
+		key := op.Key // a keyless model's RowID
+		if !s.Models[m].Keyless() {
+			key = s.PK(op.Row)
 		}
+		return tables[m].update(tx, op.Row, key, op.Via)
 	case opseq.OpDelete:
-		switch op.Model {
-		case opseq.MCustomer:
-			return del(tx, r.customers, op.Key.(int64), opseq.Customer{ID: op.Key.(int64)}, op.Via)
-		case opseq.MOrder:
-			return del(tx, r.orders, op.Key.(int64), opseq.Order{ID: op.Key.(int64)}, op.Via)
-		case opseq.MNote:
-			return del(tx, r.notes, op.Key.(string), opseq.Note{ID: op.Key.(string)}, op.Via)
-		}
+		return tables[op.Model].del(tx, op.Key, s.Blank(op.Model, op.Key), op.Via)
 	}
-	return opseq.Outcome{Class: opseq.Other, Value: "replay: not a write: " + op.String()}
+	return opseq.Outcome{Class: opseq.Other, Value: "replay: not a write: " + op.Format(s)}
 }
 
-func insert[T any, K comparable](tx *memstore.Tx, t *memstore.Table[T, K], row T, via opseq.Via) opseq.Outcome {
-	switch via {
-	case 0:
-		k, err := t.Insert(tx, row)
-		return keyOutcome(k, err)
-	case 1:
-		return opseq.Outcome{Class: opseq.Classify(tx.Insert(row))}
-	default:
-		err := tx.Insert(&row)
-		if err != nil {
-			return opseq.Outcome{Class: opseq.Classify(err)}
-		}
-		return opseq.Outcome{Value: opseq.PK(row)}
-	}
-}
-
-func upsert[T any, K comparable](tx *memstore.Tx, t *memstore.Table[T, K], row T) opseq.Outcome {
-	k, err := t.Upsert(tx, row)
-	return keyOutcome(k, err)
-}
-
-func keyOutcome[K comparable](k K, err error) opseq.Outcome {
-	if err != nil {
-		var zero K
-		if k != zero {
-			return opseq.Outcome{Class: opseq.Other, Value: fmt.Sprintf("a key (%v) with an error (%v)", k, err)}
-		}
-		return opseq.Outcome{Class: opseq.Classify(err)}
-	}
-	return opseq.Outcome{Value: k}
-}
-
-func update[T any, K comparable](tx *memstore.Tx, t *memstore.Table[T, K], row T, key K, via opseq.Via) opseq.Outcome {
+// bad runs OpBad.
+func (r *Runner) bad(ctx context.Context, op opseq.Op) opseq.Outcome {
 	var err error
-	switch via {
-	case 0:
-		err = t.Update(tx, row)
-	case 1:
-		err = tx.Update(row)
-	default:
-		err = t.UpdateKey(tx, key, row)
+	s, store, h := r.Schema, r.Stores[op.Store], &r.sets[op.Handles]
+	inUpdate := func(fn func(tx *memstore.Tx) error) error { return store.Update(ctx, fn) }
+	// A typed nil of the schema's second model (Shop's Order).
+	typedNil := reflect.Zero(reflect.PointerTo(s.Models[min(1, len(s.Models)-1)].Type)).Interface()
+	switch op.Bad {
+	case opseq.BadInsertNil:
+		err = inUpdate(func(tx *memstore.Tx) error { return tx.Insert(nil) })
+	case opseq.BadInsertTypedNil:
+		err = inUpdate(func(tx *memstore.Tx) error { return tx.Insert(typedNil) })
+	case opseq.BadInsertUnregistered:
+		err = inUpdate(func(tx *memstore.Tx) error { return tx.Insert(opseq.Unregistered{ID: 1}) })
+	case opseq.BadUpdateUnregistered:
+		err = inUpdate(func(tx *memstore.Tx) error { return tx.Update(&opseq.Unregistered{ID: 1}) })
+	case opseq.BadDeleteNil:
+		err = inUpdate(func(tx *memstore.Tx) error { return tx.Delete(nil) })
+	case opseq.BadSetNilSource:
+		err = h.rels[0].setNilSource(ctx)
+	case opseq.BadNilFunc:
+		err = store.Update(ctx, nil)
+	case opseq.BadNilContext:
+		var nilCtx context.Context // a nil context is the bad input
+		err = store.Update(nilCtx, func(*memstore.Tx) error { return nil })
+	case opseq.BadTableKeyType:
+		err = h.tables[min(1, len(h.tables)-1)].wrongKey(store)
+	case opseq.BadNested:
+		err = inUpdate(func(*memstore.Tx) error {
+			return store.Update(ctx, func(*memstore.Tx) error { return nil })
+		})
 	}
 	return opseq.Outcome{Class: opseq.Classify(err)}
-}
-
-func del[T any, K comparable](tx *memstore.Tx, t *memstore.Table[T, K], key K, row T, via opseq.Via) opseq.Outcome {
-	var err error
-	switch via {
-	case 0:
-		err = t.Delete(tx, key)
-	case 1:
-		err = tx.Delete(row)
-	default:
-		err = tx.Delete(&row)
-	}
-	return opseq.Outcome{Class: opseq.Classify(err)}
-}
-
-// read is Table.Get of model m's row k.
-func (r *Runner) read(tx *memstore.Tx, m opseq.ModelID, k any) opseq.Outcome {
-	var row any
-	var err error
-	switch m {
-	case opseq.MCustomer:
-		row, err = r.customers.Get(tx, k.(int64))
-	case opseq.MOrder:
-		row, err = r.orders.Get(tx, k.(int64))
-	default:
-		row, err = r.notes.Get(tx, k.(string))
-	}
-	if err != nil {
-		return opseq.Outcome{Class: opseq.Classify(err)}
-	}
-	return opseq.Outcome{Value: row}
 }

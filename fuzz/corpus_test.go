@@ -11,7 +11,7 @@ import (
 	"github.com/relstore/relstore/internal/opseq"
 )
 
-var update = flag.Bool("update", false, "rewrite the seed files under testdata/fuzz/FuzzOps")
+var update = flag.Bool("update", false, "rewrite the seed files under testdata/fuzz/FuzzOps and FuzzSeats")
 
 // corpora are the fuzz targets' corpus directories, with their schemas and
 // seeds.
@@ -21,6 +21,7 @@ var corpora = []struct {
 	seeds func() []opseq.Seed
 }{
 	{"testdata/fuzz/FuzzOps", opseq.Shop, opseq.ShopSeeds},
+	{"testdata/fuzz/FuzzSeats", opseq.Seats, opseq.SeatsSeeds},
 }
 
 // seedFile returns the file name and go-test-fuzz-v1 content of a seed.

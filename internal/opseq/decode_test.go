@@ -13,6 +13,7 @@ var schemas = []struct {
 	seeds func() []Seed
 }{
 	{Shop, shopSeeds},
+	{Seats, seatsSeeds},
 }
 
 // TestEncodeDecode checks that every seed survives Encode then Decode, so

@@ -32,6 +32,17 @@ func bindingOf(s *opseq.Schema) (binding, error) {
 				newRel[opseq.Note, opseq.Note], newRel[opseq.Note, opseq.Customer],
 			},
 		}, nil
+	case opseq.Seats.Name:
+		return binding{
+			tables: []func(*memstore.Store) (table, error){
+				newTable[opseq.Acct, int64], newTable[opseq.Seat, int64], newTable[opseq.Badge, int64],
+				newTable[opseq.Tag, memstore.RowID], newTable[opseq.Pin, string],
+			},
+			rels: []func(*memstore.Store, string) (rel, error){
+				newRel[opseq.Seat, opseq.Acct], newRel[opseq.Badge, opseq.Seat], newRel[opseq.Pin, opseq.Tag],
+				newRel[opseq.Pin, opseq.Tag], newRel[opseq.Pin, opseq.Seat], newRel[opseq.Pin, opseq.Pin],
+			},
+		}, nil
 	}
 	return binding{}, fmt.Errorf("replay: no binding for schema %q", s.Name)
 }

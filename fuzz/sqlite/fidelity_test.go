@@ -1,5 +1,6 @@
 // Package sqlite checks relstore against a real database: the operation
-// sequences of the fuzz corpus (internal/opseq: FuzzOps's schema Shop),
+// sequences of the fuzz corpora (internal/opseq: FuzzOps's schema Shop and
+// FuzzSeats's schema Seats, with the on-delete actions each input chooses),
 // replayed on SQLite in memory (modernc.org/sqlite, pure Go, foreign keys
 // on, DDL written from the opseq schema with the same ON DELETE rules and
 // UNIQUE constraints) and on relstore, must be accepted or refused alike and
@@ -39,6 +40,12 @@
 //	                                                                               refused at the end of the statement
 //	9  duplicate key error kinds             ErrUnique for both                     SQLITE_CONSTRAINT_PRIMARYKEY and         both map to ErrUnique
 //	                                                                                SQLITE_CONSTRAINT_UNIQUE
+//	10 a model without a key field           a store-assigned RowID, not in the     a rowid, or an INTEGER PRIMARY KEY       the DDL gives a keyless model a RowID column
+//	                                         struct: Table.Update, Tx.Update,       column                                   (AUTOINCREMENT); the API-only refusals are
+//	                                         Tx.Delete and BelongsTo.Set to it                                              made before any SQL (opseq.Schema.Refused)
+//	                                         (by RowID) are ErrInvalid
+//	11 a handle of another store             ErrInvalid (issue 13, defect 2)        one database per connection: no such     refused before any SQL (opseq.Schema.Refused)
+//	                                                                                thing
 package sqlite
 
 import (
@@ -74,6 +81,9 @@ var corpora = []struct {
 	random *opseq.Schema
 }{
 	{"../testdata/fuzz/FuzzOps", opseq.Shop, opseq.ShopSeeds, opseq.Shop},
+	// TODO(issue 13): random sequences of Seats itself once defects 1 and 2
+	// are fixed.
+	{"../testdata/fuzz/FuzzSeats", opseq.Seats, opseq.SeatsSeeds, opseq.SeatsAroundOpenDefects()},
 }
 
 // TestFidelity replays the seed corpora, the corpus files and random

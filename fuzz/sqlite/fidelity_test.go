@@ -2,9 +2,9 @@
 // sequences of the fuzz corpora (internal/opseq: FuzzOps's schema Shop and
 // FuzzSeats's schema Seats, with the on-delete actions each input chooses),
 // replayed on SQLite in memory (modernc.org/sqlite, pure Go, foreign keys
-// on, DDL written from the opseq schema with the same ON DELETE rules and
-// UNIQUE constraints) and on relstore, must be accepted or refused alike and
-// leave the same rows. Each relstore store is its own SQLite database; the
+// on, the schema package ddl writes from the same models: the same ON DELETE
+// rules and UNIQUE constraints) and on relstore, must be accepted or refused
+// alike and leave the same rows. Each relstore store is its own SQLite database; the
 // concurrent writers of an OpConcurrent run on SQLite serially, in the order
 // they committed on relstore. It is a nested module so that SQLite stays out
 // of relstore's module graph.
@@ -40,7 +40,7 @@
 //	                                                                               refused at the end of the statement
 //	9  duplicate key error kinds             ErrUnique for both                     SQLITE_CONSTRAINT_PRIMARYKEY and         both map to ErrUnique
 //	                                                                                SQLITE_CONSTRAINT_UNIQUE
-//	10 a model without a key field           a store-assigned RowID, not in the     a rowid, or an INTEGER PRIMARY KEY       the DDL gives a keyless model a RowID column
+//	10 a model without a key field           a store-assigned RowID, not in the     a rowid, or an INTEGER PRIMARY KEY       ddl gives a keyless model a "rowid" column
 //	                                         struct: Table.Update, Tx.Update,       column                                   (AUTOINCREMENT); the API-only refusals are
 //	                                         Tx.Delete and BelongsTo.Set to it                                              made before any SQL (opseq.Schema.Refused)
 //	                                         (by RowID) are ErrInvalid
@@ -276,7 +276,7 @@ func TestRestrictTiming(t *testing.T) {
 		{"RESTRICT", opseq.ForeignKey},
 	} {
 		t.Run(tt.rule, func(t *testing.T) {
-			conn := openConn(t, "")
+			conn := openDDL(t, "")
 			ddl := "CREATE TABLE node (id INTEGER PRIMARY KEY, up INTEGER REFERENCES node(id) ON DELETE CASCADE, " +
 				"pin INTEGER REFERENCES node(id) ON DELETE " + tt.rule + ");" +
 				"INSERT INTO node VALUES (1, NULL, NULL); INSERT INTO node VALUES (2, 1, 1);"
@@ -328,11 +328,11 @@ func TestFailedStatementKeepsTransaction(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	mustExec(`INSERT INTO "Customer" ("ID", "Email", "Name") VALUES (1, 'a@x', '')`)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO "Order" ("ID", "CustomerID", "Note") VALUES (1, 7, '')`); classify(err) != opseq.ForeignKey {
+	mustExec(`INSERT INTO "customer" ("id", "email", "name") VALUES (1, 'a@x', '')`)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO "order" ("id", "customer_id", "note") VALUES (1, 7, '')`); classify(err) != opseq.ForeignKey {
 		t.Fatalf("dangling insert: %v, want a foreign key error", err)
 	}
-	mustExec(`INSERT INTO "Customer" ("ID", "Email", "Name") VALUES (2, 'b@x', '')`)
+	mustExec(`INSERT INTO "customer" ("id", "email", "name") VALUES (2, 'b@x', '')`)
 	if err := tx.Commit(); err != nil {
 		t.Fatalf("Commit after a failed statement: %v (SQLite keeps the transaction)", err)
 	}
@@ -357,7 +357,7 @@ func TestAutoKeyReuse(t *testing.T) {
 		{"autoincrement does not", "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT)", 3},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			conn := openConn(t, "")
+			conn := openDDL(t, "")
 			for _, q := range []string{tt.ddl, "INSERT INTO t (v) VALUES ('1')", "INSERT INTO t (v) VALUES ('2')", "DELETE FROM t WHERE id = 2"} {
 				if _, err := conn.ExecContext(ctx, q); err != nil {
 					t.Fatalf("%s: %v", q, err)

@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -13,102 +12,17 @@ import (
 	sqlite "modernc.org/sqlite" // pure-Go SQLite (no cgo): the driver "sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/relstore/relstore/ddl"
 	"github.com/relstore/relstore/internal/opseq"
 	"github.com/relstore/relstore/memstore"
 )
 
-// The SQL schema is written from an opseq.Schema: one table per model,
-// named and with columns named as the Go model and fields (quoted), so that
-// any schema the decoder knows replays here without new code.
-
-// rowIDColumn is the column that holds a keyless model's RowID.
-const rowIDColumn = "RowID"
-
-func quote(name string) string { return `"` + name + `"` }
-
-// keyColumn returns the column of model m's primary key.
-func keyColumn(s *opseq.Schema, m opseq.ModelID) string {
-	if k := s.Models[m].Key; k != "" {
-		return k
-	}
-	return rowIDColumn
-}
-
-// onDelete is the SQL ON DELETE clause for relation r. relstore's restrict
-// is PostgreSQL's NO ACTION (checked at the end of the statement, against the
-// whole cascade); SQLite's NO ACTION is checked at the end of the statement
-// too, while its RESTRICT checks each row at once (difference 1).
-func onDelete(a memstore.Action) string {
-	switch a {
-	case memstore.Cascade:
-		return "ON DELETE CASCADE"
-	case memstore.SetNull:
-		return "ON DELETE SET NULL"
-	}
-	return "ON DELETE NO ACTION"
-}
-
-// schemaSQL is s in SQL. An auto key (and a keyless model's RowID) is an
-// INTEGER PRIMARY KEY AUTOINCREMENT, which makes SQLite's auto keys "largest
-// ever + 1", as relstore's (difference 3). restrict, if not empty, replaces
-// the ON DELETE clause of relstore's restrict relations.
-func schemaSQL(s *opseq.Schema, restrict string) string {
-	var b strings.Builder
-	for m, spec := range s.Models {
-		var cols []string
-		if spec.Keyless() {
-			cols = append(cols, quote(rowIDColumn)+" INTEGER PRIMARY KEY AUTOINCREMENT")
-		}
-		for _, f := range reflect.VisibleFields(spec.Type) {
-			t, notNull := f.Type, true
-			if t.Kind() == reflect.Pointer {
-				t, notNull = t.Elem(), false
-			}
-			col := quote(f.Name) + " INTEGER"
-			if t.Kind() == reflect.String {
-				col = quote(f.Name) + " TEXT"
-			}
-			switch {
-			case f.Name == spec.Key && spec.Auto:
-				col += " PRIMARY KEY AUTOINCREMENT" // NULL asks for the next key
-			case f.Name == spec.Key:
-				col += " NOT NULL PRIMARY KEY"
-			case contains(spec.Unique, f.Name):
-				col += " UNIQUE"
-			}
-			if notNull && f.Name != spec.Key {
-				col += " NOT NULL"
-			}
-			for _, r := range s.Rels {
-				if int(r.Source) != m || r.FK != f.Name {
-					continue
-				}
-				rule := onDelete(r.OnDelete)
-				if r.OnDelete == memstore.Restrict && restrict != "" {
-					rule = restrict
-				}
-				to := cmp.Or(r.KeyTo, keyColumn(s, r.Target))
-				col += fmt.Sprintf(" REFERENCES %s(%s) %s", quote(s.Models[r.Target].Name), quote(to), rule)
-			}
-			cols = append(cols, col)
-		}
-		fmt.Fprintf(&b, "CREATE TABLE %s (\n\t%s\n);\n", quote(spec.Name), strings.Join(cols, ",\n\t"))
-	}
-	for _, r := range s.Rels {
-		src := s.Models[r.Source].Name
-		fmt.Fprintf(&b, "CREATE INDEX %s ON %s(%s);\n", quote(src+"_"+r.FK), quote(src), quote(r.FK))
-	}
-	return b.String()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
+// The SQL schema is package ddl's, written from the models of a store of the
+// opseq schema (as a user would write theirs), with ddl's names: the harness
+// reads the table and column names back from SQLite (tables in the models'
+// order, columns in field order, a keyless model's "rowid" as its key), so
+// that it depends on no naming rule. PostgreSQL will take ddl.PostgreSQL of
+// the same models.
 
 // lite runs opseq operations on SQLite in memory, through database/sql on
 // one pinned connection per store (a ":memory:" database belongs to its
@@ -117,6 +31,14 @@ type lite struct {
 	s     *opseq.Schema
 	conns []*sql.Conn // one database per store
 	snaps [][]liteSnap
+	names []names // per model
+}
+
+// names are the quoted SQL names of a model's table and columns.
+type names struct {
+	table, key string
+	cols       map[string]string // field name → column
+	fields     []string          // the columns of the struct's fields, in field order
 }
 
 // liteSnap is a copy of a whole database: rows with their keys, and the
@@ -133,43 +55,118 @@ type q interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// openLite opens an empty database per store of s with the schema; restrict:
-// see schemaSQL.
+// liteSchema returns package ddl's SQLite schema of s.
+func liteSchema(t testing.TB, s *opseq.Schema) string {
+	t.Helper()
+	st, err := memstore.New(memstore.Config{Models: s.MemstoreModels()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	schema, err := ddl.SQLite(st.Models())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return schema
+}
+
+// openLite opens an empty database per store of s with ddl's schema;
+// restrict, if not empty, replaces the ON DELETE clause of relstore's
+// restrict relations (NO ACTION).
 func openLite(t testing.TB, s *opseq.Schema, restrict string) *lite {
 	t.Helper()
+	schema := liteSchema(t, s)
+	if restrict != "" {
+		schema = strings.ReplaceAll(schema, "ON DELETE NO ACTION", restrict)
+	}
 	l := &lite{s: s, snaps: make([][]liteSnap, s.NumStores())}
 	for range s.NumStores() {
-		l.conns = append(l.conns, openConn(t, schemaSQL(s, restrict)))
+		l.conns = append(l.conns, openDDL(t, schema))
+	}
+	if err := l.readNames(); err != nil {
+		t.Fatalf("%v\n%s", err, schema)
 	}
 	return l
 }
 
-// openConn opens an empty database with foreign keys on and runs ddl.
-func openConn(t testing.TB, ddl string) *sql.Conn {
-	t.Helper()
+// readNames reads the table and column names of the models back from the
+// first database.
+func (l *lite) readNames() error {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite", ":memory:")
+	conn := l.conns[0]
+	rs, err := conn.QueryContext(ctx, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	db.SetMaxOpenConns(1)
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
+	var tables []string
+	for rs.Next() {
+		var name string
+		if err := rs.Scan(&name); err != nil {
+			rs.Close()
+			return err
+		}
+		tables = append(tables, name)
 	}
-	t.Cleanup(func() { conn.Close() })
-	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = ON"); err != nil {
-		t.Fatal(err)
+	rs.Close()
+	if len(tables) != len(l.s.Models) {
+		return fmt.Errorf("%d tables for %d models", len(tables), len(l.s.Models))
 	}
-	var fk int
-	if err := conn.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
-		t.Fatalf("PRAGMA foreign_keys = %d, %v; want 1", fk, err)
+	for m, spec := range l.s.Models {
+		n := names{table: quote(tables[m]), cols: map[string]string{}}
+		rs, err := conn.QueryContext(ctx, "SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", tables[m])
+		if err != nil {
+			return err
+		}
+		var cols []string
+		for rs.Next() {
+			var name string
+			var pk int
+			if err := rs.Scan(&name, &pk); err != nil {
+				rs.Close()
+				return err
+			}
+			if pk == 1 {
+				n.key = quote(name)
+			}
+			if pk != 1 || !spec.Keyless() { // a keyless model's key is no field
+				cols = append(cols, quote(name))
+			}
+		}
+		rs.Close()
+		fields := reflect.VisibleFields(spec.Type)
+		if len(cols) != len(fields) || n.key == "" {
+			return fmt.Errorf("table %s: columns %v (key %s) for the fields of %v", tables[m], cols, n.key, spec.Type)
+		}
+		for i, f := range fields {
+			n.cols[f.Name] = cols[i]
+		}
+		n.fields = cols
+		l.names = append(l.names, n)
 	}
-	if _, err := conn.ExecContext(ctx, ddl); err != nil {
-		t.Fatalf("%v\n%s", err, ddl)
+	return nil
+}
+
+func quote(name string) string { return `"` + name + `"` }
+
+// table, key and col return the quoted SQL names of model m's table, key
+// column and the column of its field.
+func (l *lite) table(m opseq.ModelID) string { return l.names[m].table }
+func (l *lite) key(m opseq.ModelID) string   { return l.names[m].key }
+func (l *lite) col(m opseq.ModelID, field string) string {
+	c, ok := l.names[m].cols[field]
+	if !ok {
+		panic(fmt.Sprintf("lite: %s has no column for field %s", l.s.ModelName(m), field))
 	}
-	return conn
+	return c
+}
+
+// keyToColumn returns the column relation r references.
+func (l *lite) keyToColumn(r opseq.Rel) string {
+	spec := l.s.Rels[r]
+	if spec.KeyTo == "" || spec.KeyTo == l.s.Models[spec.Target].Key {
+		return l.key(spec.Target)
+	}
+	return l.col(spec.Target, spec.KeyTo)
 }
 
 // classify maps a database/sql or SQLite error to an opseq class.
@@ -406,16 +403,16 @@ func (l *lite) write(ctx context.Context, tx *sql.Tx, op opseq.Op) opseq.Outcome
 		}
 		return l.update(ctx, tx, m, k, op.Row)
 	case opseq.OpDelete:
-		return affected(tx.ExecContext(ctx, fmt.Sprintf("DELETE FROM %s WHERE %s = ?",
-			quote(s.Models[op.Model].Name), quote(keyColumn(s, op.Model))), sqlValue(op.Key)))
+		return affected(tx.ExecContext(ctx, fmt.Sprintf("DELETE FROM %s WHERE %s = ?", l.table(op.Model), l.key(op.Model)),
+			sqlValue(op.Key)))
 	case opseq.OpSet:
 		spec := s.Rels[op.Rel]
 		var v any
 		if op.Owner != nil {
 			v = opseq.Field(op.Owner, spec.KeyTo)
 		}
-		return affected(tx.ExecContext(ctx, fmt.Sprintf("UPDATE %s SET %s = ? WHERE %s = ?", quote(s.Models[spec.Source].Name),
-			quote(spec.FK), quote(keyColumn(s, spec.Source))), sqlValue(v), sqlValue(s.PK(op.Src))))
+		return affected(tx.ExecContext(ctx, fmt.Sprintf("UPDATE %s SET %s = ? WHERE %s = ?", l.table(spec.Source),
+			l.col(spec.Source, spec.FK), l.key(spec.Source)), sqlValue(v), sqlValue(s.PK(op.Src))))
 	}
 	return opseq.Outcome{Class: opseq.Other, Value: "not a write: " + op.Format(s)}
 }
@@ -454,13 +451,13 @@ func sqlValue(v any) any {
 	return v
 }
 
-// columns returns the names and values of row's fields.
-func columns(row any) (names []string, values []any) {
+// columns returns the columns and values of row's fields.
+func (l *lite) columns(m opseq.ModelID, row any) (cols []string, values []any) {
 	for _, f := range reflect.VisibleFields(reflect.TypeOf(row)) {
-		names = append(names, quote(f.Name))
+		cols = append(cols, l.col(m, f.Name))
 		values = append(values, sqlValue(opseq.Field(row, f.Name)))
 	}
-	return names, values
+	return cols, values
 }
 
 // insert inserts row (upsert: or updates the row with its key) and returns
@@ -470,27 +467,27 @@ func (l *lite) insert(ctx context.Context, tx *sql.Tx, row, key any, upsert bool
 	s := l.s
 	m := s.ModelOf(row)
 	spec := &s.Models[m]
-	names, values := columns(row)
+	names, values := l.columns(m, row)
 	assigned := spec.Keyless() && key == nil
 	switch {
 	case spec.Keyless() && key != nil:
-		names, values = append(names, quote(rowIDColumn)), append(values, sqlValue(key))
+		names, values = append(names, l.key(m)), append(values, sqlValue(key))
 	case !spec.Keyless() && spec.Auto && reflect.ValueOf(s.PK(row)).IsZero():
 		for i, n := range names {
-			if n == quote(spec.Key) {
+			if n == l.key(m) {
 				values[i] = nil // NULL: SQLite assigns the key
 			}
 		}
 		assigned = true
 	}
 	marks := strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ")
-	query := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", quote(spec.Name), strings.Join(names, ", "), marks)
+	query := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", l.table(m), strings.Join(names, ", "), marks)
 	if upsert && !assigned {
 		var sets []string
 		for _, n := range names {
 			sets = append(sets, n+" = excluded."+n)
 		}
-		query += fmt.Sprintf(" ON CONFLICT (%s) DO UPDATE SET %s", quote(keyColumn(s, m)), strings.Join(sets, ", "))
+		query += fmt.Sprintf(" ON CONFLICT (%s) DO UPDATE SET %s", l.key(m), strings.Join(sets, ", "))
 	}
 	res, err := tx.ExecContext(ctx, query, values...)
 	if err != nil {
@@ -511,12 +508,12 @@ func (l *lite) insert(ctx context.Context, tx *sql.Tx, row, key any, upsert bool
 
 // update replaces the row of model m with key k.
 func (l *lite) update(ctx context.Context, tx *sql.Tx, m opseq.ModelID, k, row any) opseq.Outcome {
-	names, values := columns(row)
+	names, values := l.columns(m, row)
 	var sets []string
 	for _, n := range names {
 		sets = append(sets, n+" = ?")
 	}
-	query := fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", quote(l.s.Models[m].Name), strings.Join(sets, ", "), quote(keyColumn(l.s, m)))
+	query := fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", l.table(m), strings.Join(sets, ", "), l.key(m))
 	return affected(tx.ExecContext(ctx, query, append(values, sqlValue(k))...))
 }
 
@@ -524,9 +521,8 @@ func (l *lite) update(ctx context.Context, tx *sql.Tx, m opseq.ModelID, k, row a
 // key order.
 func (l *lite) rows(ctx context.Context, qr q, m opseq.ModelID, where string, args ...any) (keys, rows []any, err error) {
 	spec := &l.s.Models[m]
-	names, _ := columns(reflect.Zero(spec.Type).Interface())
-	key := quote(keyColumn(l.s, m))
-	query := fmt.Sprintf("SELECT %s, %s FROM %s %s ORDER BY %s", key, strings.Join(names, ", "), quote(spec.Name), where, key)
+	key := l.key(m)
+	query := fmt.Sprintf("SELECT %s, %s FROM %s %s ORDER BY %s", key, strings.Join(l.names[m].fields, ", "), l.table(m), where, key)
 	rs, err := qr.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, nil, err
@@ -591,7 +587,7 @@ func (l *lite) read(ctx context.Context, qr q, m opseq.ModelID, k any) opseq.Out
 	if reflect.ValueOf(k).IsZero() {
 		return opseq.Outcome{Class: opseq.Invalid}
 	}
-	_, rows, err := l.rows(ctx, qr, m, "WHERE "+quote(keyColumn(l.s, m))+" = ?", sqlValue(k))
+	_, rows, err := l.rows(ctx, qr, m, "WHERE "+l.key(m)+" = ?", sqlValue(k))
 	if err != nil {
 		return fail(err)
 	}
@@ -608,9 +604,7 @@ func (l *lite) owner(ctx context.Context, qr q, r opseq.Rel, src any) opseq.Outc
 	if v == nil {
 		return opseq.Outcome{}
 	}
-	spec := s.Rels[r]
-	col := cmp.Or(spec.KeyTo, keyColumn(s, spec.Target))
-	_, rows, err := l.rows(ctx, qr, spec.Target, "WHERE "+quote(col)+" = ?", sqlValue(v))
+	_, rows, err := l.rows(ctx, qr, s.Rels[r].Target, "WHERE "+l.keyToColumn(r)+" = ?", sqlValue(v))
 	if err != nil {
 		return fail(err)
 	}
@@ -670,8 +664,8 @@ func (l *lite) restore(ctx context.Context, store int, sn liteSnap) opseq.Outcom
 	}
 	defer tx.Rollback()
 	stmts := []string{"PRAGMA defer_foreign_keys = ON", "DELETE FROM sqlite_sequence"}
-	for _, spec := range l.s.Models {
-		stmts = append(stmts, "DELETE FROM "+quote(spec.Name))
+	for m := range l.s.Models {
+		stmts = append(stmts, "DELETE FROM "+l.table(opseq.ModelID(m)))
 	}
 	for _, s := range stmts {
 		if _, err := tx.ExecContext(ctx, s); err != nil {

@@ -94,11 +94,9 @@ func TestOpsRandom(t *testing.T) {
 	checkRandom(t, opseq.Shop, opseq.ShopSeeds()[0].Seq)
 }
 
-// TestSeatsRandom runs random sequences of Seats, like TestOpsRandom, but
-// without the shapes that reach issue 13's open defects (see
-// opseq.SeatsAroundOpenDefects); FuzzSeats and its corpus use them all.
+// TestSeatsRandom runs random sequences of Seats, like TestOpsRandom.
 func TestSeatsRandom(t *testing.T) {
-	checkRandom(t, opseq.SeatsAroundOpenDefects(), opseq.SeatsSeeds()[0].Seq)
+	checkRandom(t, opseq.Seats, opseq.SeatsSeeds()[0].Seq)
 }
 
 // checkRandom runs random sequences of base, half of them after fixture;

@@ -81,9 +81,7 @@ var corpora = []struct {
 	random *opseq.Schema
 }{
 	{"../testdata/fuzz/FuzzOps", opseq.Shop, opseq.ShopSeeds, opseq.Shop},
-	// TODO(issue 13): random sequences of Seats itself once defects 1 and 2
-	// are fixed.
-	{"../testdata/fuzz/FuzzSeats", opseq.Seats, opseq.SeatsSeeds, opseq.SeatsAroundOpenDefects()},
+	{"../testdata/fuzz/FuzzSeats", opseq.Seats, opseq.SeatsSeeds, opseq.Seats},
 }
 
 // TestFidelity replays the seed corpora, the corpus files and random

@@ -1,8 +1,6 @@
 package opseq
 
 import (
-	"slices"
-
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -114,20 +112,4 @@ var Seats = &Schema{
 	Stores:     2,
 	Handles:    []int{0, 1, 0},
 	CrossStore: true,
-}
-
-// SeatsAroundOpenDefects returns Seats without the two shapes that reach
-// issue 13's open defects: Seat.acct is never setNull (defect 1: clearing
-// a unique foreign key that a keyTo references commits a dangling key) and
-// no op uses another store's handles (defect 2: they are not refused). The
-// random tests run it so that they pass, and test everything else, until
-// the fixes land.
-//
-// TODO(issue 13): remove, and run Seats, when defects 1 and 2 are fixed.
-func SeatsAroundOpenDefects() *Schema {
-	c := *Seats
-	c.CrossStore = false
-	c.Rels = slices.Clone(Seats.Rels)
-	c.Rels[RelSeatAcct].Actions = []memstore.Action{memstore.Cascade, memstore.Restrict}
-	return &c
 }

@@ -305,6 +305,17 @@ func seatsSeeds() []Seed {
 			conc(ups(Pin{ID: "c", UpID: Str("b")}), upd(Pin{ID: "b", Slot: Int(2)}), del(MPin, "a")),
 			incl(RelPinUp), incl(RelSeatAcct),
 		}),
+		seats("set null of a unique key that a keyTo references", acts(sn, re, re, re, sn, re), seatsFixture, []Op{
+			del(MAcct, 2), view(MSeat, 2), del(MBadge, 1), del(MAcct, 2), view(MPin, "a"), move(RelPinSeat, "a", nil),
+			del(MAcct, 2), view(MSeat, 2), tx(EndCommit, ins(Acct{ID: 2}), upd(Seat{ID: 2, AcctID: Int(2)}),
+				ins(Badge{ID: 1, SeatAcctID: 2}), del(MAcct, 2)), view(MBadge, 1),
+		}),
+		seats("a handle of the other store is refused", acts(ca, re, re, re, re, re), seatsFixture, []Op{
+			at(0, 1, ins(Acct{ID: 3})), at(0, 1, view(MAcct, 1)), at(1, 0, view(MAcct, 1)), at(1, 2, ins(Acct{ID: 1})),
+			at(1, 1, ins(Acct{ID: 1})), at(0, 1, del(MAcct, 1)), at(1, 2, Op{Kind: OpUpdate, Row: Acct{ID: 1, Name: "x"}, Via: 2}),
+			at(0, 1, ups(Acct{ID: 1, Name: "y"})), at(0, 1, Op{Kind: OpDelete, Model: MAcct, Key: 1, Via: 1}),
+			at(0, 1, tx(EndCommit, view(MAcct, 1), ins(Acct{ID: 4}))), at(1, 1, view(MAcct, 1)), view(MAcct, 1),
+		}),
 		seats("transaction aborts at the first failure", acts(re, re, re, re, re, re), seatsFixture, []Op{
 			tx(EndCommit, ins(Seat{ID: 3, AcctID: Int(1)}), ins(Acct{ID: 3})),
 			tx(EndCommit, ins(Acct{ID: 3}), ins(Seat{ID: 4, AcctID: Int(3)}), ins(Badge{ID: 2, SeatAcctID: 3}), view(MBadge, 2)),

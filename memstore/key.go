@@ -44,6 +44,10 @@ const (
 //     is a prefix of another, and "a" < "a\x00" < "ab" holds byte-wise;
 //   - [16]byte: the 16 bytes.
 //
+// Unique fields and secondary indexes also take bool, float and time.Time
+// kinds, whose encodings newIndexCodec describes; primary and foreign keys
+// take only the kinds above (isKey).
+//
 // A codec reads values through an unsafe.Pointer to them: the schema computes
 // field offsets once, so the hot path uses no reflection.
 type codec struct {
@@ -116,8 +120,10 @@ func (c *codec) isZero(p unsafe.Pointer) bool {
 		return c.readInt(p) == 0
 	case kindString:
 		return len(*(*string)(p)) == 0
-	default:
+	case kindBytes16:
 		return *(*[16]byte)(p) == [16]byte{}
+	default:
+		return c.scalarIsZero(p)
 	}
 }
 
@@ -125,6 +131,9 @@ func (c *codec) isZero(p unsafe.Pointer) bool {
 func (c *codec) check(p unsafe.Pointer) error {
 	if c.kind == kindString && len(*(*string)(p)) > MaxKeyLen {
 		return fmt.Errorf("%w: key of %d bytes is longer than MaxKeyLen (%d)", ErrInvalid, len(*(*string)(p)), MaxKeyLen)
+	}
+	if c.kind > kindBytes16 {
+		return c.checkScalar(p)
 	}
 	return nil
 }
@@ -145,6 +154,8 @@ func (c *codec) valid(k []byte) bool {
 		return len(k) == 16
 	case kindString:
 		return validString(k)
+	case kindBool, kindFloat, kindTime:
+		return c.validScalar(k)
 	}
 	return false
 }
@@ -177,8 +188,10 @@ func (c *codec) encodedLen(p unsafe.Pointer) int {
 	case kindString:
 		s := *(*string)(p)
 		return len(s) + 2 + countZeros(s)
-	default:
+	case kindBytes16:
 		return 16
+	default:
+		return c.size // bool, float, time
 	}
 }
 
@@ -207,9 +220,11 @@ func (c *codec) appendKey(dst []byte, p unsafe.Pointer) []byte {
 			}
 		}
 		return append(dst, 0, 1)
-	default:
+	case kindBytes16:
 		b := (*[16]byte)(p)
 		return append(dst, b[:]...)
+	default:
+		return c.appendScalar(dst, p)
 	}
 }
 
@@ -279,8 +294,10 @@ func (c *codec) decode(k []byte) reflect.Value {
 			}
 		}
 		*(*string)(p) = string(b)
-	default:
+	case kindBytes16:
 		copy((*[16]byte)(p)[:], k)
+	default:
+		c.decodeScalar(p, k)
 	}
 	return v
 }

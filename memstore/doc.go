@@ -1,7 +1,7 @@
 // Package memstore is an in-memory, relation-aware data store: Go structs in
-// hashicorp/go-memdb tables, indexed by primary key, unique fields and every
-// foreign key, with referential integrity enforced the way a SQL database
-// enforces it.
+// hashicorp/go-memdb tables, indexed by primary key, unique fields, every
+// foreign key and the secondary indexes a model declares, with referential
+// integrity enforced the way a SQL database enforces it.
 //
 // # Basics
 //
@@ -46,6 +46,13 @@
 //	auto               with pk: an integer key that is zero on insert gets
 //	                   the next value (keys are never reused)
 //	unique             the field's values must be unique
+//	index              a non-unique index on the field alone, named after
+//	                   the field
+//	index=name         the field is part of the non-unique index name;
+//	                   its fields are those tagged index=name, in the order
+//	                   the struct declares them
+//	unique=name        the same, for a unique index: no two rows have the
+//	                   same values in all of its fields
 //	belongsTo=Target   the field is a foreign key to model Target
 //	as=name            with belongsTo: the relation's name
 //	                   (default: Target in lowerCamel, e.g. "customer")
@@ -53,13 +60,18 @@
 //	                   (default: the target's primary key; must be unique)
 //	onDelete=action    with belongsTo: restrict (default), cascade or setNull
 //
-// Keys (primary keys, unique fields, foreign keys) have an integer kind, the
+// A field may carry several options, index and unique ones included
+// (`relstore:"belongsTo=Post,unique=post_tag"`, `relstore:"index=a,index=b"`).
+//
+// Keys (primary and foreign keys, and keyTo targets) have an integer kind, the
 // string kind, or [16]byte (UUIDs), or are named types of these. A foreign key
 // has exactly the type of the key it references; a pointer foreign key is
-// nullable, nil meaning "no owner". A model may reference itself.
+// nullable, nil meaning "no owner". A model may reference itself. Unique
+// fields and indexed fields may have any indexable kind (see Indexes).
 //
-// The same schema can be declared in code with the fields of Model and
-// Relation, for types whose source cannot be tagged. A code-declared relation
+// The same schema can be declared in code with the fields of Model,
+// Relation and Index, for types whose source cannot be tagged, or for an
+// index whose fields are not in declaration order. A code-declared relation
 // whose FK field the struct lacks gets a hidden, nullable "shadow" column
 // typed like the target key (LoopBack adds the property; Go structs cannot
 // grow fields); package relations reads and writes it. A model with no key
@@ -69,8 +81,58 @@
 // (matching ErrSchema) naming the model and field: an unknown target, a
 // foreign key whose type differs from the target key's, a keyTo that is not
 // unique, setNull on a non-nullable foreign key, duplicate relation names, an
-// unsupported key type, more than 255 indexed columns (primary key, unique
-// fields and foreign keys) in one model.
+// unsupported key type, more than 255 indexes (primary key, unique fields,
+// foreign keys and secondary indexes) in one model; for an index, an unknown
+// or shadow field, a field of a type that cannot be indexed, a duplicate
+// index name, or an index that repeats one the model has anyway (a
+// non-unique index on the primary key, a unique field or a foreign key
+// alone).
+//
+// # Indexes
+//
+// Every model is indexed by its primary key, each unique field and each
+// foreign key. Secondary indexes serve the reads by other fields: a
+// non-unique index on one field, and named indexes over several fields in a
+// declared order, each optionally unique:
+//
+//	type Post struct {
+//		ID        int64     `relstore:"pk,auto"`
+//		AuthorID  int64     `relstore:"belongsTo=User"`
+//		Status    string    `relstore:"index=status_created"`
+//		CreatedAt time.Time `relstore:"index=status_created"`
+//		Score     *float64  `relstore:"index"`
+//	}
+//
+//	type PostTag struct {
+//		ID     int64 `relstore:"pk,auto"`
+//		PostID int64 `relstore:"belongsTo=Post,unique=post_tag"`
+//		TagID  int64 `relstore:"belongsTo=Tag,unique=post_tag"`
+//	}
+//
+// or, in code, Model.Indexes: []memstore.Index{{Name: "created_status",
+// Fields: []string{"CreatedAt", "Status"}}}. A unique index refuses a second
+// row with the same values in all its fields, on insert and on update, with a
+// *UniqueError whose Fields and Values name every field of the index: a
+// PostTag refuses a second identical link. As in PostgreSQL (NULLS
+// DISTINCT), a row with a NULL (a nil pointer) in any field of a unique
+// index never conflicts.
+//
+// Indexable fields have an integer, float32, float64, bool, string,
+// time.Time or [16]byte kind, a named type of one of these, or a pointer to
+// one, nil being SQL's NULL. An index keeps its rows in the order of its
+// fields' values, then of primary keys: integers and floats numerically
+// (-0 equals +0; NaN has no place in an order and is refused with
+// ErrInvalid), strings byte-wise (PostgreSQL's "C" collation), false before
+// true, times by instant whatever their Location or monotonic reading,
+// [16]byte byte-wise. NULL sorts after every value, as in PostgreSQL: read
+// forward an index gives ascending order with NULLS LAST, read backward
+// descending order with NULLS FIRST. An indexed string longer than MaxKeyLen
+// is refused with ErrInvalid, as a key is.
+//
+// Each index costs every insert, update and delete of the model one more
+// index write (bench/README measures it). Indexes of unique fields and
+// foreign keys hold no rows whose value is NULL; secondary indexes hold
+// every row.
 //
 // # Integrity
 //
@@ -79,9 +141,9 @@
 //
 //   - insert and update: a non-nil foreign key must match a row of the target
 //     (a row may reference itself), else *ForeignKeyError (ErrForeignKey);
-//     the primary key must not exist on insert and unique fields must not
-//     repeat, else *UniqueError (ErrUnique) — go-memdb alone would silently
-//     replace the row;
+//     the primary key must not exist on insert and unique fields and unique
+//     indexes must not repeat, else *UniqueError (ErrUnique) — go-memdb
+//     alone would silently replace the row;
 //   - delete of a referenced row: restrict refuses with *ForeignKeyError;
 //     cascade deletes the referencing rows, recursively, terminating on
 //     cycles; setNull clears their foreign key;

@@ -160,17 +160,37 @@ func (e *ForeignKeyError) Is(target error) bool { return target == ErrForeignKey
 func (e *ForeignKeyError) SQLState() string { return "23503" }
 
 // UniqueError describes a write refused because another row has the same
-// primary key or unique field value.
+// primary key, unique field value, or values in every field of a unique
+// index.
 type UniqueError struct {
 	Op    string // "insert", "update" or "upsert"
 	Model string // the model
-	Field string // the primary key or unique field
-	Value any    // the duplicated value
+	Field string // the primary key or unique field; for a unique index, its first field
+	Value any    // the duplicated value; for a unique index, its first field's
+	// Index is the unique index's name; empty for the primary key and
+	// unique fields.
+	Index string
+	// Fields are all the fields of the constraint, in its order (one for
+	// the primary key and a unique field), and Values the refused row's
+	// values of them.
+	Fields []string
+	Values []any
 }
 
-// Error names the model, field and duplicated value.
+// Error names the model, the fields and the duplicated values: "memstore:
+// insert Customer: Email a@x already exists", or for a unique index
+// "memstore: insert PostTag: (PostID, TagID) = (1, 2) already exists (unique
+// index post_tag)".
 func (e *UniqueError) Error() string {
-	return fmt.Sprintf("memstore: %s %s: %s %v already exists", e.Op, e.Model, e.Field, e.Value)
+	if e.Index == "" {
+		return fmt.Sprintf("memstore: %s %s: %s %v already exists", e.Op, e.Model, e.Field, e.Value)
+	}
+	vals := make([]string, len(e.Values))
+	for i, v := range e.Values {
+		vals[i] = fmt.Sprint(v)
+	}
+	return fmt.Sprintf("memstore: %s %s: (%s) = (%s) already exists (unique index %s)",
+		e.Op, e.Model, strings.Join(e.Fields, ", "), strings.Join(vals, ", "), e.Index)
 }
 
 // Is reports whether target is ErrUnique.

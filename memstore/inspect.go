@@ -16,6 +16,7 @@ type ModelInfo struct {
 	AutoKey   bool           // whether zero keys are assigned on insert
 	Unique    []string       // unique fields, without the primary key
 	Relations []RelationInfo // belongsTo relations of this model
+	Indexes   []Index        // secondary indexes: tag-declared ones first, in field order, then Model.Indexes
 }
 
 // RelationInfo describes a belongsTo relation.
@@ -39,10 +40,11 @@ func (s *Store) Models() []ModelInfo {
 			mi.Key = m.pk.name
 		}
 		for _, c := range m.slots[1:] {
-			if c.unique {
+			if c.unique && c.ix == nil {
 				mi.Unique = append(mi.Unique, c.name)
 			}
 		}
+		mi.Indexes = m.indexes()
 		for _, r := range m.rels {
 			mi.Relations = append(mi.Relations, RelationInfo{
 				Name: r.name, Target: r.target.name, FK: r.fk.name, KeyTo: r.keyTo.name,
@@ -132,7 +134,11 @@ func (tx *Tx) CheckIntegrity() error {
 					continue
 				}
 				want[i]++
-				if c.unique {
+				if c.ix != nil {
+					if v := c.uniqueKey(rec); c.unique && v != nil && tx.lookupIndex(m, c, v) != rec {
+						bad(m, "row %v: unique index %s finds another row", m.keyOf(rec), c.name)
+					}
+				} else if c.unique {
 					if got := tx.lookup(m, c, k); got != rec {
 						bad(m, "row %v: unique index %s finds another row", m.keyOf(rec), c.name)
 					}

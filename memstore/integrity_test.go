@@ -706,7 +706,8 @@ func TestUnique(t *testing.T) {
 				_, err := ts.customers.Insert(tx, Customer{ID: 1, Email: "new@x"})
 				return err
 			},
-			want: &memstore.UniqueError{Op: "insert", Model: "Customer", Field: "ID", Value: int64(1)},
+			want: &memstore.UniqueError{Op: "insert", Model: "Customer", Field: "ID", Value: int64(1),
+				Fields: []string{"ID"}, Values: []any{int64(1)}},
 		},
 		{
 			name: "duplicate string primary key on insert",
@@ -714,12 +715,14 @@ func TestUnique(t *testing.T) {
 				_, err := ts.categories.Insert(tx, Category{ID: "books"})
 				return err
 			},
-			want: &memstore.UniqueError{Op: "insert", Model: "Category", Field: "ID", Value: "books"},
+			want: &memstore.UniqueError{Op: "insert", Model: "Category", Field: "ID", Value: "books",
+				Fields: []string{"ID"}, Values: []any{"books"}},
 		},
 		{
 			name: "duplicate primary key through the untyped Tx",
 			fn:   func(ts *testStore, tx *memstore.Tx) error { return tx.Insert(Category{ID: "books"}) },
-			want: &memstore.UniqueError{Op: "insert", Model: "Category", Field: "ID", Value: "books"},
+			want: &memstore.UniqueError{Op: "insert", Model: "Category", Field: "ID", Value: "books",
+				Fields: []string{"ID"}, Values: []any{"books"}},
 		},
 		{
 			name: "duplicate unique field on insert",
@@ -727,14 +730,16 @@ func TestUnique(t *testing.T) {
 				_, err := ts.customers.Insert(tx, Customer{Email: "a@x"})
 				return err
 			},
-			want: &memstore.UniqueError{Op: "insert", Model: "Customer", Field: "Email", Value: "a@x"},
+			want: &memstore.UniqueError{Op: "insert", Model: "Customer", Field: "Email", Value: "a@x",
+				Fields: []string{"Email"}, Values: []any{"a@x"}},
 		},
 		{
 			name: "duplicate unique field on update",
 			fn: func(ts *testStore, tx *memstore.Tx) error {
 				return ts.customers.Update(tx, Customer{ID: 2, Email: "a@x"})
 			},
-			want: &memstore.UniqueError{Op: "update", Model: "Customer", Field: "Email", Value: "a@x"},
+			want: &memstore.UniqueError{Op: "update", Model: "Customer", Field: "Email", Value: "a@x",
+				Fields: []string{"Email"}, Values: []any{"a@x"}},
 		},
 		{
 			name: "duplicate unique field on upsert of a new row",
@@ -742,7 +747,8 @@ func TestUnique(t *testing.T) {
 				_, err := ts.customers.Upsert(tx, Customer{ID: 5, Email: "a@x"})
 				return err
 			},
-			want: &memstore.UniqueError{Op: "upsert", Model: "Customer", Field: "Email", Value: "a@x"},
+			want: &memstore.UniqueError{Op: "upsert", Model: "Customer", Field: "Email", Value: "a@x",
+				Fields: []string{"Email"}, Values: []any{"a@x"}},
 		},
 		{
 			name: "duplicate unique field on upsert of an existing row",
@@ -750,7 +756,8 @@ func TestUnique(t *testing.T) {
 				_, err := ts.customers.Upsert(tx, Customer{ID: 2, Email: "a@x"})
 				return err
 			},
-			want: &memstore.UniqueError{Op: "upsert", Model: "Customer", Field: "Email", Value: "a@x"},
+			want: &memstore.UniqueError{Op: "upsert", Model: "Customer", Field: "Email", Value: "a@x",
+				Fields: []string{"Email"}, Values: []any{"a@x"}},
 		},
 		{
 			name: "update keeping its own unique value",

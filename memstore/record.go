@@ -150,6 +150,14 @@ func (m *model) newRecord(p unsafe.Pointer, shadow [][]byte) (*record, error) {
 			n += 8
 			continue
 		}
+		if c.ix != nil {
+			k, err := c.ix.keyLen(m, p)
+			if err != nil {
+				return nil, err
+			}
+			n += k + m.pkLen(p, shadow)
+			continue
+		}
 		kp := c.keyPtr(p)
 		if kp == nil {
 			continue
@@ -160,7 +168,7 @@ func (m *model) newRecord(p unsafe.Pointer, shadow [][]byte) (*record, error) {
 		n += c.codec.encodedLen(kp)
 	}
 	withRoom := false
-	if last := m.slots[len(m.slots)-1]; !last.unique && len(m.slots) > 1 {
+	if last := m.slots[len(m.slots)-1]; !last.unique && last.ix == nil && len(m.slots) > 1 {
 		withRoom = true
 		// The room holds the primary key; an empty last key (a null)
 		// leaves it unused.
@@ -196,6 +204,8 @@ func (m *model) newRecord(p unsafe.Pointer, shadow [][]byte) (*record, error) {
 			}
 		} else if c.word {
 			buf = c.appendKey(buf, rec.ptr)
+		} else if c.ix != nil {
+			buf = m.appendIndexKey(buf, c, rec.ptr)
 		} else if kp := c.keyPtr(rec.ptr); kp != nil {
 			buf = c.codec.appendKey(buf, kp)
 		}
@@ -414,7 +424,7 @@ func (s *schema) dbSchema() *memdb.DBSchema {
 		for _, c := range m.slots {
 			ts.Indexes[c.index] = &memdb.IndexSchema{
 				Name:         c.index,
-				Unique:       c.unique,
+				Unique:       c.unique || c.ix != nil, // a secondary key ends with the primary key
 				AllowMissing: c.nullable,
 				Indexer:      slotIndexer(c.slot),
 			}

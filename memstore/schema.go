@@ -80,6 +80,9 @@ type Model struct {
 	// Relations declares belongsTo relations in code, for types whose source
 	// you cannot tag.
 	Relations []Relation
+	// Indexes declares secondary indexes in code, after those the index and
+	// unique=name tags declare.
+	Indexes []Index
 
 	typ reflect.Type
 }
@@ -117,6 +120,7 @@ type model struct {
 	// delete cascades to nothing and nulls nothing.
 	restrictOnly bool
 	slots        []*column // memdb index i is slots[i]; slot 0 is the primary key
+	sec          []*column // the slots of secondary indexes, in declaration order
 	rels         []*relation
 	relMap       map[string]*relation
 	refs         []*relation                   // relations whose target is this model
@@ -136,6 +140,7 @@ type column struct {
 	shadow   bool // no struct field: the value lives only in the record's keys
 	unique   bool
 	fk       *relation // set when the column is a foreign key
+	ix       *secIndex // set when the column is a secondary index's slot (see index.go)
 
 	// word marks a plain (not nullable, not shadow) 64-bit integer field,
 	// the common key: its encoding is the field's bits xor flip (the sign
@@ -175,6 +180,8 @@ func (c *column) keyPtr(base unsafe.Pointer) unsafe.Pointer {
 
 type tagInfo struct {
 	pk, auto, unique bool
+	index            bool       // index: an index on the field alone
+	indexes          []tagIndex // index=name and unique=name
 	rel              *Relation
 }
 
@@ -190,17 +197,25 @@ func parseTag(modelName string, f reflect.StructField) (tagInfo, error) {
 	for _, part := range strings.Split(tag, ",") {
 		k, v, hasV := strings.Cut(strings.TrimSpace(part), "=")
 		switch k {
-		case "pk", "auto", "unique":
+		case "unique", "index":
+			switch {
+			case !hasV && k == "unique":
+				ti.unique = true
+			case !hasV:
+				ti.index = true
+			case v == "":
+				return ti, bad("%s= needs an index name: %s=name", k, k)
+			default:
+				ti.indexes = append(ti.indexes, tagIndex{name: v, unique: k == "unique"})
+			}
+		case "pk", "auto":
 			if hasV {
 				return ti, bad("tag option %q takes no value", k)
 			}
-			switch k {
-			case "pk":
+			if k == "pk" {
 				ti.pk = true
-			case "auto":
+			} else {
 				ti.auto = true
-			default:
-				ti.unique = true
 			}
 		case "belongsTo":
 			if v == "" {
@@ -227,7 +242,7 @@ func parseTag(modelName string, f reflect.StructField) (tagInfo, error) {
 				ti.rel.OnDelete = a
 			}
 		default:
-			return ti, bad("unknown tag option %q (want pk, auto, unique, belongsTo=, as=, keyTo=, onDelete=)", k)
+			return ti, bad("unknown tag option %q (want pk, auto, unique, unique=, index, index=, belongsTo=, as=, keyTo=, onDelete=)", k)
 		}
 	}
 	if ti.auto && !ti.pk {
@@ -329,10 +344,16 @@ func compileSchema(models []Model) (*schema, error) {
 			}
 		}
 	}
+	// Pass 3: secondary indexes, which need the relations' shadow columns.
+	for i, m := range s.models {
+		if err := m.addIndexes(tags[i], models[i].Indexes); err != nil {
+			return nil, err
+		}
+	}
 	for _, m := range s.models {
 		if len(m.slots) > maxSlots {
 			return nil, &SchemaError{Model: m.name, Reason: fmt.Sprintf(
-				"%d indexed columns (the primary key, unique fields and foreign keys): at most %d", len(m.slots), maxSlots)}
+				"%d indexed columns (the primary key, unique fields, foreign keys and secondary indexes): at most %d", len(m.slots), maxSlots)}
 		}
 		for _, c := range m.slots {
 			if c.nullable && !c.shadow {
@@ -417,7 +438,7 @@ func compileModel(decl Model, id int) (*model, map[string]tagInfo, error) {
 		if c := m.column(u); c != nil {
 			continue // listed twice
 		}
-		c, err := m.fieldColumn(u, "unique field")
+		c, err := m.anyFieldColumn(u, "unique field")
 		if err != nil {
 			return nil, nil, err
 		}
@@ -430,6 +451,20 @@ func compileModel(decl Model, id int) (*model, map[string]tagInfo, error) {
 // fieldColumn builds a column for a struct field whose type must be a key
 // type or a pointer to one.
 func (m *model) fieldColumn(name, what string) (*column, error) {
+	c, err := m.anyFieldColumn(name, what)
+	if err == nil && !c.codec.isKey() {
+		t := c.codec.typ
+		if c.nullable {
+			t = reflect.PointerTo(t)
+		}
+		return nil, &SchemaError{Model: m.name, Field: name, Reason: fmt.Sprintf("%s has unsupported type %v (want an integer, string or [16]byte kind)", what, t)}
+	}
+	return c, err
+}
+
+// anyFieldColumn builds a column for a struct field whose type must be
+// indexable (see newIndexCodec) or a pointer to an indexable type.
+func (m *model) anyFieldColumn(name, what string) (*column, error) {
 	f, off, ok := fieldOffset(m.typ, name)
 	if !ok {
 		return nil, &SchemaError{Model: m.name, Field: name, Reason: fmt.Sprintf("%s field not found (or reached through an embedded pointer)", what)}
@@ -438,9 +473,9 @@ func (m *model) fieldColumn(name, what string) (*column, error) {
 	if ft.Kind() == reflect.Pointer {
 		ft, nullable = ft.Elem(), true
 	}
-	c, ok := newCodec(ft)
+	c, ok := newIndexCodec(ft)
 	if !ok {
-		return nil, &SchemaError{Model: m.name, Field: name, Reason: fmt.Sprintf("%s has unsupported type %v (want an integer, string or [16]byte kind)", what, f.Type)}
+		return nil, &SchemaError{Model: m.name, Field: name, Reason: fmt.Sprintf("%s has unsupported type %v (want an integer, float, bool, string, time.Time or [16]byte kind, or a pointer to one)", what, f.Type)}
 	}
 	col := &column{name: name, offset: off, codec: c, nullable: nullable}
 	if !nullable && (c.kind == kindInt || c.kind == kindUint) && c.size == 8 {
@@ -460,10 +495,11 @@ func (m *model) addSlot(c *column) {
 	m.slots = append(m.slots, c)
 }
 
-// column returns the column named name, or nil.
+// column returns the column of the field (or shadow column) named name,
+// or nil. Secondary indexes' slots are not field columns.
 func (m *model) column(name string) *column {
 	for _, c := range m.slots {
-		if c.name == name {
+		if c.name == name && c.ix == nil {
 			return c
 		}
 	}
@@ -502,6 +538,9 @@ func (s *schema) addRelation(m *model, d Relation) error {
 		keyTo = target.column(d.KeyTo)
 		if keyTo == nil || !keyTo.unique {
 			return bad(d.FK, "keyTo %s.%s is not the primary key or a unique field", target.name, d.KeyTo)
+		}
+		if !keyTo.codec.isKey() {
+			return bad(d.FK, "keyTo %s.%s has type %v: a referenced field must have an integer, string or [16]byte kind", target.name, d.KeyTo, keyTo.codec.typ)
 		}
 	}
 	fk := m.column(d.FK)

@@ -340,7 +340,7 @@ func (tx *Tx) insert(op string, m *model, p unsafe.Pointer, shadow [][]byte) (*r
 	// key must raise the bound, or a later explicit insert of the same key
 	// in this transaction would skip its lookup.
 	if above := tx.aboveMax(m, rec.key(0)); !assigned && !above && tx.lookup(m, m.pk, rec.key(0)) != nil {
-		return nil, &UniqueError{Op: op, Model: m.name, Field: m.pk.name, Value: m.keyOf(rec)}
+		return nil, m.uniqueError(op, m.pk, rec)
 	}
 	if err := tx.checkRow(op, m, rec, nil); err != nil {
 		if assigned {
@@ -408,13 +408,21 @@ func (tx *Tx) checkRow(op string, m *model, rec, old *record) error {
 		if k == nil || (old != nil && bytes.Equal(old.key(c.slot), k)) {
 			continue
 		}
+		if c.ix != nil {
+			if c.unique {
+				if err := tx.checkIndex(op, m, c, rec); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		if c.unique {
 			if err := tx.step("unique", m.name, c.name); err != nil {
 				return err
 			}
 		}
 		if c.unique && tx.lookup(m, c, k) != nil {
-			return &UniqueError{Op: op, Model: m.name, Field: c.name, Value: m.value(rec, c)}
+			return m.uniqueError(op, c, rec)
 		}
 		if r := c.fk; r != nil {
 			if r.target == m && bytes.Equal(rec.key(r.keyTo.slot), k) {
@@ -467,6 +475,10 @@ func (tx *Tx) put(m *model, old, rec *record) error {
 	ov := tx.overlayOf(m)
 	for _, c := range m.slots {
 		if !c.unique {
+			continue
+		}
+		if c.ix != nil {
+			ov.overlayIndex(c, old, rec)
 			continue
 		}
 		nk := rec.key(c.slot)
@@ -560,7 +572,9 @@ func (tx *Tx) remove(m *model, rec *record) error {
 	}
 	ov := tx.overlayOf(m)
 	for _, c := range m.slots {
-		if k := rec.key(c.slot); c.unique && k != nil {
+		if c.ix != nil && c.unique {
+			ov.overlayIndex(c, rec, nil)
+		} else if k := rec.key(c.slot); c.unique && k != nil {
 			ov.slots[c.slot][keyString(k)] = nil
 		}
 	}
@@ -574,7 +588,7 @@ func (tx *Tx) touch(m *model, rec *record) {
 		return
 	}
 	for _, c := range m.slots {
-		if k := rec.key(c.slot); c.unique && k != nil {
+		if k := rec.key(c.slot); c.unique && c.ix == nil && k != nil {
 			tx.hashes = append(tx.hashes, tx.s.KeyHash(space(m, c), k))
 		}
 	}

@@ -633,3 +633,51 @@ func TestIndexSchemaErrors(t *testing.T) {
 		})
 	}
 }
+
+// IxLog has no key field: its secondary keys end with the store-assigned
+// RowID.
+type IxLog struct {
+	Level string    `relstore:"index=level_at,unique=level_seq"`
+	Seq   int64     `relstore:"unique=level_seq"`
+	At    time.Time `relstore:"index=level_at"`
+}
+
+func TestIndexesOfKeylessModel(t *testing.T) {
+	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[IxLog]()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	logs := mustTable[IxLog, memstore.RowID](t, s)
+	mustUpdate(t, s, func(tx *memstore.Tx) error {
+		for i, l := range []IxLog{{Level: "info", Seq: 1}, {Level: "info", Seq: 2}, {Level: "warn", Seq: 1}} {
+			l.At = day.Add(time.Duration(i))
+			if _, err := logs.Insert(tx, l); err != nil {
+				return err
+			}
+		}
+		return logs.UpdateKey(tx, 2, IxLog{Level: "info", Seq: 3, At: day})
+	})
+	checkIntegrity(t, s)
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		_, err := logs.Insert(tx, IxLog{Level: "info", Seq: 3})
+		return err
+	})
+	want := &memstore.UniqueError{Op: "insert", Model: "IxLog", Field: "Level", Value: "info",
+		Index: "level_seq", Fields: []string{"Level", "Seq"}, Values: []any{"info", int64(3)}}
+	var got *memstore.UniqueError
+	if !errors.As(err, &got) {
+		t.Fatalf("Insert(info, 3) = %v, want *UniqueError", err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("UniqueError mismatch (-want +got):\n%s", diff)
+	}
+	mustUpdate(t, s, func(tx *memstore.Tx) error {
+		if err := logs.Delete(tx, 2); err != nil {
+			return err
+		}
+		_, err := logs.Insert(tx, IxLog{Level: "info", Seq: 3})
+		return err
+	})
+	checkIntegrity(t, s)
+}

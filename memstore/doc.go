@@ -124,10 +124,11 @@
 // (-0 equals +0; NaN has no place in an order and is refused with
 // ErrInvalid), strings byte-wise (PostgreSQL's "C" collation), false before
 // true, times by instant whatever their Location or monotonic reading,
-// [16]byte byte-wise. NULL sorts after every value, as in PostgreSQL: read
-// forward an index gives ascending order with NULLS LAST, read backward
-// descending order with NULLS FIRST. An indexed string longer than MaxKeyLen
-// is refused with ErrInvalid, as a key is.
+// [16]byte byte-wise. NULL sorts after every value, as in PostgreSQL, so an
+// index gives ascending order with NULLS LAST and, read backward, descending
+// order with NULLS FIRST (SQLite puts NULLs first in ascending order; the
+// store follows PostgreSQL). An indexed string longer than MaxKeyLen is
+// refused with ErrInvalid, as a key is.
 //
 // Each index costs every insert, update and delete of the model one more
 // index write (bench/README measures it). Indexes of unique fields and

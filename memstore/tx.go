@@ -623,9 +623,10 @@ func (tx *Tx) rowOf(op string, v any) (*model, unsafe.Pointer, reflect.Value, er
 // auto key is assigned when v's key is zero; when v is a pointer, the
 // assigned key is written back to it. The store keeps its own copy of v.
 //
-// Insert fails with a *UniqueError if the key or a unique field exists, a
-// *ForeignKeyError if a non-nil foreign key references no row, and ErrInvalid
-// for bad input; any failure aborts the transaction.
+// Insert fails with a *UniqueError if the key, a unique field's value or a
+// unique index's values exist, a *ForeignKeyError if a non-nil foreign key
+// references no row, and ErrInvalid for bad input; any failure aborts the
+// transaction.
 func (tx *Tx) Insert(v any) error {
 	const op = "insert"
 	if err := tx.enter(nil, "", "", op, true); err != nil {

@@ -86,7 +86,7 @@
 // or shadow field, a field of a type that cannot be indexed, a duplicate
 // index name, or an index that repeats one the model has anyway (a
 // non-unique index on the primary key, a unique field or a foreign key
-// alone).
+// alone; a second index over the same fields in the same order).
 //
 // # Indexes
 //

@@ -154,6 +154,11 @@ func (m *model) compileIndex(d Index, taken map[string]bool) (*column, error) {
 			}
 		}
 	}
+	for _, o := range m.sec {
+		if slices.Equal(o.ix.fieldNames(), d.Fields) {
+			return nil, bad(d.Name, "the same fields in the same order as index %s", o.ix.name)
+		}
+	}
 	if taken[d.Name] {
 		return nil, bad(d.Name, "the name is taken by another index (the primary key, unique fields and foreign keys have indexes named after them)")
 	}

@@ -597,6 +597,8 @@ func TestIndexSchemaErrors(t *testing.T) {
 		{"an index named like a unique field", []memstore.Model{withIndexes(memstore.ModelOf[ixPlain](),
 			memstore.Index{Name: "Email", Fields: []string{"Name", "Age"}})}, "ixPlain", "Email"},
 		{"an index without fields", []memstore.Model{withIndexes(memstore.ModelOf[ixPlain](), memstore.Index{Name: "x"})}, "ixPlain", "x"},
+		{"two indexes over the same fields", []memstore.Model{withIndexes(memstore.ModelOf[ixPlain](),
+			memstore.Index{Name: "x", Fields: []string{"Name", "Age"}}, memstore.Index{Name: "y", Fields: []string{"Name", "Age"}, Unique: true})}, "ixPlain", "y"},
 		{"a field twice in a code index", []memstore.Model{withIndexes(memstore.ModelOf[ixPlain](),
 			memstore.Index{Name: "x", Fields: []string{"Name", "Age", "Name"}})}, "ixPlain", "Name"},
 		{"a field twice in a tag index", []memstore.Model{memstore.ModelOf[ixTwiceInOne]()}, "ixTwiceInOne", "A"},

@@ -46,6 +46,9 @@ func schemas() map[string][]memstore.Model {
 			named[StoretestCategory]("Category"), named[StoretestStep]("Step"),
 		},
 		"bench": {named[BenchCustomer]("Customer"), named[BenchOrder]("Order")},
+		"indexes": {
+			named[IndexesPost]("Post"), named[IndexesTag]("Tag"), named[IndexesPostTag]("PostTag"), indexesEvent,
+		},
 	}
 }
 
@@ -396,3 +399,41 @@ type BenchOrder struct {
 	Quantity   int
 	Note       string
 }
+
+// The indexes schema: secondary indexes by tag and in code, a composite
+// unique constraint whose leading column is a foreign key (no index of its
+// own), unique fields of kinds that are not keys.
+
+type IndexesPost struct {
+	ID        int64     `relstore:"pk,auto"`
+	Status    string    `relstore:"index=status_created"`
+	CreatedAt time.Time `relstore:"index=status_created"`
+	Score     *float64  `relstore:"index"`
+	Slug      string    `relstore:"unique"`
+}
+
+type IndexesTag struct {
+	ID   int64
+	Name string `relstore:"unique"`
+}
+
+type IndexesPostTag struct {
+	ID     int64 `relstore:"pk,auto"`
+	PostID int64 `relstore:"belongsTo=Post,onDelete=cascade,unique=post_tag"`
+	TagID  int64 `relstore:"belongsTo=Tag,unique=post_tag"`
+}
+
+type IndexesEvent struct {
+	ID     int64
+	At     time.Time `relstore:"unique"`
+	Weight float64   `relstore:"unique"`
+	Flag   *bool     `relstore:"unique"`
+	Room   string
+	Seat   *int32
+}
+
+var indexesEvent = func() memstore.Model {
+	m := named[IndexesEvent]("Event")
+	m.Indexes = []memstore.Index{{Name: "room_seat", Fields: []string{"Room", "Seat"}, Unique: true}}
+	return m
+}()

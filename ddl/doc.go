@@ -24,7 +24,11 @@
 // reserved words ("order", "user") are fine; in hand-written SQL quote them
 // too. Constraints and indexes are named as PostgreSQL names them by
 // default: "customer_pkey", "customer_email_key", "order_customer_id_fkey",
-// and "order_customer_id_idx". A model without a key field gets a "rowid"
+// and "order_customer_id_idx". A unique index of the store (unique=name, or
+// Index with Unique) is a UNIQUE constraint over its columns
+// ("post_tag_post_id_tag_id_key"; NULLs are distinct in both databases, as
+// in the store), a secondary index a CREATE INDEX over them
+// ("post_status_created_at_idx"). A model without a key field gets a "rowid"
 // column. Exported fields are columns, fields of embedded structs included
 // (promoted through an embedded pointer, they are nullable); unexported
 // fields are not, unless they are keys.
@@ -74,8 +78,9 @@
 // Each belongsTo relation is a FOREIGN KEY from its foreign key column
 // (a shadow foreign key is a nullable column typed like the target key) to
 // the target's key or keyTo column, with an index on the foreign key column
-// unless a key or unique constraint already leads with it, since the store
-// indexes every foreign key and PostgreSQL does not. onDelete maps to:
+// unless a key, unique constraint or secondary index already leads with it,
+// since the store indexes every foreign key and PostgreSQL does not.
+// onDelete maps to:
 //
 //	cascade    ON DELETE CASCADE
 //	setNull    ON DELETE SET NULL

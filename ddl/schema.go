@@ -17,16 +17,12 @@ type table struct {
 	cols    []*column
 	pk      *column
 	pkName  string       // the primary key constraint's name
-	uniques []constraint // UNIQUE constraints: one per unique field
+	uniques []constraint // UNIQUE constraints: one per unique field, then one per unique index
 	fks     []foreignKey
-	indexes []index // foreign key indexes
-
-	// TODO(issue 14): secondary and compound indexes. A compound unique
-	// index is one more entry of uniques (UNIQUE ("a", "b")), a secondary
-	// index one more entry of indexes (CREATE INDEX ... ("a", "b")); both
-	// printers already handle several columns. A foreign key index is
-	// skipped when a key, unique or secondary index leads with its column
-	// (see leads).
+	// indexes are the secondary indexes, then the foreign keys' (skipped
+	// when a key, unique constraint or secondary index leads with the
+	// column: see leads).
+	indexes []index
 }
 
 type column struct {
@@ -102,6 +98,11 @@ func newTable(m *memstore.ModelInfo, byName map[string]*memstore.ModelInfo) (*ta
 	for _, r := range m.Relations {
 		keys[r.FK] = true
 	}
+	for _, ix := range m.Indexes {
+		for _, f := range ix.Fields {
+			keys[f] = true
+		}
+	}
 	if m.Key == "" {
 		t.pk = &column{name: "rowid", typ: rowIDType, auto: true, pk: true}
 		t.cols = append(t.cols, t.pk)
@@ -158,6 +159,26 @@ func newTable(m *memstore.ModelInfo, byName map[string]*memstore.ModelInfo) (*ta
 			return nil, bad(u, "unique field not found")
 		}
 		t.uniques = append(t.uniques, constraint{name: t.name + "_" + c.name + "_key", cols: []string{c.name}})
+	}
+	// Secondary indexes, named as PostgreSQL names them by default, after
+	// their columns (memstore refuses two indexes over the same fields).
+	// NULLs are distinct in a UNIQUE constraint of both databases, as in
+	// the store.
+	for _, ix := range m.Indexes {
+		cols := make([]string, len(ix.Fields))
+		for i, f := range ix.Fields {
+			c := byField[f]
+			if c == nil {
+				return nil, bad(f, "field of index %s not found", ix.Name)
+			}
+			cols[i] = c.name
+		}
+		name := t.name + "_" + strings.Join(cols, "_")
+		if ix.Unique {
+			t.uniques = append(t.uniques, constraint{name: name + "_key", cols: cols})
+		} else {
+			t.indexes = append(t.indexes, index{name: name + "_idx", cols: cols})
+		}
 	}
 	for _, r := range m.Relations {
 		target := byName[r.Target]

@@ -135,6 +135,47 @@
 // foreign keys hold no rows whose value is NULL; secondary indexes hold
 // every row.
 //
+// # Queries
+//
+// A filter of package filter (LoopBack's where, order, limit, skip, fields
+// and keyset pages, written in Go or parsed from JSON) is bound to a model
+// once, then run in any transaction:
+//
+//	q, err := posts.Query(filter.Filter{
+//		Where: filter.Eq("Status", "published"),
+//		Order: []filter.Order{filter.Desc("CreatedAt")},
+//		Limit: 20,
+//	})
+//	err = s.View(ctx, func(tx *memstore.Tx) error {
+//		page, err := q.Find(tx) // the 20 newest published posts
+//		...
+//	})
+//
+// Binding resolves each field by its Go name or its json tag name,
+// converts every value to the field's type (filter.Coerce), checks that
+// each operator fits the field's kind and that After fits the order, and
+// reports the first refusal as a *FilterError naming its path in the filter
+// ("where.createdAt.gt: want a time, got 12"), before any row is read. A
+// bound query (Query, and ModelQuery for a model named at run time) is
+// immutable and safe for concurrent use.
+//
+// A query reads its rows through the best index for its conditions and
+// order (the primary key, a unique field, a foreign key or a secondary
+// index), in either direction, and stops as soon as it has Skip+Limit rows
+// when the index gives the order; otherwise it evaluates the conditions on
+// each row as it reads, without copying it, and keeps only the first
+// Skip+Limit rows in order. Explain says which index a query reads, within
+// which bounds, and whether it sorts. Only the rows returned are copied.
+//
+// Find, First (ErrNotFound when nothing matches), Count, Exists, Delete and
+// Update all act on the rows the whole filter selects. A bulk Delete is one
+// statement: the on-delete actions of every relation apply to the deleted
+// rows together. A bulk Update writes each row as Table.Update does. Both
+// count the rows they touched, and any refusal aborts the transaction.
+// Rel.Query scopes a filter to the rows of one owner (package relations'
+// HasMany.Find). Tx.Find, Tx.Count, Tx.DeleteAll, Tx.UpdateAll, Tx.Get and
+// Tx.ByFK do the same by model name, for generic tools.
+//
 // # Integrity
 //
 // Every rule is checked inside the write transaction that writes, against

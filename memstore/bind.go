@@ -1,10 +1,17 @@
 package memstore
 
 import (
-	"errors"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
 	"unsafe"
 
 	"github.com/relstore/relstore/filter"
+	"github.com/relstore/relstore/internal/like"
 )
 
 // FilterError is a filter that a model cannot take, found when the filter
@@ -29,50 +36,405 @@ func (e *FilterError) Is(target error) bool { return target == ErrInvalid }
 // Unwrap returns the *filter.Error.
 func (e *FilterError) Unwrap() error { return e.Err }
 
-var errTODO = errors.New("memstore: queries are not implemented yet")
+// qfield is a field of a model as a filter names it: a struct field, or a
+// shadow column (a foreign key without a field, a keyless model's rowid),
+// whose value lives in the record's keys.
+type qfield struct {
+	name     string // the Go name (the column's name for a shadow column)
+	json     string // the json tag name; the Go name when untagged; "" for json:"-"
+	typ      reflect.Type
+	elem     reflect.Type // typ without its pointer
+	index    []int
+	offset   uintptr
+	nullable bool
+	shadow   *column // set for a shadow column
+	// codec encodes the field's values as an index does; nil when the
+	// field's kind cannot be compared (a slice, a map, a struct).
+	codec *codec
+}
 
-// bound is a filter bound to a model: what every query form shares.
+// queryInfo is what binding needs of a model, built on first use.
+type queryInfo struct {
+	fields []*qfield // struct fields in declaration order, then shadow columns
+	byName map[string]*qfield
+	byJSON map[string]*qfield
+	pk     *qfield
+}
+
+// query returns m's queryInfo, building it once.
+func (m *model) query() *queryInfo {
+	m.qonce.Do(func() { m.qinfo = m.buildQueryInfo() })
+	return m.qinfo
+}
+
+func (m *model) buildQueryInfo() *queryInfo {
+	qi := &queryInfo{byName: map[string]*qfield{}, byJSON: map[string]*qfield{}}
+	for _, sf := range reflect.VisibleFields(m.typ) {
+		if sf.Anonymous || !sf.IsExported() {
+			continue
+		}
+		if f, ok := m.typ.FieldByName(sf.Name); !ok || !slices.Equal(f.Index, sf.Index) {
+			continue // hidden or ambiguous
+		}
+		_, off, ok := fieldOffset(m.typ, sf.Name)
+		if !ok {
+			continue // through an embedded pointer
+		}
+		f := &qfield{name: sf.Name, json: jsonName(sf), typ: sf.Type, elem: sf.Type, index: sf.Index, offset: off}
+		if sf.Type.Kind() == reflect.Pointer {
+			f.elem, f.nullable = sf.Type.Elem(), true
+		}
+		if c, ok := newIndexCodec(f.elem); ok {
+			f.codec = c
+		}
+		qi.fields = append(qi.fields, f)
+	}
+	for _, c := range m.slots {
+		if c.shadow {
+			qi.fields = append(qi.fields, &qfield{name: c.name, json: c.name, typ: c.codec.typ, elem: c.codec.typ,
+				nullable: c.nullable, shadow: c, codec: c.codec})
+		}
+	}
+	for _, f := range qi.fields {
+		qi.byName[f.name] = f
+	}
+	for _, f := range qi.fields {
+		if _, taken := qi.byJSON[f.json]; f.json != "" && !taken {
+			qi.byJSON[f.json] = f
+		}
+	}
+	qi.pk = qi.byName[m.pk.name]
+	return qi
+}
+
+// jsonName returns the name encoding/json gives a struct field.
+func jsonName(sf reflect.StructField) string {
+	tag := sf.Tag.Get("json")
+	if tag == "-" {
+		return ""
+	}
+	if name, _, _ := strings.Cut(tag, ","); name != "" {
+		return name
+	}
+	return sf.Name
+}
+
+// field resolves a name as a filter writes it: a Go name first, then a
+// json tag name.
+func (qi *queryInfo) field(name string) *qfield {
+	if f := qi.byName[name]; f != nil {
+		return f
+	}
+	return qi.byJSON[name]
+}
+
+// names lists the fields for an error message: "ID (id), Title, ...".
+func (qi *queryInfo) names() string {
+	var b strings.Builder
+	for i, f := range qi.fields {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(f.name)
+		if f.json != "" && f.json != f.name {
+			b.WriteString(" (" + f.json + ")")
+		}
+	}
+	return b.String()
+}
+
+// operand is a value of a condition, converted to its field's type.
+type operand struct {
+	v   reflect.Value // of the field's value type (never a pointer)
+	enc []byte        // the value's index encoding (codec.appendKey)
+}
+
+// cond is a bound where condition: And, Or, or a comparison of one field.
+type cond struct {
+	op    filter.Op // 0: true (the zero Cond)
+	terms []*cond
+	f     *qfield
+	args  []operand
+	pat   *like.Pattern  // like, nlike, ilike, nilike
+	re    *regexp.Regexp // regexp
+}
+
+// okey is one key of a bound order.
+type okey struct {
+	f    *qfield
+	desc bool
+}
+
+// bound is a filter bound to a model: what every query form shares. It is
+// immutable once bind returns.
 type bound struct {
 	s      *Store
 	m      *model
 	f      filter.Filter
-	plan   *plan
-	fields []Field
+	where  *cond
+	order  []okey  // the order, the primary key appended (ties)
+	cmp    rowCmp  // compares two records in that order
+	pos    *record // the After position, or nil
+	scope  *column // RelQuery: the foreign key each run fixes
+	plan   *plan   // how the rows are read
+	fields []Field // the projection (ModelQuery.Fields)
+	skip   int
+	limit  int
 }
 
-type plan struct {
-	Plan
+// binder carries the state of one bind call.
+type binder struct {
+	m  *model
+	qi *queryInfo
 }
 
-func (p Plan) describe() string { return p.Model }
+func (bd *binder) errorf(path, format string, args ...any) error {
+	return &FilterError{Model: bd.m.name, Err: &filter.Error{Path: path, Reason: fmt.Sprintf(format, args...)}}
+}
 
 // bind validates f against m and plans it. scope, when not nil, is a
-// foreign key column whose value each run supplies (RelQuery).
+// foreign key column of m whose value each run supplies (RelQuery).
 func bind(s *Store, m *model, f filter.Filter, scope *column) (*bound, error) {
-	return nil, &FilterError{Model: m.name, Err: &filter.Error{Reason: errTODO.Error()}}
+	bd := &binder{m: m, qi: m.query()}
+	if err := f.Validate(); err != nil {
+		fe, ok := err.(*filter.Error)
+		if !ok {
+			fe = &filter.Error{Reason: err.Error()}
+		}
+		return nil, &FilterError{Model: m.name, Err: fe}
+	}
+	b := &bound{s: s, m: m, f: f, scope: scope, skip: f.Skip, limit: f.Limit}
+	var err error
+	if b.where, err = bd.cond(f.Where, "where"); err != nil {
+		return nil, err
+	}
+	if b.order, err = bd.order(f.Order); err != nil {
+		return nil, err
+	}
+	b.cmp = compileOrder(b.order)
+	if f.After != nil {
+		if b.pos, err = bd.after(f.After, len(f.Order), b.order); err != nil {
+			return nil, err
+		}
+	}
+	if b.fields, err = bd.fields(f.Fields); err != nil {
+		return nil, err
+	}
+	b.plan = b.choosePlan()
+	return b, nil
 }
 
-type run struct{}
-
-func (r *run) each(fn func(*record) bool) {}
-
-func (b *bound) start(tx *Tx, k []byte, snapshot bool) (*run, error) { return nil, errTODO }
-func (b *bound) records(tx *Tx, k []byte) ([]*record, error)         { return nil, errTODO }
-func (b *bound) first(tx *Tx, k []byte, op string) (*record, error)  { return nil, errTODO }
-func (b *bound) count(tx *Tx, k []byte) (int, error)                 { return 0, errTODO }
-func (b *bound) exists(tx *Tx, k []byte) (bool, error)               { return false, errTODO }
-func (b *bound) delete(tx *Tx, k []byte, op string) (int, error)     { return 0, errTODO }
-func (b *bound) update(tx *Tx, k []byte, op string, edit func(unsafe.Pointer) error) (int, error) {
-	return 0, errTODO
+// cond binds c, found at parent (see filter.Cond.At).
+func (bd *binder) cond(c filter.Cond, parent string) (*cond, error) {
+	path := c.At(parent)
+	switch c.Op {
+	case 0:
+		return &cond{}, nil
+	case filter.OpAnd, filter.OpOr:
+		out := &cond{op: c.Op, terms: make([]*cond, len(c.Terms))}
+		for i, t := range c.Terms {
+			bt, err := bd.cond(t, path+"["+strconv.Itoa(i)+"]")
+			if err != nil {
+				return nil, err
+			}
+			out.terms[i] = bt
+		}
+		return out, nil
+	}
+	f := bd.qi.field(c.Field)
+	if f == nil {
+		return nil, bd.errorf(path, "unknown field %q of %s (fields: %s)", c.Field, bd.m.name, bd.qi.names())
+	}
+	if f.codec == nil {
+		return nil, bd.errorf(path, "field %s has type %v, which a condition cannot compare (want a bool, number, string, time.Time or [16]byte kind, or a pointer to one)", f.name, f.typ)
+	}
+	out := &cond{op: c.Op, f: f}
+	switch c.Op {
+	case filter.OpIsNull, filter.OpNotNull:
+		return out, nil
+	case filter.OpLike, filter.OpNLike, filter.OpILike, filter.OpNILike, filter.OpRegexp:
+		if f.codec.kind != kindString {
+			return nil, bd.errorf(path, "%s needs a string field; %s has type %v", c.Op, f.name, f.typ)
+		}
+		s, ok := patternOf(c.Args[0])
+		if !ok {
+			return nil, bd.errorf(path, "want a string pattern, got %T", c.Args[0])
+		}
+		if c.Op == filter.OpRegexp {
+			re, err := filter.CompileRegexp(s)
+			if err != nil {
+				return nil, bd.wrap(err, path)
+			}
+			out.re = re
+			return out, nil
+		}
+		p, err := like.Compile(s, c.Op == filter.OpILike || c.Op == filter.OpNILike)
+		if err != nil {
+			return nil, bd.errorf(path, "invalid like pattern %q", s)
+		}
+		out.pat = p
+		return out, nil
+	}
+	out.args = make([]operand, len(c.Args))
+	list := c.Op == filter.OpInq || c.Op == filter.OpNin || c.Op == filter.OpBetween
+	for i, a := range c.Args {
+		p := path
+		if list {
+			p = path + "[" + strconv.Itoa(i) + "]"
+		}
+		v, err := bd.operand(f, a, p)
+		if err != nil {
+			return nil, err
+		}
+		out.args[i] = v
+	}
+	return out, nil
 }
-func (b *bound) after(p unsafe.Pointer) []any { return nil }
 
-func (m *model) boxRow(rec *record) any { return nil }
-func (m *model) compilePatch(op string, patch map[string]any) (func(unsafe.Pointer) error, error) {
-	return nil, errTODO
+// patternOf returns the string of a like or regexp operand (Validate has
+// checked it is one).
+func patternOf(v any) (string, bool) {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.String || rv.Type() == reflect.TypeFor[json.Number]() {
+		return "", false
+	}
+	return rv.String(), true
 }
-func (m *model) rowPtr(op string, row any) (unsafe.Pointer, error) { return nil, errTODO }
-func (s *Store) modelNamed(op, name string) (*model, error)        { return nil, errTODO }
-func (m *model) keyFrom(op string, c *column, v any) ([]byte, error) {
-	return nil, errTODO
+
+// wrap turns an error of package filter into a FilterError at path.
+func (bd *binder) wrap(err error, path string) error {
+	fe, ok := err.(*filter.Error)
+	if !ok {
+		return bd.errorf(path, "%v", err)
+	}
+	return &FilterError{Model: bd.m.name, Err: &filter.Error{Path: path, Reason: fe.Reason}}
+}
+
+// operand converts v to f's value type.
+func (bd *binder) operand(f *qfield, v any, path string) (operand, error) {
+	rv, err := filter.Coerce(v, f.elem)
+	if err != nil {
+		return operand{}, bd.wrap(err, path)
+	}
+	return operand{v: rv, enc: encodeOperand(f.codec, rv)}, nil
+}
+
+// encodeOperand returns the index encoding of rv, a value of c's type.
+func encodeOperand(c *codec, rv reflect.Value) []byte {
+	p := reflect.New(c.typ)
+	p.Elem().Set(rv)
+	return c.appendKey(nil, p.UnsafePointer())
+}
+
+// order binds the order and appends the primary key, in the direction of
+// the last key, unless the order has it.
+func (bd *binder) order(os []filter.Order) ([]okey, error) {
+	out := make([]okey, 0, len(os)+1)
+	hasPK := false
+	for i, o := range os {
+		path := "order[" + strconv.Itoa(i) + "]"
+		f := bd.qi.field(o.Field)
+		if f == nil {
+			return nil, bd.errorf(path, "unknown field %q of %s (fields: %s)", o.Field, bd.m.name, bd.qi.names())
+		}
+		if f.codec == nil {
+			return nil, bd.errorf(path, "field %s has type %v, which cannot be ordered", f.name, f.typ)
+		}
+		out = append(out, okey{f: f, desc: o.Desc})
+		hasPK = hasPK || f == bd.qi.pk
+	}
+	if !hasPK {
+		desc := len(out) > 0 && out[len(out)-1].desc
+		out = append(out, okey{f: bd.qi.pk, desc: desc})
+	}
+	return out, nil
+}
+
+// after binds the keyset position: one value per key of the order (the
+// primary key included), as a record that compares with rows.
+func (bd *binder) after(vals []any, orders int, keys []okey) (*record, error) {
+	switch {
+	case len(vals) != len(keys) && len(keys) == orders:
+		return nil, bd.errorf("after", "want %d values (the order has the primary key), got %d values", len(keys), len(vals))
+	case len(vals) != len(keys):
+		return nil, bd.errorf("after", "want %d values (one per order field, then the primary key %s), got %d values", len(keys), bd.m.pk.name, len(vals))
+	}
+	row := reflect.New(bd.m.typ)
+	var shadow [][]byte
+	for i, k := range keys {
+		path := "after[" + strconv.Itoa(i) + "]"
+		rv, err := filter.Coerce(vals[i], k.f.typ)
+		if err != nil {
+			return nil, bd.wrap(err, path)
+		}
+		if k.f.shadow != nil {
+			if shadow == nil {
+				shadow = make([][]byte, len(bd.m.slots))
+			}
+			if rv.Kind() == reflect.Pointer {
+				rv = rv.Elem()
+			}
+			if rv.IsValid() {
+				shadow[k.f.shadow.slot] = encodeOperand(k.f.codec, rv)
+			}
+			continue
+		}
+		reflect.NewAt(k.f.typ, unsafe.Add(row.UnsafePointer(), k.f.offset)).Elem().Set(rv)
+	}
+	if bd.m.pk.shadow && (shadow == nil || shadow[0] == nil) {
+		return nil, bd.errorf("after", "no value for the primary key %s", bd.m.pk.name)
+	}
+	rec, err := bd.m.newRecord(row.UnsafePointer(), shadow)
+	if err != nil {
+		return nil, bd.errorf("after", "%v", strings.TrimPrefix(err.Error(), "memstore: "))
+	}
+	return rec, nil
+}
+
+// fields binds the projection.
+func (bd *binder) fields(fs filter.Fields) ([]Field, error) {
+	keep := map[*qfield]bool{}
+	for i, n := range fs.Names {
+		path := "fields[" + strconv.Itoa(i) + "]"
+		f := bd.qi.field(n)
+		if f == nil {
+			return nil, bd.errorf(path, "unknown field %q of %s (fields: %s)", n, bd.m.name, bd.qi.names())
+		}
+		if f.shadow != nil {
+			return nil, bd.errorf(path, "%s is not a field of the struct (the store keeps it beside the row)", f.name)
+		}
+		keep[f] = true
+	}
+	var out []Field
+	for _, f := range bd.qi.fields {
+		if f.shadow != nil || (len(fs.Names) > 0 && keep[f] == fs.Exclude) {
+			continue
+		}
+		out = append(out, Field{Name: f.name, JSON: f.json, Type: f.typ, Index: slices.Clone(f.index)})
+	}
+	return out, nil
+}
+
+// after returns the After that continues after the row at p: its values of
+// the order's keys, nil for a NULL. A shadow column's value is not in the
+// row: the result is nil when the order has one.
+func (b *bound) after(p unsafe.Pointer) []any {
+	out := make([]any, len(b.order))
+	for i, k := range b.order {
+		f := k.f
+		if f.shadow != nil {
+			return nil
+		}
+		fp := unsafe.Add(p, f.offset)
+		if f.nullable {
+			if fp = *(*unsafe.Pointer)(fp); fp == nil {
+				continue
+			}
+		}
+		out[i] = reflect.NewAt(f.elem, fp).Elem().Interface()
+	}
+	return out
 }

@@ -21,16 +21,29 @@ func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 	if root == nil {
 		return &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: m.pk.codec.value(k)}
 	}
+	return tx.deleteRecords(op, m, []*record{root})
+}
+
+// deleteRecords deletes the records roots of m, distinct and current in
+// tx, as one statement: their cascades are collected together, and
+// restrict and set-null are checked against the whole plan, so a row that
+// references another row of the same delete does not block it. An error
+// names the root whose delete was refused.
+func (tx *Tx) deleteRecords(op string, m *model, roots []*record) error {
 	type item struct {
-		m   *model
-		rec *record
+		m         *model
+		rec, root *record
 	}
 	type edge struct {
-		r             *relation
-		parent, child *record
+		r                   *relation
+		parent, child, root *record
 	}
-	dels := []item{{m, root}}
-	gone := map[*record]bool{root: true}
+	dels := make([]item, len(roots))
+	gone := make(map[*record]bool, len(roots))
+	for i, r := range roots {
+		dels[i] = item{m, r, r}
+		gone[r] = true
+	}
 	var restricts, nulls []edge
 	for i := 0; i < len(dels); i++ {
 		if i%64 == 63 {
@@ -57,11 +70,11 @@ func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 				switch r.onDelete {
 				case Cascade:
 					gone[c] = true
-					dels = append(dels, item{r.source, c})
+					dels = append(dels, item{r.source, c, it.root})
 				case SetNull:
-					nulls = append(nulls, edge{r, it.rec, c})
+					nulls = append(nulls, edge{r, it.rec, c, it.root})
 				default:
-					restricts = append(restricts, edge{r, it.rec, c})
+					restricts = append(restricts, edge{r, it.rec, c, it.root})
 				}
 				return true
 			})
@@ -70,7 +83,7 @@ func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 	for _, e := range restricts {
 		if !gone[e.child] {
 			t := e.r.target
-			return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(root), Relation: e.r.name,
+			return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(e.root), Relation: e.r.name,
 				Field: e.r.fk.name, Value: t.value(e.parent, e.r.keyTo), Target: t.name,
 				Referrer: e.r.source.name, ReferrerKey: e.r.source.keyOf(e.child)}
 		}
@@ -103,7 +116,7 @@ func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 				return false
 			})
 			if ref != nil {
-				return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(root), Relation: r.name,
+				return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(e.root), Relation: r.name,
 					Field: r.fk.name, Value: src.value(e.child, c), Target: src.name,
 					Referrer: r.source.name, ReferrerKey: r.source.keyOf(ref)}
 			}

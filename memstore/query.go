@@ -52,10 +52,7 @@ func (q *Query[T, K]) All(tx *Tx) (iter.Seq2[K, T], error) {
 		return nil, err
 	}
 	defer tx.leave()
-	run, err := q.b.start(tx, nil, true)
-	if err != nil {
-		return nil, err
-	}
+	run := q.b.start(tx, nil)
 	return func(yield func(K, T) bool) {
 		run.each(func(rec *record) bool { return yield(q.t.keyOf(rec), q.t.out(rec)) })
 	}, nil

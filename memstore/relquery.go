@@ -58,10 +58,7 @@ func (q *RelQuery[S, T]) All(tx *Tx, k []byte) (iter.Seq[S], error) {
 		return nil, err
 	}
 	defer tx.leave()
-	run, err := q.b.start(tx, k, true)
-	if err != nil {
-		return nil, err
-	}
+	run := q.b.start(tx, k)
 	m := q.b.m
 	return func(yield func(S) bool) {
 		run.each(func(rec *record) bool { return yield(out[S](m, rec)) })

@@ -205,7 +205,12 @@ type cursor struct {
 // scan opens a cursor over the range r of the index of slot c of m,
 // forward (ascending: NULLs last) or backward (descending: NULLs first).
 func (tx *Tx) scan(m *model, c *column, r keyRange, reverse bool) cursor {
-	txn := tx.reader()
+	return openCursor(tx.reader(), m, c, r, reverse)
+}
+
+// openCursor opens a cursor over the range r of the index of slot c of m
+// in txn (a query's sequence reads a snapshot of its transaction).
+func openCursor(txn *memdb.Txn, m *model, c *column, r keyRange, reverse bool) cursor {
 	cu := cursor{c: c, reverse: reverse}
 	var seek []byte
 	var it memdb.ResultIterator

@@ -128,6 +128,8 @@ type model struct {
 	ptrCols      []*column                     // pointer key fields, re-allocated on every copy
 	args         sync.Pool                     // *keyArg, for lookups (see keyArg)
 	blocks       [18]atomic.Pointer[blockType] // by blockClass, made on first use
+	qonce        sync.Once                     // builds qinfo
+	qinfo        *queryInfo                    // what binding a filter needs (see bind.go)
 }
 
 type column struct {

@@ -1,0 +1,421 @@
+package memstore
+
+import (
+	"bytes"
+	"context"
+	"reflect"
+	"slices"
+	"sort"
+	"unsafe"
+
+	memdb "github.com/hashicorp/go-memdb"
+	"github.com/relstore/relstore/filter"
+)
+
+// Running a bound query: read the plan's ranges, keep the records that
+// match, order and count them. Records are read in place and copied only
+// by the caller, for the rows it returns.
+
+// ctxEvery is how many records a read passes between two checks of its
+// transaction's context.
+const ctxEvery = 1024
+
+// iterate reads the plan's ranges of txn in the plan's order and calls fn
+// with each record that matches the query (its conditions, the owner's key
+// k of a RelQuery, the After position), until fn returns false. It stops
+// with ctx's error when ctx is done.
+func (b *bound) iterate(txn *memdb.Txn, k []byte, ctx context.Context, fn func(*record) bool) error {
+	pl := b.plan
+	rs := pl.ranges
+	if pl.param >= 0 {
+		rs = pl.rangesFor(k)
+	}
+	checkAfter := b.pos != nil
+	read := 0
+	for i := range rs {
+		r := rs[i]
+		if pl.Reverse {
+			r = rs[len(rs)-1-i]
+		}
+		cu := openCursor(txn, b.m, pl.idx, r, pl.Reverse)
+		for rec := cu.next(); rec != nil; rec = cu.next() {
+			if read++; read%ctxEvery == 0 && ctx != nil {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			if checkAfter {
+				if b.cmp(rec, b.pos) <= 0 {
+					continue
+				}
+				// In the query's order, every record after this one is
+				// after the position too.
+				checkAfter = !pl.ordered
+			}
+			if pl.checkScope && !bytes.Equal(rec.key(b.scope.slot), k) {
+				continue
+			}
+			if pl.residual != nil && !pl.residual(rec) {
+				continue
+			}
+			if !fn(rec) {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// collect returns the records of the query in its order, after skip and
+// limit (0: none).
+func (b *bound) collect(txn *memdb.Txn, k []byte, ctx context.Context, skip, limit int) ([]*record, error) {
+	if b.plan.ordered {
+		var out []*record
+		if limit > 0 {
+			out = make([]*record, 0, min(limit, 256))
+		}
+		seen := 0
+		err := b.iterate(txn, k, ctx, func(rec *record) bool {
+			if seen++; seen <= skip {
+				return true
+			}
+			out = append(out, rec)
+			return limit == 0 || len(out) < limit
+		})
+		return out, err
+	}
+	var all []*record
+	var err error
+	if limit > 0 {
+		h := &topK{cmp: b.cmp, k: skip + limit}
+		err = b.iterate(txn, k, ctx, func(rec *record) bool { h.push(rec); return true })
+		all = h.recs
+	} else {
+		err = b.iterate(txn, k, ctx, func(rec *record) bool { all = append(all, rec); return true })
+	}
+	if err != nil {
+		return nil, err
+	}
+	sort.Sort(byOrder{all, b.cmp}) // not slices.SortFunc: its generic instance escapes recs
+	if skip >= len(all) {
+		return nil, nil
+	}
+	all = all[skip:]
+	if limit > 0 && len(all) > limit {
+		all = all[:limit]
+	}
+	return all, nil
+}
+
+type byOrder struct {
+	recs []*record
+	cmp  rowCmp
+}
+
+func (s byOrder) Len() int           { return len(s.recs) }
+func (s byOrder) Less(i, j int) bool { return s.cmp(s.recs[i], s.recs[j]) < 0 }
+func (s byOrder) Swap(i, j int)      { s.recs[i], s.recs[j] = s.recs[j], s.recs[i] }
+
+// topK keeps the k smallest records pushed, in a max-heap: the first k of
+// an order without sorting every match.
+type topK struct {
+	cmp  rowCmp
+	k    int
+	recs []*record
+}
+
+func (h *topK) push(rec *record) {
+	if len(h.recs) < h.k {
+		h.recs = append(h.recs, rec)
+		for i := len(h.recs) - 1; i > 0; {
+			p := (i - 1) / 2
+			if h.cmp(h.recs[i], h.recs[p]) <= 0 {
+				break
+			}
+			h.recs[i], h.recs[p] = h.recs[p], h.recs[i]
+			i = p
+		}
+		return
+	}
+	if h.cmp(rec, h.recs[0]) >= 0 {
+		return
+	}
+	h.recs[0] = rec
+	for i, n := 0, len(h.recs); ; {
+		l, big := 2*i+1, i
+		if l < n && h.cmp(h.recs[l], h.recs[big]) > 0 {
+			big = l
+		}
+		if r := l + 1; r < n && h.cmp(h.recs[r], h.recs[big]) > 0 {
+			big = r
+		}
+		if big == i {
+			return
+		}
+		h.recs[i], h.recs[big] = h.recs[big], h.recs[i]
+		i = big
+	}
+}
+
+// opErrCtx names the operation of a context error.
+func (b *bound) ctxErr(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return opErr(op+" "+b.m.name, err)
+}
+
+// records returns the records of the query in tx, in its order.
+func (b *bound) records(tx *Tx, k []byte) ([]*record, error) {
+	recs, err := b.collect(tx.reader(), k, tx.ctx, b.skip, b.limit)
+	return recs, b.ctxErr("find", err)
+}
+
+// first returns the first record of the query, or a *NotFoundError.
+func (b *bound) first(tx *Tx, k []byte, op string) (*record, error) {
+	recs, err := b.collect(tx.reader(), k, tx.ctx, b.skip, 1)
+	if err != nil {
+		return nil, b.ctxErr(op, err)
+	}
+	if len(recs) == 0 {
+		return nil, &NotFoundError{Op: op, Model: b.m.name, Field: "filter", Value: b.f}
+	}
+	return recs[0], nil
+}
+
+// count returns the number of rows the query returns.
+func (b *bound) count(tx *Tx, k []byte) (int, error) {
+	n := 0
+	stop := 0 // 0: count every match
+	if b.limit > 0 {
+		stop = b.skip + b.limit
+	}
+	err := b.iterate(tx.reader(), k, tx.ctx, func(*record) bool {
+		n++
+		return stop == 0 || n < stop
+	})
+	if err != nil {
+		return 0, b.ctxErr("count", err)
+	}
+	return max(n-b.skip, 0), nil
+}
+
+// exists reports whether the query returns a row.
+func (b *bound) exists(tx *Tx, k []byte) (bool, error) {
+	n := 0
+	err := b.iterate(tx.reader(), k, tx.ctx, func(*record) bool {
+		n++
+		return n <= b.skip
+	})
+	if err != nil {
+		return false, b.ctxErr("exists", err)
+	}
+	return n > b.skip, nil
+}
+
+// delete deletes the query's rows as one statement.
+func (b *bound) delete(tx *Tx, k []byte, op string) (int, error) {
+	recs, err := b.collect(tx.reader(), k, tx.ctx, b.skip, b.limit)
+	if err != nil {
+		return 0, tx.fail(b.ctxErr(op, err))
+	}
+	if len(recs) == 0 {
+		return 0, nil
+	}
+	if err := tx.deleteRecords(op, b.m, recs); err != nil {
+		return 0, tx.fail(err)
+	}
+	return len(recs), nil
+}
+
+// update calls edit on a private copy of each of the query's rows and
+// writes it back.
+func (b *bound) update(tx *Tx, k []byte, op string, edit func(unsafe.Pointer) error) (int, error) {
+	m := b.m
+	recs, err := b.collect(tx.reader(), k, tx.ctx, b.skip, b.limit)
+	if err != nil {
+		return 0, tx.fail(b.ctxErr(op, err))
+	}
+	for i, rec := range recs {
+		if i%64 == 63 {
+			if err := tx.ctx.Err(); err != nil {
+				return 0, tx.fail(opErr(op+" "+m.name, err))
+			}
+		}
+		key := rec.key(0)
+		cur := tx.lookup(m, m.pk, key)
+		if cur == nil {
+			return 0, tx.fail(&NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: m.pk.codec.value(key)})
+		}
+		p := m.copyRow(cur.ptr)
+		if err := edit(p); err != nil {
+			return 0, tx.fail(err)
+		}
+		if !m.keyless {
+			if nk, err := m.appendPK(op, nil, p); err != nil || !bytes.Equal(nk, key) {
+				return 0, tx.fail(invalidf("%s %s %v: the primary key %s cannot change", op, m.name, m.keyOf(cur), m.pk.name))
+			}
+		}
+		if _, err := tx.update(op, m, p, key, nil); err != nil {
+			return 0, tx.fail(err)
+		}
+	}
+	return len(recs), nil
+}
+
+// run is a query's sequence: a snapshot of the transaction it was made in.
+type run struct {
+	b    *bound
+	txn  *memdb.Txn
+	live *Tx // an Update's Tx: the sequence ends with it
+	k    []byte
+}
+
+// start makes the sequence of the query in tx.
+func (b *bound) start(tx *Tx, k []byte) *run {
+	r := &run{b: b, txn: tx.reader(), k: bytes.Clone(k)}
+	if tx.write {
+		r.txn, r.live = r.txn.Snapshot(), tx
+	}
+	return r
+}
+
+// each calls fn with the query's records in order, until fn returns false
+// or the Update the sequence was made in has returned.
+func (r *run) each(fn func(*record) bool) {
+	b := r.b
+	if r.live.ended() {
+		return
+	}
+	if !b.plan.ordered {
+		recs, _ := b.collect(r.txn, r.k, nil, b.skip, b.limit) // no context: no error
+		for _, rec := range recs {
+			if r.live.ended() || !fn(rec) {
+				return
+			}
+		}
+		return
+	}
+	seen, n := 0, 0
+	b.iterate(r.txn, r.k, nil, func(rec *record) bool {
+		if seen++; seen <= b.skip {
+			return true
+		}
+		n++
+		return !r.live.ended() && fn(rec) && (b.limit == 0 || n < b.limit)
+	})
+}
+
+// boxRow returns a copy of rec's row as a struct value in an interface.
+func (m *model) boxRow(rec *record) any {
+	return reflect.NewAt(m.typ, m.copyRow(rec.ptr)).Elem().Interface()
+}
+
+// rowPtr returns a pointer to a row of m given as a value or a pointer.
+func (m *model) rowPtr(op string, row any) (unsafe.Pointer, error) {
+	rv := reflect.ValueOf(row)
+	switch {
+	case !rv.IsValid():
+		return nil, invalidf("%s %s: nil row", op, m.name)
+	case rv.Type() == m.typ:
+		p := reflect.New(m.typ)
+		p.Elem().Set(rv)
+		return p.UnsafePointer(), nil
+	case rv.Type() == reflect.PointerTo(m.typ) && !rv.IsNil():
+		return rv.UnsafePointer(), nil
+	}
+	return nil, invalidf("%s %s: a row of type %T, want %v", op, m.name, row, m.typ)
+}
+
+// modelNamed returns the model named name.
+func (s *Store) modelNamed(op, name string) (*model, error) {
+	m := s.schema.byName[name]
+	if m == nil {
+		return nil, invalidf("%s: no model %q", op, name)
+	}
+	return m, nil
+}
+
+// keyFrom converts v, a key value from any source (a Go value, a
+// json.Number, a filter.Text), to column c's type exactly and encodes it.
+func (m *model) keyFrom(op string, c *column, v any) ([]byte, error) {
+	rv, err := filter.Coerce(v, c.codec.typ)
+	if err != nil {
+		return nil, invalidf("%s %s: %s: %s", op, m.name, c.name, reasonOf(err))
+	}
+	p := reflect.New(c.codec.typ)
+	p.Elem().Set(rv)
+	if err := c.codec.check(p.UnsafePointer()); err != nil {
+		return nil, invalidf("%s %s: %v", op, m.name, err)
+	}
+	return c.codec.appendKey(nil, p.UnsafePointer()), nil
+}
+
+// reasonOf returns the reason of a filter error.
+func reasonOf(err error) string {
+	if fe, ok := err.(*filter.Error); ok {
+		return fe.Reason
+	}
+	return err.Error()
+}
+
+// compilePatch returns the function that sets the fields of patch on a
+// row, checked and converted once.
+func (m *model) compilePatch(op string, patch map[string]any) (func(unsafe.Pointer) error, error) {
+	qi := m.query()
+	type set struct {
+		f *qfield
+		v reflect.Value
+	}
+	names := make([]string, 0, len(patch))
+	for n := range patch {
+		names = append(names, n)
+	}
+	slices.Sort(names) // the first refusal is the same on every run
+	sets := make([]set, 0, len(names))
+	for _, n := range names {
+		f := qi.field(n)
+		switch {
+		case f == nil:
+			return nil, invalidf("%s %s: patch: unknown field %q (fields: %s)", op, m.name, n, qi.names())
+		case f.shadow != nil:
+			return nil, invalidf("%s %s: patch: %s is not a field of the struct", op, m.name, f.name)
+		case f == qi.pk:
+			return nil, invalidf("%s %s: patch: the primary key %s cannot change", op, m.name, f.name)
+		case slices.ContainsFunc(sets, func(s set) bool { return s.f == f }):
+			return nil, invalidf("%s %s: patch: field %s given twice", op, m.name, f.name)
+		}
+		v := patch[n]
+		var rv reflect.Value
+		switch {
+		case v != nil && reflect.TypeOf(v) == f.typ:
+			rv = reflect.ValueOf(v)
+		case f.codec != nil:
+			var err error
+			if rv, err = filter.Coerce(v, f.typ); err != nil {
+				return nil, invalidf("%s %s: patch: %s: %s", op, m.name, n, reasonOf(err))
+			}
+		case v == nil && canBeNil(f.typ.Kind()):
+			rv = reflect.Zero(f.typ)
+		case v != nil && reflect.TypeOf(v).AssignableTo(f.typ):
+			rv = reflect.ValueOf(v)
+		default:
+			return nil, invalidf("%s %s: patch: %s: want a %v, got %T", op, m.name, n, f.typ, v)
+		}
+		sets = append(sets, set{f: f, v: rv})
+	}
+	return func(p unsafe.Pointer) error {
+		for _, s := range sets {
+			reflect.NewAt(s.f.typ, unsafe.Add(p, s.f.offset)).Elem().Set(s.v)
+		}
+		return nil
+	}, nil
+}
+
+func canBeNil(k reflect.Kind) bool {
+	switch k {
+	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+		return true
+	}
+	return false
+}

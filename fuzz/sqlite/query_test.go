@@ -131,8 +131,9 @@ type queryEnv struct {
 type queryModel struct {
 	name   string
 	fields []qfield
-	key    string
-	sql    *sqlModel
+	key     string
+	indexes [][]string // the fields of each index
+	sql     *sqlModel
 	rows   []reflect.Value // the data, in insertion order
 	byKey  map[any]reflect.Value
 }
@@ -169,7 +170,8 @@ func newQueryEnv(t testing.TB, groups []QGroup, items []QItem) *queryEnv {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := queryModel{name: typ.Name(), fields: fieldsOf(typ), key: "ID", sql: sm, byKey: map[any]reflect.Value{}}
+		m := queryModel{name: typ.Name(), fields: fieldsOf(typ), key: "ID", indexes: [][][]string{qGroupIndexFields, qItemIndexFields}[i],
+			sql: sm, byKey: map[any]reflect.Value{}}
 		for j := range data[i].Len() {
 			row := data[i].Index(j)
 			m.rows = append(m.rows, row)
@@ -277,12 +279,13 @@ func diffQueries(t *testing.T, seed uint64, n int) queryStats {
 	groups, items := g.rows(20 + g.r.IntN(280))
 	env := newQueryEnv(t, groups, items)
 	st := queryStats{sets: 1, rows: len(groups) + len(items)}
+	pending := false
 	for i := range n {
 		m := &env.models[1]
 		if g.chance(0.2) {
 			m = &env.models[0]
 		}
-		f := g.filter(m.fields, m.key, m.rows)
+		f := g.filter(m.fields, m.key, m.indexes, m.rows)
 		viaJSON := g.chance(0.5)
 		label := fmt.Sprintf("seed %d, filter %d on %s: %s", seed, i, m.name, f)
 		if err := f.Validate(); err != nil {
@@ -312,7 +315,12 @@ func diffQueries(t *testing.T, seed uint64, n int) queryStats {
 			t.Fatalf("%s\nrelstore: %v", label, err)
 		}
 		if a.refused != nil && strings.Contains(a.refused.Error(), "not implemented yet") {
-			t.Skip("TODO(query14): the query API is a skeleton; SQLite ran the filters alone")
+			pending = true // TODO(query14): the query API is a skeleton
+			st.filters++
+			st.returned += len(want)
+			st.counted += wantN
+			st.pairs += len(m.rows)
+			continue
 		}
 		if a.refused != nil {
 			t.Fatalf("%s\nrelstore refused the filter: %v", label, a.refused)
@@ -361,6 +369,9 @@ func diffQueries(t *testing.T, seed uint64, n int) queryStats {
 		st.returned += len(got)
 		st.counted += wantN
 		st.pairs += len(m.rows)
+	}
+	if pending {
+		t.Skipf("TODO(query14): the query API is a skeleton; SQLite ran the filters alone: %s", st)
 	}
 	return st
 }

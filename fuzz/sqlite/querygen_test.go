@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -45,6 +46,7 @@ type QItem struct {
 	Seq      *int16     `relstore:"unique=group_seq"`
 	ParentID *int64     `relstore:"belongsTo=QItem,as=parent"`
 	Code     *string    `relstore:"unique"`
+	Name     string     `relstore:"index"`
 	Status   Status     `relstore:"index=status_at"`
 	At       time.Time  `relstore:"index=status_at"`
 	Title    *string    // not indexed: like, ilike, regexp scan
@@ -287,21 +289,29 @@ func (g *gen) goValue(f qfield) any {
 	return v.Interface()
 }
 
-// filter returns a random filter over a model with fields fs and primary
-// key pk; rows are the model's rows (an after position is often a row's).
-func (g *gen) filter(fs []qfield, pk string, rows []reflect.Value) filter.Filter {
+// qItemIndexFields and qGroupIndexFields are the fields of every index of
+// the models, leading field first: the primary key, unique fields, foreign
+// keys and secondary indexes (as queryModels declares them).
+var (
+	qItemIndexFields = [][]string{{"ID"}, {"Code"}, {"GroupID"}, {"ParentID"}, {"Name"}, {"Status", "At"},
+		{"Rank"}, {"Due"}, {"Flag", "Ratio"}, {"Count"}, {"UUID"}, {"GroupID", "Seq"}, qItemIndexes}
+	qGroupIndexFields = [][]string{{"ID"}, {"Name"}}
+)
+
+// filter returns a random filter over a model with fields fs, primary key
+// pk and indexes (their fields); rows are the model's rows (a value or an
+// after position is often a row's). Half the filters are shaped for an
+// index (indexed), the others are random.
+func (g *gen) filter(fs []qfield, pk string, indexes [][]string, rows []reflect.Value) filter.Filter {
 	var f filter.Filter
-	if !g.chance(0.15) {
-		f.Where = g.cond(fs, 0)
-	}
-	for range g.r.IntN(4) {
-		fd := pick(g, fs)
-		dup := false
-		for _, o := range f.Order {
-			dup = dup || o.Field == fd.name
+	if g.chance(0.5) {
+		f = g.indexed(fs, pk, pick(g, indexes), rows)
+	} else {
+		if !g.chance(0.15) {
+			f.Where = g.cond(fs, 0)
 		}
-		if !dup {
-			f.Order = append(f.Order, filter.Order{Field: fd.name, Desc: g.chance(0.5)})
+		for range g.r.IntN(4) {
+			f.Order = addOrder(f.Order, pick(g, fs).name, g.chance(0.5))
 		}
 	}
 	if !g.chance(0.35) {
@@ -332,6 +342,105 @@ func (g *gen) filter(fs []qfield, pk string, rows []reflect.Value) filter.Filter
 			default:
 				f.After = append(f.After, g.goValue(fd))
 			}
+		}
+	}
+	return f
+}
+
+// addOrder appends field to order unless order has it.
+func addOrder(order []filter.Order, field string, desc bool) []filter.Order {
+	for _, o := range order {
+		if o.Field == field {
+			return order
+		}
+	}
+	return append(order, filter.Order{Field: field, Desc: desc})
+}
+
+// indexed returns a filter shaped for the index over fields idx: equality
+// (eq, inq, or an IS NULL test) on some leading fields, maybe a range or a
+// like 'prefix%' on the next, maybe a condition the index cannot answer,
+// and an order the index gives (either direction) or another.
+func (g *gen) indexed(fs []qfield, pk string, idx []string, rows []reflect.Value) filter.Filter {
+	field := func(name string) qfield {
+		for _, f := range fs {
+			if f.name == name {
+				return f
+			}
+		}
+		panic(fmt.Sprintf("no field %s in %v", name, fs))
+	}
+	// a value of the data most of the time, so that equality matches rows
+	val := func(f qfield) any {
+		if len(rows) > 0 && g.chance(0.7) {
+			v := rows[g.r.IntN(len(rows))].FieldByName(f.name)
+			if v.Kind() != reflect.Pointer || !v.IsNil() {
+				return v.Interface()
+			}
+		}
+		return g.goValue(f)
+	}
+	var terms []filter.Cond
+	k := g.r.IntN(len(idx) + 1)
+	for _, name := range idx[:k] {
+		f := field(name)
+		switch {
+		case f.typ.Kind() == reflect.Pointer && g.chance(0.15):
+			terms = append(terms, filter.IsNull(name))
+		case g.chance(0.25):
+			vs := make([]any, g.r.IntN(4))
+			for i := range vs {
+				vs[i] = val(f)
+			}
+			terms = append(terms, filter.Inq(name, vs...))
+		default:
+			terms = append(terms, filter.Eq(name, val(f)))
+		}
+	}
+	if k < len(idx) && g.chance(0.6) {
+		f := field(idx[k])
+		switch r := g.r.IntN(6); {
+		case r == 0:
+			terms = append(terms, filter.Gt(f.name, val(f)))
+		case r == 1:
+			terms = append(terms, filter.Lte(f.name, val(f)))
+		case r == 2:
+			terms = append(terms, filter.Gte(f.name, val(f)), filter.Lt(f.name, val(f)))
+		case r == 3 || !f.isString():
+			terms = append(terms, filter.Between(f.name, val(f), val(f)))
+		default: // like 'prefix%', the prefix's special characters escaped
+			rs := []rune(pick(g, strDomain))
+			p := string(rs[:g.r.IntN(len(rs)+1)])
+			p = strings.NewReplacer("%", `\%`, "_", `\_`, `\`, `\\`).Replace(p)
+			terms = append(terms, filter.Like(f.name, p+"%"))
+		}
+	}
+	if g.chance(0.3) {
+		terms = append(terms, g.cond(fs, 1))
+	}
+	var f filter.Filter
+	switch len(terms) {
+	case 0:
+	case 1:
+		f.Where = terms[0]
+	default:
+		f.Where = filter.And(terms...)
+	}
+	if g.chance(0.7) { // the order of the index, from its first free field or from the start
+		desc := g.chance(0.5)
+		from := 0
+		if g.chance(0.5) {
+			from = k
+		}
+		for _, name := range idx[from:] {
+			f.Order = addOrder(f.Order, name, desc)
+		}
+		if g.chance(0.3) {
+			f.Order = addOrder(f.Order, pk, g.chance(0.7) == desc)
+		}
+	} else {
+		for range g.r.IntN(3) {
+			f.Order = addOrder(f.Order, pick(g, fs).name, g.chance(0.5))
 		}
 	}
 	return f

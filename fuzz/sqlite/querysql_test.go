@@ -527,3 +527,46 @@ func readSQLModel(ctx context.Context, conn *sql.Conn, typ reflect.Type, key, ta
 	}
 	return newSQLModel(typ, key, table, cols)
 }
+
+// TestQueryTranslate pins the SQL of one filter that uses every device of
+// the translation, in both dialects.
+func TestQueryTranslate(t *testing.T) {
+	m, err := newSQLModel(reflect.TypeFor[QText](), "ID", "q_text", []string{"id", "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filter.Filter{
+		Where: filter.Or(
+			filter.And(filter.Like("S", `a\%%`), filter.NILike("S", "é_")),
+			filter.Regexp("S", "/^a$/mi"),
+			filter.Inq[int]("ID"),
+			filter.Nin("ID", 1, 2),
+		),
+		Order: []filter.Order{filter.Desc("S")},
+		After: []any{nil, 7},
+		Limit: 20,
+		Skip:  5,
+	}
+	for _, c := range []struct {
+		d    dialect
+		sql  string
+		args []any
+	}{
+		{sqliteSQL, `SELECT "id" FROM "q_text" WHERE (("s" LIKE ? ESCAPE '\' AND pg_lower("s") NOT LIKE pg_lower(?) ESCAPE '\') OR ` +
+			`pg_regexp("s", ?, ?) OR 1 = 0 OR "id" NOT IN (?, ?)) AND (("s" IS NOT NULL) OR ("s" IS NULL AND "id" < ?)) ` +
+			`ORDER BY "s" DESC NULLS FIRST, "id" DESC NULLS FIRST LIMIT 20 OFFSET 5`,
+			[]any{`a\%%`, "é_", "^a$", "mi", int64(1), int64(2), int64(7)}},
+		{postgresSQL, `SELECT "id" FROM "q_text" WHERE (("s" LIKE $1 AND "s" NOT ILIKE $2) OR ` +
+			`"s" ~* $3 OR 1 = 0 OR "id" NOT IN ($4, $5)) AND (("s" IS NOT NULL) OR ("s" IS NULL AND "id" < $6)) ` +
+			`ORDER BY "s" DESC NULLS FIRST, "id" DESC NULLS FIRST LIMIT 20 OFFSET 5`,
+			[]any{`a\%%`, "é_", "(?w)^a$", int64(1), int64(2), int64(7)}},
+	} {
+		q, args, err := c.d.selectKeys(m, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q != c.sql || !reflect.DeepEqual(args, c.args) {
+			t.Errorf("dialect %d:\n got %s %#v\nwant %s %#v", c.d, q, args, c.sql, c.args)
+		}
+	}
+}

@@ -129,13 +129,13 @@ type queryEnv struct {
 
 // queryModel is a model of the data set on both sides.
 type queryModel struct {
-	name   string
-	fields []qfield
+	name    string
+	fields  []qfield
 	key     string
 	indexes [][]string // the fields of each index
 	sql     *sqlModel
-	rows   []reflect.Value // the data, in insertion order
-	byKey  map[any]reflect.Value
+	rows    []reflect.Value // the data, in insertion order
+	byKey   map[any]reflect.Value
 }
 
 // queryModels are the models of the differential test.

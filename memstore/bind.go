@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -172,9 +173,19 @@ type bound struct {
 	m      *model
 	f      filter.Filter
 	where  *cond
-	order  []okey  // the order, the primary key appended (ties)
-	cmp    rowCmp  // compares two records in that order
-	pos    *record // the After position, or nil
+	// keys is the order as written, the primary key appended (ties):
+	// what After lists. order is keys without repeated fields, which
+	// change nothing in an order; cmp compares two records in it.
+	keys  []okey
+	order []okey
+	cmp   rowCmp
+	// pos is the After position, or nil. A row is after it when posCmp
+	// finds it larger, or equal and posTail > 0 (posCmp compares the
+	// order's first keys: all of them, unless a repeated field's After
+	// value differs from its first one, which decides there).
+	pos     *record
+	posCmp  rowCmp
+	posTail int
 	scope  *column // RelQuery: the foreign key each run fixes
 	plan   *plan   // how the rows are read
 	fields []Field // the projection (ModelQuery.Fields)
@@ -208,13 +219,23 @@ func bind(s *Store, m *model, f filter.Filter, scope *column) (*bound, error) {
 	if b.where, err = bd.cond(f.Where, "where"); err != nil {
 		return nil, err
 	}
-	if b.order, err = bd.order(f.Order); err != nil {
+	if b.keys, err = bd.order(f.Order); err != nil {
 		return nil, err
+	}
+	for _, k := range b.keys {
+		if !slices.ContainsFunc(b.order, func(o okey) bool { return o.f == k.f }) {
+			b.order = append(b.order, k)
+		}
 	}
 	b.cmp = compileOrder(b.order)
 	if f.After != nil {
-		if b.pos, err = bd.after(f.After, len(f.Order), b.order); err != nil {
+		var n int
+		if b.pos, n, b.posTail, err = bd.after(f.After, len(f.Order), b.keys); err != nil {
 			return nil, err
+		}
+		b.posCmp = b.cmp
+		if n < len(b.order) {
+			b.posCmp = compileOrder(b.order[:n])
 		}
 	}
 	if b.fields, err = bd.fields(f.Fields); err != nil {
@@ -354,21 +375,55 @@ func (bd *binder) order(os []filter.Order) ([]okey, error) {
 }
 
 // after binds the keyset position: one value per key of the order (the
-// primary key included), as a record that compares with rows.
-func (bd *binder) after(vals []any, orders int, keys []okey) (*record, error) {
+// primary key included), as a record that compares with rows. A repeated
+// field's value must equal its first one to matter no more than the
+// repeated key does in the order; when it differs, it decides whether the
+// rows that tie on the keys before it (n distinct keys) are after the
+// position (tail > 0) or not (tail < 0), as SQL's keyset comparison does.
+func (bd *binder) after(vals []any, orders int, keys []okey) (pos *record, n, tail int, err error) {
 	switch {
 	case len(vals) != len(keys) && len(keys) == orders:
-		return nil, bd.errorf("after", "want %d values (the order has the primary key), got %d values", len(keys), len(vals))
+		return nil, 0, 0, bd.errorf("after", "want %d values (the order has the primary key), got %d values", len(keys), len(vals))
 	case len(vals) != len(keys):
-		return nil, bd.errorf("after", "want %d values (one per order field, then the primary key %s), got %d values", len(keys), bd.m.pk.name, len(vals))
+		return nil, 0, 0, bd.errorf("after", "want %d values (one per order field, then the primary key %s), got %d values", len(keys), bd.m.pk.name, len(vals))
 	}
 	row := reflect.New(bd.m.typ)
 	var shadow [][]byte
+	type seenValue struct {
+		enc  []byte
+		null bool
+	}
+	seen := map[*qfield]seenValue{}
+	decided := false
 	for i, k := range keys {
 		path := "after[" + strconv.Itoa(i) + "]"
 		rv, err := filter.Coerce(vals[i], k.f.typ)
 		if err != nil {
-			return nil, bd.wrap(err, path)
+			return nil, 0, 0, bd.wrap(err, path)
+		}
+		v := seenValue{null: rv.Kind() == reflect.Pointer && rv.IsNil()}
+		if !v.null {
+			v.enc = encodeOperand(k.f.codec, reflect.Indirect(rv))
+		}
+		if first, ok := seen[k.f]; ok {
+			if decided || first.null == v.null && bytes.Equal(first.enc, v.enc) {
+				continue
+			}
+			// The rows that tie so far have the first value: compare it
+			// with this one, NULL last, in this key's direction.
+			tail = bytes.Compare(first.enc, v.enc)
+			if first.null || v.null {
+				tail = nullCmp(first.null, v.null)
+			}
+			if k.desc {
+				tail = -tail
+			}
+			decided = true
+			continue
+		}
+		seen[k.f] = v
+		if !decided {
+			n++
 		}
 		if k.f.shadow != nil {
 			if shadow == nil {
@@ -385,13 +440,13 @@ func (bd *binder) after(vals []any, orders int, keys []okey) (*record, error) {
 		reflect.NewAt(k.f.typ, unsafe.Add(row.UnsafePointer(), k.f.offset)).Elem().Set(rv)
 	}
 	if bd.m.pk.shadow && (shadow == nil || shadow[0] == nil) {
-		return nil, bd.errorf("after", "no value for the primary key %s", bd.m.pk.name)
+		return nil, 0, 0, bd.errorf("after", "no value for the primary key %s", bd.m.pk.name)
 	}
-	rec, err := bd.m.newRecord(row.UnsafePointer(), shadow)
+	pos, err = bd.m.newRecord(row.UnsafePointer(), shadow)
 	if err != nil {
-		return nil, bd.errorf("after", "%v", strings.TrimPrefix(err.Error(), "memstore: "))
+		return nil, 0, 0, bd.errorf("after", "%v", strings.TrimPrefix(err.Error(), "memstore: "))
 	}
-	return rec, nil
+	return pos, n, tail, nil
 }
 
 // fields binds the projection.
@@ -422,8 +477,8 @@ func (bd *binder) fields(fs filter.Fields) ([]Field, error) {
 // the order's keys, nil for a NULL. A shadow column's value is not in the
 // row: the result is nil when the order has one.
 func (b *bound) after(p unsafe.Pointer) []any {
-	out := make([]any, len(b.order))
-	for i, k := range b.order {
+	out := make([]any, len(b.keys))
+	for i, k := range b.keys {
 		f := k.f
 		if f.shadow != nil {
 			return nil

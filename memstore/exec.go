@@ -44,19 +44,21 @@ func (b *bound) iterate(txn *memdb.Txn, k []byte, ctx context.Context, fn func(*
 					return err
 				}
 			}
-			if checkAfter {
-				if b.cmp(rec, b.pos) <= 0 {
-					continue
-				}
-				// In the query's order, every record after this one is
-				// after the position too.
-				checkAfter = !pl.ordered
-			}
 			if pl.checkScope && !bytes.Equal(rec.key(b.scope.slot), k) {
 				continue
 			}
 			if pl.residual != nil && !pl.residual(rec) {
 				continue
+			}
+			if checkAfter {
+				if c := b.posCmp(rec, b.pos); c < 0 || c == 0 && b.posTail <= 0 {
+					continue
+				}
+				// The index reads the matching records in the query's
+				// order (not the others: it may order them by fields the
+				// conditions fix), so every later match is after the
+				// position too.
+				checkAfter = !pl.ordered
 			}
 			if !fn(rec) {
 				return nil

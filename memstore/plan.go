@@ -441,9 +441,12 @@ func (b *bound) build(cand *candidate, terms []*cond, scopeField *qfield, consta
 	case b.limit > 0:
 		pl.Stop = b.skip + b.limit
 	}
-	if b.pos != nil && pl.ordered && pl.Ranges == 1 && !cand.point {
+	if b.pos != nil && pl.ordered && pl.Ranges == 1 && !cand.point && b.posTail == 0 {
 		pl.seek = b.seekKey(pl, constant, terms)
-		pl.seekExact = c.ix != nil || c.appendsPK() || c == b.m.pk
+		// Exact: the seek key ends with the primary key, and no key of the
+		// order follows it (a position is not a row: keys after a unique
+		// one still compare with it).
+		pl.seekExact = (c.ix != nil || c.appendsPK() || c == b.m.pk) && b.orderEndsWithPK()
 		pl.Seek = pl.seek != nil
 	}
 	if pl.param < 0 {
@@ -497,6 +500,11 @@ func rangeBounds(conds []*cond, tag bool) (lo, hi []byte, empty bool) {
 		empty = true
 	}
 	return lo, hi, empty
+}
+
+// orderEndsWithPK reports whether the primary key is the order's last key.
+func (b *bound) orderEndsWithPK() bool {
+	return b.order[len(b.order)-1].f == b.m.query().pk
 }
 
 // seekKey returns the key of the After position in the index after the

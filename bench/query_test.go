@@ -4,6 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/relstore/relstore/filter"
+	"github.com/relstore/relstore/memstore"
 )
 
 // The query benchmarks of issue 14, on the post workload (querysys_test.go).
@@ -289,8 +292,7 @@ func TestQuerySystems(t *testing.T) {
 	}
 	w := newPostWorkload()
 	ctx := context.Background()
-	var r *relstorePosts
-	t.Run("relstore loads", func(t *testing.T) { r = loadRelstorePosts(t, w) })
+	r := loadRelstorePosts(t, w)
 	m := loadMemdbPosts(t, w)
 	s := loadSQLitePosts(t, w)
 	mp := loadMapPosts(w)
@@ -319,21 +321,19 @@ func TestQuerySystems(t *testing.T) {
 		all := w.newest(status)
 		t.Run(status, func(t *testing.T) {
 			first, deep := all[:pageRows], all[deepSkip:deepSkip+pageRows]
-			if r != nil {
-				got, err := r.find(ctx, r.first20[si])
-				check(t, "relstore first 20", first, got, err)
-				got, err = r.findFilter(ctx, first20Filter(status))
-				check(t, "relstore-bind first 20", first, got, err)
-				got, err = r.findFilter(ctx, keysetFilter(status, w.deep[si]))
-				check(t, "relstore keyset", deep, got, err)
-				got, err = r.findFilter(ctx, skipFilter(status))
-				check(t, "relstore skip", deep, got, err)
-				n, err := r.countOf(ctx, r.count[si])
-				if err != nil || n != len(all) {
-					t.Errorf("relstore count = %d, %v; want %d", n, err, len(all))
-				}
+			got, err := r.find(ctx, r.first20[si])
+			check(t, "relstore first 20", first, got, err)
+			got, err = r.findFilter(ctx, first20Filter(status))
+			check(t, "relstore-bind first 20", first, got, err)
+			got, err = r.findFilter(ctx, keysetFilter(status, w.deep[si]))
+			check(t, "relstore keyset", deep, got, err)
+			got, err = r.findFilter(ctx, skipFilter(status))
+			check(t, "relstore skip", deep, got, err)
+			n, err := r.countOf(ctx, r.count[si])
+			if err != nil || n != len(all) {
+				t.Errorf("relstore count = %d, %v; want %d", n, err, len(all))
 			}
-			got, err := m.newest(status, nil, 0, pageRows)
+			got, err = m.newest(status, nil, 0, pageRows)
 			check(t, "memdb first 20", first, got, err)
 			got, err = s.query(ctx, s.first20, status)
 			check(t, "sqlite first 20", first, got, err)
@@ -370,15 +370,44 @@ func TestQuerySystems(t *testing.T) {
 					want = append(want, p)
 				}
 			}
-			if r != nil {
-				got, err := r.findFilter(ctx, scanFilter(lo))
-				check(t, "relstore scan", want, got, err)
-			}
-			got, err := m.scan(lo, lo+viewsSpan-1)
+			got, err := r.findFilter(ctx, scanFilter(lo))
+			check(t, "relstore scan", want, got, err)
+			got, err = m.scan(lo, lo+viewsSpan-1)
 			check(t, "memdb scan", want, got, err)
 			got, err = s.query(ctx, s.scan, lo, lo+viewsSpan-1)
 			check(t, "sqlite scan", want, got, err)
 			check(t, "map scan", want, mp.scan(lo, lo+viewsSpan-1), nil)
+		}
+	})
+	t.Run("relstore plans", func(t *testing.T) {
+		for _, c := range []struct {
+			name string
+			f    filter.Filter
+			ok   func(p memstore.Plan) bool
+		}{
+			{"first20", first20Filter("published"), func(p memstore.Plan) bool {
+				return p.Index == "status_created" && p.Reverse && !p.Sort && p.Stop == pageRows
+			}},
+			{"count", filter.Filter{Where: filter.Eq("Status", "published")}, func(p memstore.Plan) bool {
+				return p.Index == "status_created" && !p.Residual
+			}},
+			{"keyset", keysetFilter("published", w.deep[2]), func(p memstore.Plan) bool {
+				return p.Index == "status_created" && p.Reverse && p.Seek && !p.Sort && p.Stop == pageRows
+			}},
+			{"skip", skipFilter("published"), func(p memstore.Plan) bool {
+				return p.Index == "status_created" && p.Reverse && !p.Sort && p.Stop == deepSkip+pageRows
+			}},
+			{"scan", scanFilter(0), func(p memstore.Plan) bool { return p.Index == "ID" && p.Residual && !p.Sort }},
+		} {
+			q, err := r.posts.Query(c.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := q.Explain()
+			t.Logf("%s: %s", c.name, p)
+			if !c.ok(p) {
+				t.Errorf("%s: plan %+v", c.name, p)
+			}
 		}
 	})
 	t.Run("sqlite plans", func(t *testing.T) {

@@ -169,10 +169,10 @@ type okey struct {
 // bound is a filter bound to a model: what every query form shares. It is
 // immutable once bind returns.
 type bound struct {
-	s      *Store
-	m      *model
-	f      filter.Filter
-	where  *cond
+	s     *Store
+	m     *model
+	f     filter.Filter
+	where *cond
 	// keys is the order as written, the primary key appended (ties):
 	// what After lists. order is keys without repeated fields, which
 	// change nothing in an order; cmp compares two records in it.
@@ -186,11 +186,11 @@ type bound struct {
 	pos     *record
 	posCmp  rowCmp
 	posTail int
-	scope  *column // RelQuery: the foreign key each run fixes
-	plan   *plan   // how the rows are read
-	fields []Field // the projection (ModelQuery.Fields)
-	skip   int
-	limit  int
+	scope   *column // RelQuery: the foreign key each run fixes
+	plan    *plan   // how the rows are read
+	fields  []Field // the projection (ModelQuery.Fields)
+	skip    int
+	limit   int
 }
 
 // binder carries the state of one bind call.

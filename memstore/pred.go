@@ -119,6 +119,9 @@ func compileLeaf(c *cond) pred {
 		off := f.offset
 		return func(rec *record) bool { return (*(*unsafe.Pointer)(unsafe.Add(rec.ptr, off)) != nil) == want }
 	}
+	if c.op == filter.OpNin && len(c.args) == 0 {
+		return nil // x <> ALL('{}'): every row, NULL included
+	}
 	if f.shadow != nil {
 		return shadowLeaf(c)
 	}

@@ -286,6 +286,9 @@ func refMatch(c filter.Cond, row refRow) bool {
 	case filter.OpNotNull:
 		return v != nil
 	}
+	if c.Op == filter.OpNin && len(c.Args) == 0 {
+		return true // x <> ALL('{}'): every row, NULL included
+	}
 	if v == nil {
 		return false
 	}

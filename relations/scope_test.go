@@ -1,0 +1,161 @@
+package relations_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/relstore/relstore/cache"
+	"github.com/relstore/relstore/filter"
+	"github.com/relstore/relstore/memstore"
+	"github.com/relstore/relstore/relations"
+)
+
+func orderIDs(os []Order) []int64 {
+	var ids []int64
+	for _, o := range os {
+		ids = append(ids, o.ID)
+	}
+	return ids
+}
+
+// TestHasManyScoped: LoopBack's customer.orders({where, order, limit}),
+// and count, exists, delete and update within the owner's scope.
+func TestHasManyScoped(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, cache.Config{})
+	f.seedMore(t) // Ann: orders 1 a1, 2 a2, 5 a5, 10 a10; Bob: 3 b1
+	t.Run("find with where, order, limit", func(t *testing.T) {
+		for _, tc := range []struct {
+			name string
+			f    filter.Filter
+			want []int64
+		}{
+			{"every child", filter.Filter{}, []int64{1, 2, 5, 10}},
+			{"where", filter.Filter{Where: filter.Like("Note", "a1%")}, []int64{1, 10}},
+			{"order and limit", filter.Filter{Order: []filter.Order{filter.Desc("Note")}, Limit: 2}, []int64{5, 2}},
+			{"skip", filter.Filter{Skip: 3}, []int64{10}},
+			{"keyset", filter.Filter{Order: []filter.Order{filter.Desc("ID")}, After: []any{5}}, []int64{2, 1}},
+			{"another owner's child is never in scope", filter.Filter{Where: filter.Eq("ID", 3)}, nil},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				got, err := f.orders.Find(ctx, ann, tc.f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(tc.want, orderIDs(got)); diff != "" {
+					t.Errorf("Find(%v) (-want +got):\n%s", tc.f, diff)
+				}
+			})
+		}
+	})
+	t.Run("count and exists", func(t *testing.T) {
+		if n, err := f.orders.CountWhere(ctx, ann, filter.Gt("ID", 1)); n != 3 || err != nil {
+			t.Errorf("CountWhere = %d, %v; want 3", n, err)
+		}
+		if n, err := f.orders.CountWhere(ctx, bob, filter.Cond{}); n != 1 || err != nil {
+			t.Errorf("CountWhere(Bob) = %d, %v; want 1", n, err)
+		}
+		if ok, err := f.orders.Exists(ctx, bob, filter.Eq("Note", "a1")); ok || err != nil {
+			t.Errorf("Exists(Bob, a1) = %v, %v; want false", ok, err)
+		}
+		if ok, err := f.orders.Exists(ctx, ann, filter.Eq("Note", "a1")); !ok || err != nil {
+			t.Errorf("Exists(Ann, a1) = %v, %v; want true", ok, err)
+		}
+	})
+	t.Run("a refused filter", func(t *testing.T) {
+		_, err := f.orders.Find(ctx, ann, filter.Filter{Where: filter.Gt("Note", 3)})
+		var fe *filter.Error
+		if !errors.Is(err, memstore.ErrInvalid) || !errors.As(err, &fe) || fe.Path != "where.Note.gt" {
+			t.Errorf("Find with a number for a string: %v, want ErrInvalid at where.Note.gt", err)
+		}
+	})
+	t.Run("update within the scope", func(t *testing.T) {
+		n, err := f.orders.UpdateWhere(ctx, ann, filter.Like("Note", "a1%"), func(o *Order) error {
+			o.Note += "!"
+			return nil
+		})
+		if n != 2 || err != nil {
+			t.Fatalf("UpdateWhere = %d, %v; want 2", n, err)
+		}
+		if o := f.order(t, 10); o.Note != "a10!" {
+			t.Errorf("order 10 after UpdateWhere: %+v", o)
+		}
+		if o := f.order(t, 3); o.Note != "b1" {
+			t.Errorf("Bob's order after Ann's UpdateWhere: %+v", o)
+		}
+	})
+	t.Run("update cannot move a child", func(t *testing.T) {
+		n, err := f.orders.UpdateWhere(ctx, ann, filter.Cond{}, func(o *Order) error {
+			o.CustomerID = 2
+			return nil
+		})
+		if n != 0 || !errors.Is(err, relations.ErrOtherOwner) {
+			t.Fatalf("UpdateWhere moving children = %d, %v; want ErrOtherOwner", n, err)
+		}
+		if n, _ := f.orders.CountWhere(ctx, ann, filter.Cond{}); n != 4 {
+			t.Errorf("Ann has %d orders after a refused move, want 4", n)
+		}
+	})
+	t.Run("delete within the scope", func(t *testing.T) {
+		n, err := f.orders.DeleteWhere(ctx, ann, filter.Lt("ID", 5))
+		if n != 2 || err != nil {
+			t.Fatalf("DeleteWhere = %d, %v; want 2", n, err)
+		}
+		left, err := f.orders.List(ctx, ann)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]int64{5, 10}, orderIDs(left)); diff != "" {
+			t.Errorf("Ann's orders after DeleteWhere (-want +got):\n%s", diff)
+		}
+		if n, _ := f.orders.CountWhere(ctx, bob, filter.Cond{}); n != 1 {
+			t.Errorf("Bob has %d orders after Ann's DeleteWhere, want 1", n)
+		}
+	})
+	t.Run("bad input", func(t *testing.T) {
+		if _, err := f.orders.UpdateWhere(ctx, ann, filter.Cond{}, nil); !errors.Is(err, memstore.ErrInvalid) {
+			t.Errorf("UpdateWhere with a nil function: %v, want ErrInvalid", err)
+		}
+		var nilCtx context.Context
+		if _, err := f.orders.Find(nilCtx, ann, filter.Filter{}); !errors.Is(err, memstore.ErrInvalid) {
+			t.Errorf("Find with a nil context: %v, want ErrInvalid", err)
+		}
+	})
+}
+
+// TestHasManyScopedKeys: scopes through a shadow foreign key and through a
+// nullable foreign key to a unique field (keyTo).
+func TestHasManyScopedKeys(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, cache.Config{})
+	f.seed(t)
+	tickets := must(relations.NewHasMany[Customer, Ticket](f.store, "assignee"))(t)
+	for _, title := range []string{"t1", "t2", "t3"} {
+		if err := tickets.Create(ctx, ann, &Ticket{Title: title}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tickets.Create(ctx, bob, &Ticket{Title: "t4"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := tickets.Find(ctx, ann, filter.Filter{Where: filter.Neq("Title", "t2"), Order: []filter.Order{filter.Desc("Title")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"t3", "t1"}, []string{got[0].Title, got[1].Title}); diff != "" || len(got) != 2 {
+		t.Errorf("tickets of Ann (-want +got):\n%s", diff)
+	}
+	invoices := must(relations.NewHasMany[Customer, Invoice](f.store, "payer"))(t)
+	for _, payer := range []*string{ptr("ann@x"), ptr("ann@x"), ptr("bob@x"), nil} {
+		mustInsert(t, f, f.invoices, Invoice{Payer: payer})
+	}
+	if n, err := invoices.CountWhere(ctx, ann, filter.Cond{}); n != 2 || err != nil {
+		t.Errorf("invoices of Ann: %d, %v; want 2", n, err)
+	}
+	if n, err := invoices.DeleteWhere(ctx, bob, filter.Cond{}); n != 1 || err != nil {
+		t.Errorf("DeleteWhere of Bob's invoices: %d, %v; want 1", n, err)
+	}
+}

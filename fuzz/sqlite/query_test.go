@@ -294,7 +294,11 @@ func diffQueries(t *testing.T, seed uint64, n int) queryStats {
 		}
 		bound := f // what relstore gets
 		if viaJSON {
-			js, err := json.Marshal(f)
+			named := f
+			if g.chance(0.5) {
+				named = jsonNames(f, m.fields) // json tag names, as a REST client writes them
+			}
+			js, err := json.Marshal(named)
 			if err != nil {
 				t.Fatalf("%s: %v", label, err)
 			}

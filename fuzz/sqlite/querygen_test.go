@@ -42,19 +42,19 @@ type QGroup struct {
 // indexes, and fields no index covers (Title, Score, Opt, Tiny, N, Ref).
 type QItem struct {
 	ID       int64
-	GroupID  string     `relstore:"belongsTo=QGroup,unique=group_seq"`
+	GroupID  string     `relstore:"belongsTo=QGroup,unique=group_seq" json:"groupId"`
 	Seq      *int16     `relstore:"unique=group_seq"`
 	ParentID *int64     `relstore:"belongsTo=QItem,as=parent"`
 	Code     *string    `relstore:"unique"`
 	Name     string     `relstore:"index"`
-	Status   Status     `relstore:"index=status_at"`
-	At       time.Time  `relstore:"index=status_at"`
+	Status   Status     `relstore:"index=status_at" json:"status"`
+	At       time.Time  `relstore:"index=status_at" json:"createdAt"`
 	Title    *string    // not indexed: like, ilike, regexp scan
 	Rank     int32      `relstore:"index"`
 	Due      *time.Time `relstore:"index"`
 	Score    float64
 	Flag     bool     `relstore:"index=flag_ratio"`
-	Ratio    *float32 `relstore:"index=flag_ratio"`
+	Ratio    *float32 `relstore:"index=flag_ratio" json:"ratio,omitempty"`
 	Opt      *bool
 	Tiny     int8
 	Count    *uint16 `relstore:"index"`
@@ -246,6 +246,7 @@ func (g *gen) rows(n int) ([]QGroup, []QItem) {
 // qfield is a field a filter may name.
 type qfield struct {
 	name string
+	json string       // its json tag name, if it has one
 	typ  reflect.Type // the field's type, pointer included
 }
 
@@ -261,9 +262,48 @@ func (f qfield) isString() bool { return f.base().Kind() == reflect.String }
 func fieldsOf(t reflect.Type) []qfield {
 	var fs []qfield
 	for _, f := range reflect.VisibleFields(t) {
-		fs = append(fs, qfield{f.Name, f.Type})
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		fs = append(fs, qfield{f.Name, name, f.Type})
 	}
 	return fs
+}
+
+// jsonNames returns f with every field that has a json tag name named by
+// it, as a REST client writes the filter.
+func jsonNames(f filter.Filter, fs []qfield) filter.Filter {
+	names := map[string]string{}
+	for _, fd := range fs {
+		if fd.json != "" {
+			names[fd.name] = fd.json
+		}
+	}
+	rename := func(s string) string {
+		if n, ok := names[s]; ok {
+			return n
+		}
+		return s
+	}
+	var cond func(c filter.Cond) filter.Cond
+	cond = func(c filter.Cond) filter.Cond {
+		c.Field = rename(c.Field)
+		if c.Terms != nil {
+			terms := make([]filter.Cond, len(c.Terms))
+			for i, t := range c.Terms {
+				terms[i] = cond(t)
+			}
+			c.Terms = terms
+		}
+		return c
+	}
+	f.Where = cond(f.Where)
+	if f.Order != nil {
+		order := make([]filter.Order, len(f.Order))
+		for i, o := range f.Order {
+			order[i] = filter.Order{Field: rename(o.Field), Desc: o.Desc}
+		}
+		f.Order = order
+	}
+	return f
 }
 
 // goValue returns v as a Go value for a filter: sometimes the field's own

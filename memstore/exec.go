@@ -68,6 +68,27 @@ func (b *bound) iterate(txn *memdb.Txn, k []byte, ctx context.Context, fn func(*
 	return nil
 }
 
+// emit calls fn with the records of the query in its order, after skip
+// and limit (0: none), streaming them when the index gives the order.
+func (b *bound) emit(txn *memdb.Txn, k []byte, ctx context.Context, skip, limit int, fn func(*record)) error {
+	if !b.plan.ordered {
+		recs, err := b.collect(txn, k, ctx, skip, limit)
+		for _, rec := range recs {
+			fn(rec)
+		}
+		return err
+	}
+	seen, n := 0, 0
+	return b.iterate(txn, k, ctx, func(rec *record) bool {
+		if seen++; seen <= skip {
+			return true
+		}
+		fn(rec)
+		n++
+		return limit == 0 || n < limit
+	})
+}
+
 // collect returns the records of the query in its order, after skip and
 // limit (0: none).
 func (b *bound) collect(txn *memdb.Txn, k []byte, ctx context.Context, skip, limit int) ([]*record, error) {
@@ -76,14 +97,7 @@ func (b *bound) collect(txn *memdb.Txn, k []byte, ctx context.Context, skip, lim
 		if limit > 0 {
 			out = make([]*record, 0, min(limit, 256))
 		}
-		seen := 0
-		err := b.iterate(txn, k, ctx, func(rec *record) bool {
-			if seen++; seen <= skip {
-				return true
-			}
-			out = append(out, rec)
-			return limit == 0 || len(out) < limit
-		})
+		err := b.emit(txn, k, ctx, skip, limit, func(rec *record) { out = append(out, rec) })
 		return out, err
 	}
 	var all []*record
@@ -166,6 +180,15 @@ func (b *bound) ctxErr(op string, err error) error {
 	}
 	return opErr(op+" "+b.m.name, err)
 }
+
+// find calls fn with the records of the query in tx, in its order.
+func (b *bound) find(tx *Tx, k []byte, fn func(*record)) error {
+	return b.ctxErr("find", b.emit(tx.reader(), k, tx.ctx, b.skip, b.limit, fn))
+}
+
+// sizeHint is the capacity a result slice starts with: the limit, if not
+// too large.
+func (b *bound) sizeHint() int { return min(b.limit, 256) }
 
 // records returns the records of the query in tx, in its order.
 func (b *bound) records(tx *Tx, k []byte) ([]*record, error) {

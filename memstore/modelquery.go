@@ -70,15 +70,12 @@ func (q *ModelQuery) Find(tx *Tx) ([]any, error) {
 		return nil, err
 	}
 	defer tx.leave()
-	recs, err := q.b.records(tx, nil)
+	res := make([]any, 0, q.b.sizeHint())
+	err := q.b.find(tx, nil, func(rec *record) { res = append(res, q.b.m.boxRow(rec)) })
 	if err != nil {
 		return nil, err
 	}
-	out := make([]any, len(recs))
-	for i, rec := range recs {
-		out[i] = q.b.m.boxRow(rec)
-	}
-	return out, nil
+	return res, nil
 }
 
 // First returns a copy of the first row of q, or a *NotFoundError matching
@@ -251,7 +248,7 @@ func (tx *Tx) Exists(model string, where filter.Cond) (bool, error) {
 func (tx *Tx) DeleteAll(model string, where filter.Cond) (int, error) {
 	q, err := tx.query(model, filter.Filter{Where: where})
 	if err != nil {
-		return 0, tx.fail(err)
+		return 0, tx.refuseWrite("delete", err)
 	}
 	return q.Delete(tx)
 }
@@ -261,9 +258,20 @@ func (tx *Tx) DeleteAll(model string, where filter.Cond) (int, error) {
 func (tx *Tx) UpdateAll(model string, where filter.Cond, patch map[string]any) (int, error) {
 	q, err := tx.query(model, filter.Filter{Where: where})
 	if err != nil {
-		return 0, tx.fail(err)
+		return 0, tx.refuseWrite("update", err)
 	}
 	return q.Patch(tx, patch)
+}
+
+// refuseWrite aborts tx, a write transaction, for a write refused before
+// it started (a filter the model cannot take), as any refused write
+// aborts it, and returns err.
+func (tx *Tx) refuseWrite(op string, err error) error {
+	if tx.enter(nil, "", "", op, true) == nil {
+		tx.fail(err)
+		tx.leave()
+	}
+	return err
 }
 
 // query binds f to the named model for the Tx conveniences.

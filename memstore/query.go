@@ -65,15 +65,12 @@ func (q *Query[T, K]) Find(tx *Tx) ([]T, error) {
 		return nil, err
 	}
 	defer tx.leave()
-	recs, err := q.b.records(tx, nil)
+	res := make([]T, 0, q.b.sizeHint())
+	err := q.b.find(tx, nil, func(rec *record) { res = append(res, q.t.out(rec)) })
 	if err != nil {
 		return nil, err
 	}
-	out := make([]T, len(recs))
-	for i, rec := range recs {
-		out[i] = q.t.out(rec)
-	}
-	return out, nil
+	return res, nil
 }
 
 // First returns a copy of the first row of q in its order, or a
@@ -192,7 +189,7 @@ func (t *Table[T, K]) Exists(tx *Tx, where filter.Cond) (bool, error) {
 func (t *Table[T, K]) DeleteWhere(tx *Tx, where filter.Cond) (int, error) {
 	q, err := t.Query(filter.Filter{Where: where})
 	if err != nil {
-		return 0, err
+		return 0, tx.refuseWrite("delete", err)
 	}
 	return q.Delete(tx)
 }
@@ -202,7 +199,7 @@ func (t *Table[T, K]) DeleteWhere(tx *Tx, where filter.Cond) (int, error) {
 func (t *Table[T, K]) UpdateWhere(tx *Tx, where filter.Cond, fn func(*T) error) (int, error) {
 	q, err := t.Query(filter.Filter{Where: where})
 	if err != nil {
-		return 0, err
+		return 0, tx.refuseWrite("update", err)
 	}
 	return q.Update(tx, fn)
 }

@@ -72,13 +72,10 @@ func (q *RelQuery[S, T]) Find(tx *Tx, k []byte) ([]S, error) {
 		return nil, err
 	}
 	defer tx.leave()
-	recs, err := q.b.records(tx, k)
+	res := make([]S, 0, q.b.sizeHint())
+	err := q.b.find(tx, k, func(rec *record) { res = append(res, out[S](q.b.m, rec)) })
 	if err != nil {
 		return nil, err
-	}
-	res := make([]S, len(recs))
-	for i, rec := range recs {
-		res[i] = out[S](q.b.m, rec)
 	}
 	return res, nil
 }

@@ -168,6 +168,29 @@ func TestQueryMisuse(t *testing.T) {
 	if !errors.Is(err, memstore.ErrInvalid) {
 		t.Errorf("Update after refused patches: %v, want the first refusal", err)
 	}
+	for name, write := range map[string]func(tx *memstore.Tx) error{
+		"DeleteWhere": func(tx *memstore.Tx) error { _, err := b.posts.DeleteWhere(tx, filter.Eq("Nope", 1)); return err },
+		"UpdateWhere": func(tx *memstore.Tx) error {
+			_, err := b.posts.UpdateWhere(tx, filter.Eq("Nope", 1), func(*blogPost) error { return nil })
+			return err
+		},
+		"Tx.DeleteAll": func(tx *memstore.Tx) error { _, err := tx.DeleteAll("blogPost", filter.Eq("Nope", 1)); return err },
+		"Tx.UpdateAll": func(tx *memstore.Tx) error { _, err := tx.UpdateAll("blogPost", filter.Eq("Nope", 1), nil); return err },
+	} {
+		err = b.Update(ctx, func(tx *memstore.Tx) error {
+			if err := write(tx); !errors.Is(err, memstore.ErrInvalid) {
+				t.Errorf("%s with an unknown field: %v, want ErrInvalid", name, err)
+			}
+			_, err := b.posts.Insert(tx, blogPost{AuthorID: 1})
+			if !errors.Is(err, memstore.ErrTxAborted) {
+				t.Errorf("Insert after %s refused a filter: %v, want ErrTxAborted", name, err)
+			}
+			return nil
+		})
+		if !errors.Is(err, memstore.ErrInvalid) {
+			t.Errorf("Update after %s refused a filter: %v, want the refusal", name, err)
+		}
+	}
 	mustView(t, b.Store, func(tx *memstore.Tx) error {
 		got := must(b.posts.Find(tx, filter.Filter{}))(t)
 		if len(got) != 3 || got[0].ID != 1 || got[0].Views != 1 {

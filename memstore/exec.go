@@ -5,7 +5,6 @@ import (
 	"context"
 	"reflect"
 	"slices"
-	"sort"
 	"unsafe"
 
 	memdb "github.com/hashicorp/go-memdb"
@@ -112,7 +111,7 @@ func (b *bound) collect(txn *memdb.Txn, k []byte, ctx context.Context, skip, lim
 	if err != nil {
 		return nil, err
 	}
-	sort.Sort(byOrder{all, b.cmp}) // not slices.SortFunc: its generic instance escapes recs
+	slices.SortFunc(all, b.cmp)
 	if skip >= len(all) {
 		return nil, nil
 	}
@@ -122,15 +121,6 @@ func (b *bound) collect(txn *memdb.Txn, k []byte, ctx context.Context, skip, lim
 	}
 	return all, nil
 }
-
-type byOrder struct {
-	recs []*record
-	cmp  rowCmp
-}
-
-func (s byOrder) Len() int           { return len(s.recs) }
-func (s byOrder) Less(i, j int) bool { return s.cmp(s.recs[i], s.recs[j]) < 0 }
-func (s byOrder) Swap(i, j int)      { s.recs[i], s.recs[j] = s.recs[j], s.recs[i] }
 
 // topK keeps the k smallest records pushed, in a max-heap: the first k of
 // an order without sorting every match.

@@ -166,6 +166,18 @@
 // each row as it reads, without copying it, and keeps only the first
 // Skip+Limit rows in order. Explain says which index a query reads, within
 // which bounds, and whether it sorts. Only the rows returned are copied.
+// The plan is chosen when the query is bound, from the indexes alone (there
+// are no statistics): a unique index whose every field is fixed by equality
+// first, then the index with the most leading fields fixed by eq or inq (a
+// range on the next one counting half), then one that gives the order. To
+// serve "where A = x order by B", declare an index on (A, B).
+//
+// The semantics are package filter's (NULLs as in PostgreSQL, ties broken
+// by primary key, like and regexp, keyset pages). For the next page, set the
+// filter's After to Query.After of the last row shown: the read then starts
+// right after it in the index. Fields applies to ModelQuery's description of
+// the rows (ModelQuery.Fields), not to typed rows; Include is left to package
+// relations, which binds each scope against its related model.
 //
 // Find, First (ErrNotFound when nothing matches), Count, Exists, Delete and
 // Update all act on the rows the whole filter selects. A bulk Delete is one

@@ -14,52 +14,52 @@ import (
 	"github.com/relstore/relstore/memstore"
 )
 
-// The models of the query examples: writers and their articles, indexed
-// by (Status, CreatedAt) and by (WriterID, CreatedAt).
+// The models of the query examples: authors and their stories, indexed
+// by (Status, CreatedAt) and by (AuthorID, CreatedAt).
 
-type Writer struct {
+type Author struct {
 	ID   int64  `relstore:"pk,auto" json:"id"`
 	Name string `json:"name"`
 }
 
-type Article struct {
+type Story struct {
 	ID        int64     `relstore:"pk,auto" json:"id"`
-	WriterID  int64     `relstore:"belongsTo=Writer,as=writer,onDelete=cascade,index=writer_created" json:"writerId"`
+	AuthorID  int64     `relstore:"belongsTo=Author,as=author,onDelete=cascade,index=author_created" json:"authorId"`
 	Status    string    `relstore:"index=status_created" json:"status"`
-	CreatedAt time.Time `relstore:"index=status_created,index=writer_created" json:"createdAt"`
+	CreatedAt time.Time `relstore:"index=status_created,index=author_created" json:"createdAt"`
 	Title     string    `json:"title"`
 }
 
-// openArticles opens a store of writers and articles: Ann (1) wrote
-// articles 1 to 4, Bob (2) articles 5 and 6, one a day from January 1,
-// 2026; articles 2, 4, 5 and 6 are published.
-func openArticles() (*memstore.Store, *memstore.Table[Article, int64]) {
+// openStories opens a store of authors and stories: Ann (1) wrote
+// stories 1 to 4, Bob (2) stories 5 and 6, one a day from January 1,
+// 2026; stories 2, 4, 5 and 6 are published.
+func openStories() (*memstore.Store, *memstore.Table[Story, int64]) {
 	s, err := memstore.New(memstore.Config{Models: []memstore.Model{
-		memstore.ModelOf[Writer](), memstore.ModelOf[Article](),
+		memstore.ModelOf[Author](), memstore.ModelOf[Story](),
 	}})
 	if err != nil {
 		log.Fatal(err)
 	}
-	articles, err := memstore.TableOf[Article, int64](s)
+	stories, err := memstore.TableOf[Story, int64](s)
 	if err != nil {
 		log.Fatal(err)
 	}
 	day := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
 		for _, name := range []string{"Ann", "Bob"} {
-			if err := tx.Insert(&Writer{Name: name}); err != nil {
+			if err := tx.Insert(&Author{Name: name}); err != nil {
 				return err
 			}
 		}
 		for i := 1; i <= 6; i++ {
-			a := Article{WriterID: 1, Status: "draft", CreatedAt: day.AddDate(0, 0, i-1), Title: fmt.Sprintf("article %d", i)}
+			a := Story{AuthorID: 1, Status: "draft", CreatedAt: day.AddDate(0, 0, i-1), Title: fmt.Sprintf("story %d", i)}
 			if i > 4 {
-				a.WriterID = 2
+				a.AuthorID = 2
 			}
 			if i%2 == 0 || i > 4 {
 				a.Status = "published"
 			}
-			if _, err := articles.Insert(tx, a); err != nil {
+			if _, err := stories.Insert(tx, a); err != nil {
 				return err
 			}
 		}
@@ -68,15 +68,15 @@ func openArticles() (*memstore.Store, *memstore.Table[Article, int64]) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	return s, articles
+	return s, stories
 }
 
 // A filter written in Go is bound to a model once and run in any
-// transaction: the three newest published articles.
+// transaction: the three newest published stories.
 func ExampleTable_Query() {
-	s, articles := openArticles()
+	s, stories := openStories()
 	defer s.Close()
-	q, err := articles.Query(filter.Filter{
+	q, err := stories.Query(filter.Filter{
 		Where: filter.Eq("Status", "published"),
 		Order: []filter.Order{filter.Desc("CreatedAt")},
 		Limit: 3,
@@ -95,23 +95,23 @@ func ExampleTable_Query() {
 		log.Fatal(err)
 	}
 	// Output:
-	// 6 article 6 2026-01-06
-	// 5 article 5 2026-01-05
-	// 4 article 4 2026-01-04
+	// 6 story 6 2026-01-06
+	// 5 story 5 2026-01-05
+	// 4 story 4 2026-01-04
 }
 
 // The same query in LoopBack's JSON, as a REST client sends it in
 // ?filter=, with fields named by their json tags, run by model name.
 // Rows come back as struct values that encoding/json prints.
 func ExampleStore_Query() {
-	s, _ := openArticles()
+	s, _ := openStories()
 	defer s.Close()
 	f, err := filter.Parse([]byte(`{"where":{"status":"published","createdAt":{"gt":"2026-01-04T12:00:00Z"}},
 		"order":["createdAt DESC"],"limit":20}`))
 	if err != nil {
 		log.Fatal(err)
 	}
-	q, err := s.Query("Article", f)
+	q, err := s.Query("Story", f)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -126,28 +126,28 @@ func ExampleStore_Query() {
 		log.Fatal(err)
 	}
 	// A value the field cannot take is refused before any row is read.
-	_, err = s.Query("Article", filter.Filter{Where: filter.Gt("createdAt", 12)})
+	_, err = s.Query("Story", filter.Filter{Where: filter.Gt("createdAt", 12)})
 	var fe *filter.Error
 	fmt.Println(errors.Is(err, memstore.ErrInvalid), errors.As(err, &fe), fe.Path)
 	fmt.Println(err)
 	// Output:
-	// [{"id":6,"writerId":2,"status":"published","createdAt":"2026-01-06T00:00:00Z","title":"article 6"},{"id":5,"writerId":2,"status":"published","createdAt":"2026-01-05T00:00:00Z","title":"article 5"}]
+	// [{"id":6,"authorId":2,"status":"published","createdAt":"2026-01-06T00:00:00Z","title":"story 6"},{"id":5,"authorId":2,"status":"published","createdAt":"2026-01-05T00:00:00Z","title":"story 5"}]
 	// true true where.createdAt.gt
-	// memstore: query Article: filter: where.createdAt.gt: want a time, got 12 (int)
+	// memstore: query Story: filter: where.createdAt.gt: want a time, got 12 (int)
 }
 
 // Keyset pages continue after the last row of the previous page: a row
 // inserted or deleted before the position moves nothing, unlike skip.
 func ExampleQuery_After() {
-	s, articles := openArticles()
+	s, stories := openStories()
 	defer s.Close()
 	f := filter.Filter{Order: []filter.Order{filter.Desc("CreatedAt")}, Limit: 4}
 	for page := 1; ; page++ {
-		q, err := articles.Query(f)
+		q, err := stories.Query(f)
 		if err != nil {
 			log.Fatal(err)
 		}
-		var rows []Article
+		var rows []Story
 		err = s.View(context.Background(), func(tx *memstore.Tx) error {
 			rows, err = q.Find(tx)
 			return err
@@ -174,13 +174,13 @@ func ExampleQuery_After() {
 // index, backward from the end of the "published" rows, stopping after 20;
 // without an index for the order, a scan that keeps the top 20.
 func ExampleQuery_Explain() {
-	s, articles := openArticles()
+	s, stories := openStories()
 	defer s.Close()
 	for _, f := range []filter.Filter{
 		{Where: filter.Eq("Status", "published"), Order: []filter.Order{filter.Desc("CreatedAt")}, Limit: 20},
 		{Where: filter.Like("Title", "%6"), Order: []filter.Order{filter.Asc("Title")}, Limit: 20},
 	} {
-		q, err := articles.Query(f)
+		q, err := stories.Query(f)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -189,19 +189,19 @@ func ExampleQuery_Explain() {
 		fmt.Println(p.Index, p.Eq, p.Reverse, p.Sort)
 	}
 	// Output:
-	// Article: index status_created (Status =), backward, stop after 20
+	// Story: index status_created (Status =), backward, stop after 20
 	// status_created [Status] true false
-	// Article: index ID (whole), filter, sort, top 20
+	// Story: index ID (whole), filter, sort, top 20
 	// ID [] false true
 }
 
 // Delete and Update with a where touch every row the filter selects,
 // through the same integrity rules as single writes, and count them.
 func ExampleQuery_Delete() {
-	s, articles := openArticles()
+	s, stories := openStories()
 	defer s.Close()
 	err := s.Update(context.Background(), func(tx *memstore.Tx) error {
-		n, err := articles.UpdateWhere(tx, filter.Eq("WriterID", 2), func(a *Article) error {
+		n, err := stories.UpdateWhere(tx, filter.Eq("AuthorID", 2), func(a *Story) error {
 			a.Status = "archived"
 			return nil
 		})
@@ -209,7 +209,7 @@ func ExampleQuery_Delete() {
 			return err
 		}
 		fmt.Println("archived", n)
-		n, err = articles.DeleteWhere(tx, filter.Eq("Status", "draft"))
+		n, err = stories.DeleteWhere(tx, filter.Eq("Status", "draft"))
 		fmt.Println("deleted", n)
 		return err
 	})
@@ -217,7 +217,7 @@ func ExampleQuery_Delete() {
 		log.Fatal(err)
 	}
 	err = s.View(context.Background(), func(tx *memstore.Tx) error {
-		n, err := articles.CountWhere(tx, filter.Cond{})
+		n, err := stories.CountWhere(tx, filter.Cond{})
 		fmt.Println("left", n)
 		return err
 	})
@@ -233,7 +233,7 @@ func ExampleQuery_Delete() {
 // The by-name forms serve generic tools: a key from a URL path, a patch
 // from a request body.
 func ExampleTx_UpdateAll() {
-	s, _ := openArticles()
+	s, _ := openStories()
 	defer s.Close()
 	err := s.Update(context.Background(), func(tx *memstore.Tx) error {
 		var patch map[string]any
@@ -242,12 +242,12 @@ func ExampleTx_UpdateAll() {
 		if err := d.Decode(&patch); err != nil {
 			return err
 		}
-		n, err := tx.UpdateAll("Article", filter.Eq("writerId", json.Number("1")), patch)
+		n, err := tx.UpdateAll("Story", filter.Eq("authorId", json.Number("1")), patch)
 		if err != nil {
 			return err
 		}
-		a, err := tx.Get("Article", filter.Text("3")) // as in GET /articles/3
-		fmt.Println(n, a.(Article).Status)
+		a, err := tx.Get("Story", filter.Text("3")) // as in GET /stories/3
+		fmt.Println(n, a.(Story).Status)
 		return err
 	})
 	if err != nil {
@@ -260,20 +260,20 @@ func ExampleTx_UpdateAll() {
 // Rel.Query scopes a filter to one owner's rows: bound once, run for each
 // owner with the owner's encoded key.
 func ExampleRel_Query() {
-	s, _ := openArticles()
+	s, _ := openStories()
 	defer s.Close()
-	writer, err := memstore.RelationOf[Article, Writer](s, "writer")
+	author, err := memstore.RelationOf[Story, Author](s, "author")
 	if err != nil {
 		log.Fatal(err)
 	}
-	newest, err := writer.Query(filter.Filter{Order: []filter.Order{filter.Desc("CreatedAt")}, Limit: 1})
+	newest, err := author.Query(filter.Filter{Order: []filter.Order{filter.Desc("CreatedAt")}, Limit: 1})
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(newest.Explain())
 	err = s.View(context.Background(), func(tx *memstore.Tx) error {
-		for _, w := range []Writer{{ID: 1}, {ID: 2}} {
-			k, _, err := writer.AppendKey(nil, &w)
+		for _, w := range []Author{{ID: 1}, {ID: 2}} {
+			k, _, err := author.AppendKey(nil, &w)
 			if err != nil {
 				return err
 			}
@@ -289,7 +289,7 @@ func ExampleRel_Query() {
 		log.Fatal(err)
 	}
 	// Output:
-	// Article: index writer_created (WriterID =), backward, stop after 1
-	// 1 article 4
-	// 2 article 6
+	// Story: index author_created (AuthorID =), backward, stop after 1
+	// 1 story 4
+	// 2 story 6
 }

@@ -18,13 +18,13 @@ import (
 // (Status, CreatedAt); beside it, the same rows in a hand-written go-memdb
 // table with the same compound index. bench/ compares with SQLite.
 
-type benchAuthor struct {
+type qbAuthor struct {
 	ID int64
 }
 
-type benchPost struct {
+type qbPost struct {
 	ID        int64
-	AuthorID  int64     `relstore:"belongsTo=benchAuthor"`
+	AuthorID  int64     `relstore:"belongsTo=qbAuthor"`
 	Status    string    `relstore:"index=status_created"`
 	CreatedAt time.Time `relstore:"index=status_created"`
 	Views     int
@@ -32,42 +32,42 @@ type benchPost struct {
 }
 
 const (
-	benchPosts   = 100_000
-	benchAuthors = 10_000
+	qbPosts   = 100_000
+	qbAuthors = 10_000
 )
 
-func benchPostRow(i int) benchPost {
-	return benchPost{ID: int64(i), AuthorID: int64(i%benchAuthors + 1), Status: blogStatuses[i*7%4],
-		CreatedAt: blogStart.Add(time.Duration(i*7919%benchPosts) * 315 * time.Second), // a year, shuffled
+func qbPostRow(i int) qbPost {
+	return qbPost{ID: int64(i), AuthorID: int64(i%qbAuthors + 1), Status: blogStatuses[i*7%4],
+		CreatedAt: blogStart.Add(time.Duration(i*7919%qbPosts) * 315 * time.Second), // a year, shuffled
 		Views:     i * 31 % 1000, Title: fmt.Sprintf("post %d", i)}
 }
 
 var benchQueryStore struct {
 	s     *memstore.Store
-	posts *memstore.Table[benchPost, int64]
+	posts *memstore.Table[qbPost, int64]
 	db    *memdb.MemDB
 }
 
 // newQueryBench returns the workload, built once per process.
-func newQueryBench(b *testing.B) (*memstore.Store, *memstore.Table[benchPost, int64], *memdb.MemDB) {
+func newQueryBench(b *testing.B) (*memstore.Store, *memstore.Table[qbPost, int64], *memdb.MemDB) {
 	b.Helper()
 	w := &benchQueryStore
 	if w.s != nil {
 		return w.s, w.posts, w.db
 	}
-	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[benchAuthor](), memstore.ModelOf[benchPost]()}})
+	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[qbAuthor](), memstore.ModelOf[qbPost]()}})
 	if err != nil {
 		b.Fatal(err)
 	}
-	posts := mustTable[benchPost, int64](b, s)
+	posts := mustTable[qbPost, int64](b, s)
 	mustUpdate(b, s, func(tx *memstore.Tx) error {
-		for i := 1; i <= benchAuthors; i++ {
-			if err := tx.Insert(benchAuthor{ID: int64(i)}); err != nil {
+		for i := 1; i <= qbAuthors; i++ {
+			if err := tx.Insert(qbAuthor{ID: int64(i)}); err != nil {
 				return err
 			}
 		}
-		for i := 1; i <= benchPosts; i++ {
-			if _, err := posts.Insert(tx, benchPostRow(i)); err != nil {
+		for i := 1; i <= qbPosts; i++ {
+			if _, err := posts.Insert(tx, qbPostRow(i)); err != nil {
 				return err
 			}
 		}
@@ -83,8 +83,8 @@ func newQueryBench(b *testing.B) (*memstore.Store, *memstore.Table[benchPost, in
 		b.Fatal(err)
 	}
 	txn := db.Txn(true)
-	for i := 1; i <= benchPosts; i++ {
-		p := benchPostRow(i)
+	for i := 1; i <= qbPosts; i++ {
+		p := qbPostRow(i)
 		if err := txn.Insert("posts", &p); err != nil {
 			b.Fatal(err)
 		}
@@ -99,7 +99,7 @@ func newQueryBench(b *testing.B) (*memstore.Store, *memstore.Table[benchPost, in
 type statusCreatedIndexer struct{}
 
 func (statusCreatedIndexer) FromObject(obj any) (bool, []byte, error) {
-	p := obj.(*benchPost)
+	p := obj.(*qbPost)
 	k := append([]byte(p.Status), 0)
 	k = binary.BigEndian.AppendUint64(k, uint64(p.CreatedAt.UnixNano())^1<<63)
 	return true, binary.BigEndian.AppendUint64(k, uint64(p.ID)), nil
@@ -152,9 +152,9 @@ func BenchmarkQuery(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			rows := make([]benchPost, 0, 20)
+			rows := make([]qbPost, 0, 20)
 			for raw := it.Next(); raw != nil && len(rows) < 20; raw = it.Next() {
-				rows = append(rows, *raw.(*benchPost))
+				rows = append(rows, *raw.(*qbPost))
 			}
 			if len(rows) != 20 {
 				b.Fatalf("%d rows", len(rows))
@@ -199,9 +199,9 @@ func BenchmarkQuery(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			var rows []benchPost
+			var rows []qbPost
 			for raw := it.Next(); raw != nil; raw = it.Next() {
-				if p := raw.(*benchPost); p.Views == 7 {
+				if p := raw.(*qbPost); p.Views == 7 {
 					rows = append(rows, *p)
 				}
 			}

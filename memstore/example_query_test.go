@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
@@ -292,4 +293,84 @@ func ExampleRel_Query() {
 	// Story: index author_created (AuthorID =), backward, stop after 1
 	// 1 story 4
 	// 2 story 6
+}
+
+// First returns the first row in the query's order, or ErrNotFound; Count
+// and Exists answer without copying a row.
+func ExampleQuery_First() {
+	s, stories := openStories()
+	defer s.Close()
+	err := s.View(context.Background(), func(tx *memstore.Tx) error {
+		oldest, err := stories.FindOne(tx, filter.Filter{Where: filter.Eq("Status", "published"), Order: []filter.Order{filter.Asc("CreatedAt")}})
+		if err != nil {
+			return err
+		}
+		fmt.Println(oldest.Title)
+		_, err = stories.FindOne(tx, filter.Filter{Where: filter.Eq("Status", "retracted")})
+		fmt.Println(errors.Is(err, memstore.ErrNotFound))
+		n, err := stories.CountWhere(tx, filter.Eq("AuthorID", 1))
+		if err != nil {
+			return err
+		}
+		ok, err := stories.Exists(tx, filter.And(filter.Eq("AuthorID", 2), filter.Eq("Status", "draft")))
+		fmt.Println(n, ok)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// story 2
+	// true
+	// 4 false
+}
+
+// The by-name forms, for tools that know models by name only: rows by key
+// and by foreign key, found, counted and projected.
+func ExampleTx_Find() {
+	s, _ := openStories()
+	defer s.Close()
+	err := s.View(context.Background(), func(tx *memstore.Tx) error {
+		row, err := tx.Get("Story", json.Number("5"))
+		if err != nil {
+			return err
+		}
+		fmt.Println(row.(Story).Title)
+		byAuthor, err := tx.ByFK("Story", "author", 2)
+		if err != nil {
+			return err
+		}
+		fmt.Println(len(byAuthor))
+		f, err := filter.Parse([]byte(`{"where":{"title":{"like":"story _"}},"order":"id DESC","limit":2,"fields":["id","title"]}`))
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Find("Story", f)
+		if err != nil {
+			return err
+		}
+		q, err := s.Query("Story", f)
+		if err != nil {
+			return err
+		}
+		for _, row := range rows {
+			// Print the fields the projection keeps, by their JSON names.
+			for i, fd := range q.Fields() {
+				if i > 0 {
+					fmt.Print(" ")
+				}
+				fmt.Printf("%s=%v", fd.JSON, reflect.ValueOf(row).FieldByIndex(fd.Index))
+			}
+			fmt.Println()
+		}
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// story 5
+	// 2
+	// id=6 title=story 6
+	// id=5 title=story 5
 }

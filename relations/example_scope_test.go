@@ -82,3 +82,41 @@ func ExampleHasMany_Find() {
 	// under 100: 2 <nil>
 	// updated: 3 <nil>
 }
+
+// DeleteWhere deletes within the owner's scope only, as one statement.
+func ExampleHasMany_DeleteWhere() {
+	ctx := context.Background()
+	s, err := memstore.New(memstore.Config{Models: []memstore.Model{
+		memstore.ModelOf[Shopper](), memstore.ModelOf[Purchase](),
+	}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	err = s.Update(ctx, func(tx *memstore.Tx) error {
+		for _, v := range []any{
+			&Shopper{Name: "Ann"}, &Shopper{Name: "Bob"},
+			&Purchase{ShopperID: 1, Total: 5, Item: "gum"}, &Purchase{ShopperID: 1, Total: 80, Item: "cups"},
+			&Purchase{ShopperID: 2, Total: 3, Item: "gum"},
+		} {
+			if err := tx.Insert(v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	purchases, err := relations.NewHasMany[Shopper, Purchase](s, "shopper")
+	if err != nil {
+		log.Fatal(err)
+	}
+	n, err := purchases.DeleteWhere(ctx, Shopper{ID: 1}, filter.Lt("Total", 10))
+	fmt.Println("deleted:", n, err)
+	left, err := purchases.List(ctx, Shopper{ID: 2})
+	fmt.Println("Bob's purchases:", len(left), err)
+	// Output:
+	// deleted: 1 <nil>
+	// Bob's purchases: 1 <nil>
+}

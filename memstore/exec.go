@@ -3,6 +3,7 @@ package memstore
 import (
 	"bytes"
 	"context"
+	"math"
 	"reflect"
 	"slices"
 	"unsafe"
@@ -103,6 +104,9 @@ func (b *bound) collect(txn *memdb.Txn, k []byte, ctx context.Context, skip, lim
 	var err error
 	if limit > 0 {
 		h := &topK{cmp: b.cmp, k: skip + limit}
+		if skip > math.MaxInt-limit {
+			h.k = math.MaxInt
+		}
 		err = b.iterate(txn, k, ctx, func(rec *record) bool { h.push(rec); return true })
 		all = h.recs
 	} else {
@@ -203,7 +207,7 @@ func (b *bound) count(tx *Tx, k []byte) (int, error) {
 	n := 0
 	stop := 0 // 0: count every match
 	if b.limit > 0 {
-		stop = b.skip + b.limit
+		stop = b.stop()
 	}
 	err := b.iterate(tx.reader(), k, tx.ctx, func(*record) bool {
 		n++

@@ -3,6 +3,7 @@ package memstore
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"unsafe"
@@ -436,10 +437,10 @@ func (b *bound) build(cand *candidate, terms []*cond, scopeField *qfield, consta
 	case !pl.ordered:
 		pl.Sort = true
 		if b.limit > 0 {
-			pl.TopK = b.skip + b.limit
+			pl.TopK = b.stop()
 		}
 	case b.limit > 0:
-		pl.Stop = b.skip + b.limit
+		pl.Stop = b.stop()
 	}
 	if b.pos != nil && pl.ordered && pl.Ranges == 1 && !cand.point && b.posTail == 0 {
 		pl.seek = b.seekKey(pl, constant, terms)
@@ -500,6 +501,15 @@ func rangeBounds(conds []*cond, tag bool) (lo, hi []byte, empty bool) {
 		empty = true
 	}
 	return lo, hi, empty
+}
+
+// stop returns Skip+Limit, the number of matches a read with a limit
+// needs, saturated at the largest int.
+func (b *bound) stop() int {
+	if b.skip > math.MaxInt-b.limit {
+		return math.MaxInt
+	}
+	return b.skip + b.limit
 }
 
 // orderEndsWithPK reports whether the primary key is the order's last key.

@@ -297,13 +297,23 @@ func TestQueryOrders(t *testing.T) {
 		{[]filter.Order{filter.Desc("AuthorID"), filter.Asc("ID")}, 0, 3, []int64{2, 4, 6}},
 		{[]filter.Order{filter.Asc("Views")}, 6, 5, []int64{7, 8}},
 		{[]filter.Order{filter.Asc("Views")}, 9, 5, nil},
+		{[]filter.Order{filter.Asc("Views")}, 7, math.MaxInt, []int64{8}},    // skip+limit overflows an int
+		{[]filter.Order{filter.Asc("Title")}, math.MaxInt, math.MaxInt, nil}, // read in the index's order
+		{[]filter.Order{filter.Desc("Title")}, 6, math.MaxInt, []int64{2, 1}},
 	}
 	for _, tt := range tests {
 		mustView(t, b.Store, func(tx *memstore.Tx) error {
 			f := filter.Filter{Order: tt.order, Skip: tt.skip, Limit: tt.limit}
-			got := must(b.posts.Find(tx, f))(t)
+			q := must(b.posts.Query(f))(t)
+			got := must(q.Find(tx))(t)
 			if diff := gocmp.Diff(tt.want, postIDs(got)); diff != "" {
 				t.Errorf("Find(%v) (-want +got):\n%s", f, diff)
+			}
+			if n := must(q.Count(tx))(t); n != len(tt.want) {
+				t.Errorf("Count(%v) = %d, want %d", f, n, len(tt.want))
+			}
+			if ok := must(q.Exists(tx))(t); ok != (len(tt.want) > 0) {
+				t.Errorf("Exists(%v) = %v", f, ok)
 			}
 			return nil
 		})

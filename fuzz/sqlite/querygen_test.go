@@ -353,6 +353,9 @@ func (g *gen) filter(fs []qfield, pk string, indexes [][]string, rows []reflect.
 		for range g.r.IntN(4) {
 			f.Order = addOrder(f.Order, pick(g, fs).name, g.chance(0.5))
 		}
+		if len(f.Order) > 0 && g.chance(0.1) { // a field repeated, which changes nothing but After's length
+			f.Order = append(f.Order, filter.Order{Field: pick(g, f.Order).Field, Desc: g.chance(0.5)})
+		}
 	}
 	if !g.chance(0.35) {
 		f.Limit = 1 + g.r.IntN(20)

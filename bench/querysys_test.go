@@ -25,7 +25,9 @@ import (
 // uniform among 4 values, CreatedAt uniform over 2026 in whole seconds,
 // Views uniform in [0, 100,000) and indexed by no system, fixed seeds.
 // Every system orders a status's posts newest first, ties by id
-// descending, with an index on (Status, CreatedAt).
+// descending, with an index on (Status, CreatedAt). Each system's
+// operations are functions of their own (go:noinline), so that a profile or
+// callgrind's --toggle-collect can be limited to one.
 const (
 	nAuthors  = 10_000
 	nPosts    = 100_000
@@ -192,6 +194,8 @@ func loadRelstorePosts(tb testing.TB, w *postWorkload) *relstorePosts {
 }
 
 // find runs a bound query in a read transaction.
+//
+//go:noinline
 func (r *relstorePosts) find(ctx context.Context, q *memstore.Query[Post, int64]) (out []Post, err error) {
 	err = r.store.View(ctx, func(tx *memstore.Tx) error {
 		out, err = q.Find(tx)
@@ -201,6 +205,8 @@ func (r *relstorePosts) find(ctx context.Context, q *memstore.Query[Post, int64]
 }
 
 // findFilter binds f and runs it in a read transaction.
+//
+//go:noinline
 func (r *relstorePosts) findFilter(ctx context.Context, f filter.Filter) (out []Post, err error) {
 	err = r.store.View(ctx, func(tx *memstore.Tx) error {
 		out, err = r.posts.Find(tx, f)
@@ -209,6 +215,7 @@ func (r *relstorePosts) findFilter(ctx context.Context, f filter.Filter) (out []
 	return out, err
 }
 
+//go:noinline
 func (r *relstorePosts) countOf(ctx context.Context, q *memstore.Query[Post, int64]) (n int, err error) {
 	err = r.store.View(ctx, func(tx *memstore.Tx) error {
 		n, err = q.Count(tx)
@@ -311,6 +318,7 @@ func scanPosts(rows *sql.Rows, out []Post) ([]Post, error) {
 	return out, rows.Err()
 }
 
+//go:noinline
 func (s *sqlitePosts) query(ctx context.Context, st *sql.Stmt, args ...any) ([]Post, error) {
 	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
@@ -319,6 +327,7 @@ func (s *sqlitePosts) query(ctx context.Context, st *sql.Stmt, args ...any) ([]P
 	return scanPosts(rows, nil)
 }
 
+//go:noinline
 func (s *sqlitePosts) countOf(ctx context.Context, status string) (n int, err error) {
 	err = s.count.QueryRowContext(ctx, status).Scan(&n)
 	return n, err
@@ -408,6 +417,8 @@ func loadMemdbPosts(tb testing.TB, w *postWorkload) *memdbPosts {
 
 // newest returns up to n posts of status, newest first, after the
 // position (at, id) when after is set.
+//
+//go:noinline
 func (m *memdbPosts) newest(status string, after *Post, skip, n int) ([]Post, error) {
 	txn := m.db.Txn(false)
 	var it memdb.ResultIterator
@@ -438,6 +449,7 @@ func (m *memdbPosts) newest(status string, after *Post, skip, n int) ([]Post, er
 	return out, nil
 }
 
+//go:noinline
 func (m *memdbPosts) countOf(status string) (int, error) {
 	it, err := m.db.Txn(false).Get("post", "status_created_prefix", status)
 	if err != nil {
@@ -451,6 +463,8 @@ func (m *memdbPosts) countOf(status string) (int, error) {
 }
 
 // scan returns the posts whose Views is in [lo, hi], in id order.
+//
+//go:noinline
 func (m *memdbPosts) scan(lo, hi int) ([]Post, error) {
 	it, err := m.db.Txn(false).Get("post", "id")
 	if err != nil {
@@ -485,6 +499,7 @@ func loadMapPosts(w *postWorkload) *mapPosts {
 	return m
 }
 
+//go:noinline
 func (m *mapPosts) newest(status string, after *Post, skip, n int) []Post {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -502,12 +517,14 @@ func (m *mapPosts) newest(status string, after *Post, skip, n int) []Post {
 	return out
 }
 
+//go:noinline
 func (m *mapPosts) countOf(status string) int {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return len(m.byStatus[status])
 }
 
+//go:noinline
 func (m *mapPosts) scan(lo, hi int) []Post {
 	m.mu.RLock()
 	defer m.mu.RUnlock()

@@ -65,12 +65,7 @@ func (q *Query[T, K]) Find(tx *Tx) ([]T, error) {
 		return nil, err
 	}
 	defer tx.leave()
-	res := make([]T, 0, q.b.sizeHint())
-	err := q.b.find(tx, nil, func(rec *record) { res = append(res, q.t.out(rec)) })
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
+	return findRows[T](q.b, tx, nil)
 }
 
 // First returns a copy of the first row of q in its order, or a

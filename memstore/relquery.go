@@ -72,12 +72,7 @@ func (q *RelQuery[S, T]) Find(tx *Tx, k []byte) ([]S, error) {
 		return nil, err
 	}
 	defer tx.leave()
-	res := make([]S, 0, q.b.sizeHint())
-	err := q.b.find(tx, k, func(rec *record) { res = append(res, out[S](q.b.m, rec)) })
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
+	return findRows[S](q.b, tx, k)
 }
 
 // Count returns the number of the owner's rows that q selects.

@@ -49,10 +49,13 @@ func (b *bound) scanner(txn *memdb.Txn, k []byte, ctx context.Context) scanner {
 }
 
 // match returns the next matching record, or nil at the end of the read
-// (and when the context is done, with s.err set).
+// (and when the context is done, with s.err set). Records that do not
+// match are passed over in an inner loop that keeps what it needs in
+// locals: a scan that filters most rows out returns rarely.
 func (s *scanner) match() *record {
 	b := s.b
 	pl := b.plan
+	residual, checkScope := pl.residual, pl.checkScope
 	for {
 		if !s.open {
 			if s.ri >= len(s.rs) {
@@ -66,34 +69,83 @@ func (s *scanner) match() *record {
 			s.cu = openCursor(s.txn, b.m, pl.idx, r, pl.Reverse)
 			s.open = true
 		}
-		rec := s.cu.next()
-		if rec == nil {
-			s.open = false
-			continue
-		}
-		if s.read++; s.read&(ctxEvery-1) == 0 && s.ctx != nil {
-			if err := s.ctx.Err(); err != nil {
-				s.err, s.ri, s.open = err, len(s.rs), false
-				return nil
+		// No bound to check (a prefix or the whole index): step go-memdb's
+		// iterator without the cursor's call.
+		it, unbounded := s.cu.it, s.cu.lo == nil && s.cu.hi == nil
+		for read := s.read; ; {
+			var rec *record
+			if unbounded {
+				if raw := it.Next(); raw != nil {
+					rec = raw.(*record)
+				}
+			} else {
+				rec = s.cu.next()
 			}
-		}
-		if pl.checkScope && !bytes.Equal(rec.key(b.scope.slot), s.k) {
-			continue
-		}
-		if pl.residual != nil && !pl.residual(rec) {
-			continue
-		}
-		if s.checkAfter {
-			if c := b.posCmp(rec, b.pos); c < 0 || c == 0 && b.posTail <= 0 {
+			if rec == nil {
+				s.read, s.open = read, false
+				break
+			}
+			if read++; read&(ctxEvery-1) == 0 && s.ctx != nil {
+				if err := s.ctx.Err(); err != nil {
+					s.err, s.ri, s.open = err, len(s.rs), false
+					return nil
+				}
+			}
+			if checkScope && !bytes.Equal(rec.key(b.scope.slot), s.k) {
 				continue
 			}
-			// The index reads the matching records in the query's order
-			// (not the others: it may order them by fields the conditions
-			// fix), so every later match is after the position too.
-			s.checkAfter = !pl.ordered
+			if residual != nil && !residual(rec) {
+				continue
+			}
+			if s.checkAfter {
+				if c := b.posCmp(rec, b.pos); c < 0 || c == 0 && b.posTail <= 0 {
+					continue
+				}
+				// The index reads the matching records in the query's
+				// order (not the others: it may order them by fields the
+				// conditions fix), so every later match is after the
+				// position too.
+				s.checkAfter = !pl.ordered
+			}
+			s.read = read
+			return rec
 		}
-		return rec
 	}
+}
+
+// countAll returns the number of records the scanner would match, up to
+// stop (0: no bound). With nothing to check per record it counts index
+// entries with no call per entry but the iterator's.
+func (s *scanner) countAll(stop int) int {
+	pl := s.b.plan
+	if pl.residual != nil || pl.checkScope || s.b.pos != nil {
+		n := 0
+		for (stop == 0 || n < stop) && s.match() != nil {
+			n++
+		}
+		return n
+	}
+	n := 0
+	for _, r := range s.rs {
+		cu := openCursor(s.txn, s.b.m, pl.idx, r, false)
+		unbounded := cu.lo == nil && cu.hi == nil
+		for stop == 0 || n < stop {
+			if unbounded {
+				if cu.it.Next() == nil {
+					break
+				}
+			} else if cu.next() == nil {
+				break
+			}
+			if n++; n&(ctxEvery-1) == 0 && s.ctx != nil {
+				if err := s.ctx.Err(); err != nil {
+					s.err = err
+					return n
+				}
+			}
+		}
+	}
+	return n
 }
 
 // emit calls fn with the records of the query in its order, after skip
@@ -339,9 +391,7 @@ func (b *bound) count(tx *Tx, k []byte) (int, error) {
 		stop = b.stop()
 	}
 	sc := b.scanner(tx.reader(), k, tx.ctx)
-	for (stop == 0 || n < stop) && sc.match() != nil {
-		n++
-	}
+	n = sc.countAll(stop)
 	if sc.err != nil {
 		return 0, b.ctxErr("count", sc.err)
 	}

@@ -186,9 +186,9 @@ type bound struct {
 	pos     *record
 	posCmp  rowCmp
 	posTail int
-	scope   *column // RelQuery: the foreign key each run fixes
-	plan    *plan   // how the rows are read
-	fields  []Field // the projection (ModelQuery.Fields)
+	scope   *column          // RelQuery: the foreign key each run fixes
+	plan    *plan            // how the rows are read
+	keep    map[*qfield]bool // the fields Fields names (see projection)
 	skip    int
 	limit   int
 }
@@ -238,7 +238,7 @@ func bind(s *Store, m *model, f filter.Filter, scope *column) (*bound, error) {
 			b.posCmp = compileOrder(b.order[:n])
 		}
 	}
-	if b.fields, err = bd.fields(f.Fields); err != nil {
+	if b.keep, err = bd.fields(f.Fields); err != nil {
 		return nil, err
 	}
 	b.plan = b.choosePlan()
@@ -449,9 +449,12 @@ func (bd *binder) after(vals []any, orders int, keys []okey) (pos *record, n, ta
 	return pos, n, tail, nil
 }
 
-// fields binds the projection.
-func (bd *binder) fields(fs filter.Fields) ([]Field, error) {
-	keep := map[*qfield]bool{}
+// fields binds the projection: the fields it names.
+func (bd *binder) fields(fs filter.Fields) (map[*qfield]bool, error) {
+	if len(fs.Names) == 0 {
+		return nil, nil
+	}
+	keep := make(map[*qfield]bool, len(fs.Names))
 	for i, n := range fs.Names {
 		path := "fields[" + strconv.Itoa(i) + "]"
 		f := bd.qi.field(n)
@@ -463,14 +466,20 @@ func (bd *binder) fields(fs filter.Fields) ([]Field, error) {
 		}
 		keep[f] = true
 	}
+	return keep, nil
+}
+
+// projection returns the fields the filter's projection keeps, in the
+// struct's order (ModelQuery.Fields).
+func (b *bound) projection() []Field {
 	var out []Field
-	for _, f := range bd.qi.fields {
-		if f.shadow != nil || (len(fs.Names) > 0 && keep[f] == fs.Exclude) {
+	for _, f := range b.m.query().fields {
+		if f.shadow != nil || (len(b.f.Fields.Names) > 0 && b.keep[f] == b.f.Fields.Exclude) {
 			continue
 		}
 		out = append(out, Field{Name: f.name, JSON: f.json, Type: f.typ, Index: slices.Clone(f.index)})
 	}
-	return out, nil
+	return out
 }
 
 // after returns the After that continues after the row at p: its values of

@@ -61,7 +61,7 @@ func (q *ModelQuery) Explain() Plan { return q.b.plan.Plan }
 // struct's order: every field for the zero filter.Fields. As in LoopBack,
 // the primary key is kept only when listed. The rows Find returns are
 // whole structs; a server prints these fields of them.
-func (q *ModelQuery) Fields() []Field { return append([]Field(nil), q.b.fields...) }
+func (q *ModelQuery) Fields() []Field { return q.b.projection() }
 
 // Find returns copies of the rows of q, in its order, as struct values.
 func (q *ModelQuery) Find(tx *Tx) ([]any, error) {

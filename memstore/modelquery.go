@@ -142,7 +142,8 @@ func (q *ModelQuery) Patch(tx *Tx, patch map[string]any) (int, error) {
 }
 
 // After returns the After of a filter that continues after row, a value
-// of the model or a pointer to one, in q's order (see Query.After).
+// of the model or a pointer to one, in q's order; nil when the order has a
+// column the struct lacks (see Query.After).
 func (q *ModelQuery) After(row any) ([]any, error) {
 	p, err := q.b.m.rowPtr("after", row)
 	if err != nil {

@@ -136,7 +136,10 @@ func (q *Query[T, K]) Update(tx *Tx, fn func(*T) error) (int, error) {
 // After returns the After of a filter that continues after row in q's
 // order: row's values of every order field, then its primary key unless
 // the order has it (see filter's "Keyset pages"). Give it the last row of
-// a page to get the next page with the same filter and this After.
+// a page to get the next page with the same filter and this After. It
+// returns nil when the order has a column the struct lacks (a shadow
+// foreign key, or the rowid of a model without a key field): write such
+// an After from the values you know.
 func (q *Query[T, K]) After(row T) []any {
 	return q.b.after(unsafe.Pointer(&row))
 }

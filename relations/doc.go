@@ -27,7 +27,15 @@
 //
 // The inverse, HasMany (and HasOne for a unique foreign key), lists, counts
 // and creates children through the foreign key's index, never by a scan, and
-// refuses to move a child to another owner. Tree walks a self-referencing
+// refuses to move a child to another owner. With a filter of package filter
+// it finds, counts, deletes and updates the children within the owner's
+// scope: LoopBack's customer.orders({where, order, limit}) is
+//
+//	orders.Find(ctx, customer, filter.Filter{Where: filter.Gt("Total", 100),
+//		Order: []filter.Order{filter.Desc("CreatedAt")}, Limit: 10})
+//
+// planned like any query (memstore's Rel.Query): an index that starts with
+// the foreign key field, (CustomerID, CreatedAt), serves that order too. Tree walks a self-referencing
 // relation: parent, children, and the ancestors up to the root, stopping with
 // ErrCycle on a cycle.
 //

@@ -151,8 +151,10 @@
 //		...
 //	})
 //
-// Binding resolves each field by its Go name or its json tag name,
-// converts every value to the field's type (filter.Coerce), checks that
+// Binding validates the filter (filter.Filter.Validate, with the zero
+// Parser's limits: and/or nested at most filter.DefaultMaxDepth deep),
+// resolves each field by its Go name or its json tag name, converts every
+// value to the field's type (filter.Coerce), checks that
 // each operator fits the field's kind and that After fits the order, and
 // reports the first refusal as a *FilterError naming its path in the filter
 // ("where.createdAt.gt: want a time, got 12"), before any row is read. A

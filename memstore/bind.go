@@ -60,6 +60,7 @@ type queryInfo struct {
 	byName map[string]*qfield
 	byJSON map[string]*qfield
 	pk     *qfield
+	assign bool // assignCopies of the model's type
 }
 
 // query returns m's queryInfo, building it once.
@@ -81,7 +82,7 @@ func (m *model) buildQueryInfo() *queryInfo {
 		if !ok {
 			continue // through an embedded pointer
 		}
-		f := &qfield{name: sf.Name, json: jsonName(sf), typ: sf.Type, elem: sf.Type, index: sf.Index, offset: off}
+		f := &qfield{name: sf.Name, json: jsonFieldName(sf), typ: sf.Type, elem: sf.Type, index: sf.Index, offset: off}
 		if sf.Type.Kind() == reflect.Pointer {
 			f.elem, f.nullable = sf.Type.Elem(), true
 		}
@@ -105,11 +106,39 @@ func (m *model) buildQueryInfo() *queryInfo {
 		}
 	}
 	qi.pk = qi.byName[m.pk.name]
+	qi.assign = assignCopies(m.typ)
 	return qi
 }
 
-// jsonName returns the name encoding/json gives a struct field.
-func jsonName(sf reflect.StructField) string {
+// assignCopies reports whether an assignment copies a value of t
+// completely, sharing nothing a caller could change: t holds only bools,
+// numbers, strings (immutable), time.Time (whose Location is immutable and
+// shared) and arrays and structs of these. A query copies such rows into its
+// result by assignment.
+func assignCopies(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128, reflect.String:
+		return true
+	case reflect.Array:
+		return assignCopies(t.Elem())
+	case reflect.Struct:
+		if t == typeTime {
+			return true
+		}
+		for i := range t.NumField() {
+			if !assignCopies(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// jsonFieldName returns the name encoding/json gives a struct field.
+func jsonFieldName(sf reflect.StructField) string {
 	tag := sf.Tag.Get("json")
 	if tag == "-" {
 		return ""

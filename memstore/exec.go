@@ -191,7 +191,7 @@ func findRows[T any](b *bound, tx *Tx, k []byte) ([]T, error) {
 	}
 	sc := b.scanner(tx.reader(), k, tx.ctx)
 	res := make([]T, 0, b.sizeHint())
-	assign := b.m.assignable()
+	assign := b.m.query().assign
 	if pl := b.plan; len(sc.rs) == 1 && pl.residual == nil && !pl.checkScope && b.pos == nil {
 		// One range, nothing to check per record: loop on go-memdb's
 		// iterator itself (the common page of an index: "where a = x order
@@ -245,7 +245,7 @@ func findRows[T any](b *bound, tx *Tx, k []byte) ([]T, error) {
 }
 
 // appendRow appends the caller's copy of rec's row to res, written in
-// place: by assignment when assign (m.assignable()), else through out. A
+// place: by assignment when assign (assignCopies), else through out. A
 // call of out per row and the copy of its result cost more than the rest
 // of a page's read (measured under callgrind: 14.3k to 12.4k instructions
 // for 20 rows).
@@ -261,10 +261,6 @@ func appendRow[T any](res []T, m *model, rec *record, assign bool) []T {
 	}
 	return res
 }
-
-// assignable reports whether an assignment copies a row of m completely:
-// it holds no references the copy must make private.
-func (m *model) assignable() bool { return m.plain && len(m.ptrCols) == 0 }
 
 // collect returns the records of the query in its order, after skip and
 // limit (0: none).

@@ -126,36 +126,80 @@ func TestHasManyScoped(t *testing.T) {
 	})
 }
 
-// TestHasManyScopedKeys: scopes through a shadow foreign key and through a
-// nullable foreign key to a unique field (keyTo).
+// Owners and children of TestHasManyScopedKeys: a child points at its
+// owner by a unique field (keyTo), through a nullable key; a note has no
+// field for its owner (a relation declared in code: a shadow key).
+type keyOwner struct {
+	ID    int64  `relstore:"pk,auto"`
+	Email string `relstore:"unique"`
+}
+
+type keyBill struct {
+	ID         int64   `relstore:"pk,auto"`
+	OwnerEmail *string `relstore:"belongsTo=keyOwner,as=owner,keyTo=Email,onDelete=setNull"`
+}
+
+type keyNote struct {
+	ID    int64 `relstore:"pk,auto"`
+	Title string
+}
+
+// TestHasManyScopedKeys: scopes through a nullable foreign key to a unique
+// field (keyTo) and through a shadow foreign key.
 func TestHasManyScopedKeys(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, cache.Config{})
-	f.seed(t)
-	tickets := must(relations.NewHasMany[Customer, Ticket](f.store, "assignee"))(t)
-	for _, title := range []string{"t1", "t2", "t3"} {
-		if err := tickets.Create(ctx, ann, &Ticket{Title: title}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tickets.Create(ctx, bob, &Ticket{Title: "t4"}); err != nil {
-		t.Fatal(err)
-	}
-	got, err := tickets.Find(ctx, ann, filter.Filter{Where: filter.Neq("Title", "t2"), Order: []filter.Order{filter.Desc("Title")}})
+	note := memstore.ModelOf[keyNote]()
+	note.Relations = []memstore.Relation{{Name: "writer", Target: "keyOwner", OnDelete: memstore.SetNull}}
+	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[keyOwner](), memstore.ModelOf[keyBill](), note}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"t3", "t1"}, []string{got[0].Title, got[1].Title}); diff != "" || len(got) != 2 {
-		t.Errorf("tickets of Ann (-want +got):\n%s", diff)
+	t.Cleanup(func() { s.Close() })
+	ann, bob := keyOwner{ID: 1, Email: "ann@x"}, keyOwner{ID: 2, Email: "bob@x"}
+	err = s.Update(ctx, func(tx *memstore.Tx) error {
+		for _, v := range []any{&ann, &bob} {
+			if err := tx.Insert(v); err != nil {
+				return err
+			}
+		}
+		for _, payer := range []*string{ptr("ann@x"), ptr("ann@x"), ptr("bob@x"), nil} {
+			if err := tx.Insert(&keyBill{OwnerEmail: payer}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	invoices := must(relations.NewHasMany[Customer, Invoice](f.store, "payer"))(t)
-	for _, payer := range []*string{ptr("ann@x"), ptr("ann@x"), ptr("bob@x"), nil} {
-		mustInsert(t, f, f.invoices, Invoice{Payer: payer})
+	bills := must(relations.NewHasMany[keyOwner, keyBill](s, "owner"))(t)
+	if n, err := bills.CountWhere(ctx, ann, filter.Cond{}); n != 2 || err != nil {
+		t.Errorf("bills of Ann: %d, %v; want 2", n, err)
 	}
-	if n, err := invoices.CountWhere(ctx, ann, filter.Cond{}); n != 2 || err != nil {
-		t.Errorf("invoices of Ann: %d, %v; want 2", n, err)
+	if got, err := bills.Find(ctx, ann, filter.Filter{Order: []filter.Order{filter.Desc("ID")}, Limit: 1}); err != nil || len(got) != 1 || got[0].ID != 2 {
+		t.Errorf("Ann's last bill: %+v, %v; want bill 2", got, err)
 	}
-	if n, err := invoices.DeleteWhere(ctx, bob, filter.Cond{}); n != 1 || err != nil {
-		t.Errorf("DeleteWhere of Bob's invoices: %d, %v; want 1", n, err)
+	if n, err := bills.DeleteWhere(ctx, bob, filter.Cond{}); n != 1 || err != nil {
+		t.Errorf("DeleteWhere of Bob's bills: %d, %v; want 1", n, err)
+	}
+	notes := must(relations.NewHasMany[keyOwner, keyNote](s, "writer"))(t)
+	for _, tc := range []struct {
+		owner keyOwner
+		title string
+	}{{ann, "t1"}, {ann, "t2"}, {ann, "t3"}, {bob, "t4"}} {
+		if err := notes.Create(ctx, tc.owner, &keyNote{Title: tc.title}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := notes.Find(ctx, ann, filter.Filter{Where: filter.Neq("Title", "t2"), Order: []filter.Order{filter.Desc("Title")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, n := range got {
+		titles = append(titles, n.Title)
+	}
+	if diff := cmp.Diff([]string{"t3", "t1"}, titles); diff != "" {
+		t.Errorf("notes of Ann (-want +got):\n%s", diff)
 	}
 }

@@ -181,11 +181,31 @@
 //
 // # Values, not pointers
 //
-// Rows go in and come out as copies. Key fields are copied, including the
-// value behind a pointer foreign key, so a caller cannot corrupt an index by
-// changing a struct it passed in or got back. Structs with other reference
-// fields (slices, maps, pointers) are deep-copied, by reflection; interface,
-// channel and function values inside them are shared.
+// Rows go in and come out as copies that share no memory a caller can
+// change: changing a struct passed in or got back, or anything it points to,
+// changes neither the store nor another caller's copy. How each model is
+// copied is planned once, when the store opens, from its fields, exported
+// or not:
+//
+//   - numbers, bools, strings (immutable) and time.Time are copied by the
+//     assignment that copies the struct; a time's *time.Location, immutable
+//     and compared by identity, is shared, as is a *time.Location field;
+//   - a pointer gets a new value: one small allocation for a pointer to a
+//     number or string (a nullable foreign key), a deep copy otherwise;
+//   - a slice gets a new array of exactly its length (a nil slice stays nil,
+//     an empty one has no capacity); a map gets a new map with the same keys;
+//     their elements and values are copied the same way, recursively;
+//   - interface, channel, function and unsafe.Pointer values are shared,
+//     never followed: what they point to is the caller's to keep immutable.
+//
+// A type that reaches itself (a tree or list node) is copied faithfully:
+// what a row reaches twice, a cycle included, is copied once, so the copy
+// has the same shape; in other types two fields pointing to one value get a
+// copy each. No depth of nesting overflows the stack. A model without
+// pointers, slices or maps (strings and times are fine) is copied by one
+// assignment, with no allocation; the rows of one read (a scan, a list of
+// children) carve their small allocations from shared chunks, so a row the
+// caller keeps may keep a few KB of its siblings' memory alive.
 //
 // # Concurrency
 //

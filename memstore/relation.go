@@ -253,7 +253,7 @@ func (r *Rel[S, T]) Owner(tx *Tx, k []byte) (T, error) {
 	if rec == nil {
 		return zero, &NotFoundError{Op: op, Model: t.name, Field: r.r.keyTo.name, Value: r.r.keyTo.codec.value(k)}
 	}
-	return *(*T)(t.copyRow(rec.ptr)), nil
+	return copyOut[T](t, rec.ptr), nil
 }
 
 // FormatKey returns the value an encoded key of the relation stands for,
@@ -293,8 +293,9 @@ func (r *Rel[S, T]) Children(tx *Tx, k []byte) (iter.Seq[S], error) {
 		if err != nil {
 			panic(fmt.Sprintf("memstore: internal: children %s.%s: %v", m.name, c.index, err))
 		}
+		var b *batch // the rows' small allocations, shared
 		for raw := it.Next(); raw != nil; raw = it.Next() {
-			if live.ended() || !yield(*(*S)(m.copyRow(raw.(*record).ptr))) {
+			if live.ended() || !yield(copyOutBatch[S](m, raw.(*record).ptr, &b)) {
 				return
 			}
 		}
@@ -465,18 +466,14 @@ func (r *Rel[S, T]) LookupSource(tx *Tx, key any) (S, error) {
 	if rec == nil {
 		return zero, &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: key}
 	}
-	return *(*S)(m.copyRow(rec.ptr)), nil
+	return copyOut[S](m, rec.ptr), nil
 }
 
 // Clone returns a copy of the target value v that shares no memory with it
 // (see "Values, not pointers" in the package doc). Package relations clones
 // owners before they enter a shared cache.
 func (r *Rel[S, T]) Clone(v *T) T {
-	t := r.r.target
-	if t.plain && len(t.ptrCols) == 0 {
-		return *v
-	}
-	return *(*T)(t.copyRow(unsafe.Pointer(v)))
+	return copyOut[T](r.r.target, unsafe.Pointer(v))
 }
 
 // SourceSpace identifies the source's primary key index in cache keys and in
@@ -524,10 +521,7 @@ func (s *Store) latest(ctx context.Context, op string) (*memdb.Txn, error) {
 // out returns the caller's copy of a row of m: a plain assignment when the
 // model has no reference fields (the common case, and no allocation).
 func out[T any](m *model, rec *record) T {
-	if m.plain && len(m.ptrCols) == 0 {
-		return *(*T)(rec.ptr)
-	}
-	return *(*T)(m.copyRow(rec.ptr))
+	return copyOut[T](m, rec.ptr)
 }
 
 // OwnerNow is Owner over the latest committed state, without a View: what
@@ -574,8 +568,9 @@ func (r *Rel[S, T]) AppendChildrenNow(ctx context.Context, dst []S, k []byte) ([
 		recs = append(recs, raw.(*record))
 	}
 	dst = slices.Grow(dst, len(recs))
+	var b *batch // the rows' small allocations, shared
 	for _, rec := range recs {
-		dst = append(dst, out[S](m, rec))
+		dst = append(dst, copyOutBatch[S](m, rec.ptr, &b))
 	}
 	return dst, nil
 }
@@ -635,4 +630,4 @@ func (r *Rel[S, T]) OwnerOfKeyNow(ctx context.Context, key any) (owner T, ok boo
 
 // Plain reports whether a target value can be copied by assignment (no
 // reference fields): Clone is then a plain copy.
-func (r *Rel[S, T]) Plain() bool { return r.r.target.plain && len(r.r.target.ptrCols) == 0 }
+func (r *Rel[S, T]) Plain() bool { return r.r.target.plain }

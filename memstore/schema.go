@@ -124,8 +124,8 @@ type model struct {
 	rels         []*relation
 	relMap       map[string]*relation
 	refs         []*relation                   // relations whose target is this model
-	plain        bool                          // no reference fields but pointer key fields: a copy is a deep copy
-	ptrCols      []*column                     // pointer key fields, re-allocated on every copy
+	plan         *copyPlan                     // how a copy of a row makes its references private
+	plain        bool                          // plan.plain(): an assignment copies a row completely
 	args         sync.Pool                     // *keyArg, for lookups (see keyArg)
 	blocks       [18]atomic.Pointer[blockType] // by blockClass, made on first use
 }
@@ -350,22 +350,21 @@ func compileSchema(models []Model) (*schema, error) {
 			return nil, err
 		}
 	}
+	plans := newPlanner()
 	for _, m := range s.models {
 		if len(m.slots) > maxSlots {
 			return nil, &SchemaError{Model: m.name, Reason: fmt.Sprintf(
 				"%d indexed columns (the primary key, unique fields, foreign keys and secondary indexes): at most %d", len(m.slots), maxSlots)}
 		}
 		for _, c := range m.slots {
-			if c.nullable && !c.shadow {
-				m.ptrCols = append(m.ptrCols, c)
-			}
 			m.hasShadow = m.hasShadow || c.shadow
 		}
 		m.restrictOnly = true
 		for _, r := range m.refs {
 			m.restrictOnly = m.restrictOnly && r.onDelete == Restrict
 		}
-		m.plain = isPlain(m.typ, m)
+		m.plan = plans.plan(m.typ)
+		m.plain = m.plan.plain()
 	}
 	return s, nil
 }
@@ -578,39 +577,4 @@ func (s *schema) addRelation(m *model, d Relation) error {
 	m.relMap[r.name] = r
 	target.refs = append(target.refs, r)
 	return nil
-}
-
-// isPlain reports whether copying a value of t by assignment, then
-// re-allocating its nullable foreign keys, gives a copy that shares nothing
-// with the original.
-func isPlain(t reflect.Type, m *model) bool {
-	for _, f := range reflect.VisibleFields(t) {
-		if f.Anonymous && f.Type.Kind() == reflect.Struct {
-			continue // its fields are listed too
-		}
-		if !hasRefs(f.Type) {
-			continue
-		}
-		if c := m.column(f.Name); c != nil && c.nullable && !c.shadow && f.Type.Kind() == reflect.Pointer && !hasRefs(f.Type.Elem()) {
-			continue
-		}
-		return false
-	}
-	return true
-}
-
-func hasRefs(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface, reflect.Chan, reflect.Func, reflect.UnsafePointer:
-		return true
-	case reflect.Array:
-		return hasRefs(t.Elem())
-	case reflect.Struct:
-		for i := range t.NumField() {
-			if hasRefs(t.Field(i).Type) {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -47,10 +47,7 @@ func (t *Table[T, K]) Name() string { return t.m.name }
 
 // out returns the caller's copy of a record's row.
 func (t *Table[T, K]) out(rec *record) T {
-	if t.m.plain && len(t.m.ptrCols) == 0 {
-		return *(*T)(rec.ptr)
-	}
-	return *(*T)(t.m.copyRow(rec.ptr))
+	return copyOut[T](t.m, rec.ptr)
 }
 
 // keyOf returns a record's primary key.
@@ -327,12 +324,13 @@ func (t *Table[T, K]) seq(tx *Tx, c *column, lo, hi []byte) iter.Seq2[K, T] {
 		if err != nil {
 			panic(fmt.Sprintf("memstore: internal: scan %s.%s: %v", t.m.name, c.index, err))
 		}
+		var b *batch // the rows' small allocations, shared
 		for raw := it.Next(); raw != nil; raw = it.Next() {
 			rec := raw.(*record)
 			if hi != nil && bytes.Compare(rec.key(c.slot), hi) >= 0 || live.ended() {
 				return
 			}
-			if !yield(t.keyOf(rec), t.out(rec)) {
+			if !yield(t.keyOf(rec), copyOutBatch[T](t.m, rec.ptr, &b)) {
 				return
 			}
 		}

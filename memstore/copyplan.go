@@ -50,6 +50,10 @@ type copyPlan struct {
 	// recursive: the type can reach itself through references, so a copy
 	// keeps a map of what it has copied (cycles, sharing).
 	recursive bool
+	// flat: every op is a pointer to a pointer-free value or a string, or
+	// a slice of them: the common realistic row (nullable keys, tags),
+	// which copyFlat copies in one pass, with no work list.
+	flat bool
 
 	// Set while the planner builds the plan.
 	building, cyclic bool
@@ -120,8 +124,11 @@ func (pb *planner) plan(t reflect.Type) *copyPlan {
 	pb.stack = pb.stack[:len(pb.stack)-1]
 	pl.building = false
 	pl.recursive = pl.cyclic
+	pl.flat = !pl.cyclic
 	for _, op := range pl.ops {
 		pl.recursive = pl.recursive || op.elem.recursive || op.elem.cyclic
+		leaf := op.elem.noscan || op.elem.str
+		pl.flat = pl.flat && leaf && (op.kind == opScalarPtr || op.kind == opPtr || op.kind == opSlice)
 	}
 	return pl
 }
@@ -289,6 +296,72 @@ func (pl *copyPlan) copyRefs(dst, src unsafe.Pointer, b *batch) int64 {
 	pl.walk(&c, dst, src)
 	c.drain()
 	return c.bytes
+}
+
+// copyOnly is copyRefs without the count: a flat plan's copy in one pass.
+func (pl *copyPlan) copyOnly(dst, src unsafe.Pointer, b *batch) {
+	if !pl.flat {
+		pl.copyRefs(dst, src, b)
+		return
+	}
+	for i := range pl.ops {
+		op := &pl.ops[i]
+		e := op.elem
+		sp, dp := unsafe.Add(src, op.off), unsafe.Add(dst, op.off)
+		if op.kind != opSlice {
+			old := *(*unsafe.Pointer)(sp)
+			if old == nil {
+				continue
+			}
+			var n unsafe.Pointer
+			if e.str {
+				var s *string
+				if b != nil {
+					s = &b.strings(1)[0]
+				} else {
+					s = new(string)
+				}
+				*s = *(*string)(old)
+				n = unsafe.Pointer(s)
+			} else {
+				if b != nil {
+					n = b.noscan(e.size)
+				} else {
+					n = allocNoscan(e.size)
+				}
+				memmove(n, old, e.size)
+			}
+			*(*unsafe.Pointer)(dp) = n
+			continue
+		}
+		old := *(*sliceHeader)(sp)
+		if old.data == nil {
+			continue
+		}
+		var n unsafe.Pointer
+		switch {
+		case old.len == 0 || e.size == 0:
+			n = unsafe.Pointer(unsafe.SliceData(make([]byte, 0)))
+		case e.str:
+			var s []string
+			if b != nil {
+				s = b.strings(old.len)
+			} else {
+				s = make([]string, old.len)
+			}
+			copy(s, unsafe.Slice((*string)(old.data), old.len))
+			n = unsafe.Pointer(unsafe.SliceData(s))
+		default:
+			size := uintptr(old.len) * e.size
+			if b != nil {
+				n = b.noscan(size)
+			} else {
+				n = allocNoscan(size)
+			}
+			memmove(n, old.data, size)
+		}
+		*(*sliceHeader)(dp) = sliceHeader{data: n, len: old.len, cap: old.len}
+	}
 }
 
 // heapSize returns the bytes of memory the value of pl's type at p holds:
@@ -604,7 +677,7 @@ func typedmemmove(t reflect.Type, dst, src unsafe.Pointer) {
 func copyOut[T any](m *model, src unsafe.Pointer) T {
 	v := *(*T)(src)
 	if !m.plain {
-		m.plan.copyRefs(unsafe.Pointer(&v), src, nil)
+		m.plan.copyOnly(unsafe.Pointer(&v), src, nil)
 	}
 	return v
 }
@@ -617,7 +690,7 @@ func copyOutBatch[T any](m *model, src unsafe.Pointer, b **batch) T {
 		if *b == nil {
 			*b = new(batch)
 		}
-		m.plan.copyRefs(unsafe.Pointer(&v), src, *b)
+		m.plan.copyOnly(unsafe.Pointer(&v), src, *b)
 	}
 	return v
 }
@@ -628,7 +701,7 @@ func (m *model) copyRow(src unsafe.Pointer) unsafe.Pointer {
 	dst := reflect.New(m.typ).UnsafePointer()
 	typedmemmove(m.typ, dst, src)
 	if !m.plain {
-		m.plan.copyRefs(dst, src, nil)
+		m.plan.copyOnly(dst, src, nil)
 	}
 	return dst
 }

@@ -190,7 +190,7 @@ func (m *model) newRecord(p unsafe.Pointer, shadow [][]byte) (*record, error) {
 	rec.ptr = unsafe.Add(blk, bt.row)
 	typedmemmove(m.typ, rec.ptr, p)
 	if !m.plain {
-		m.plan.copyRefs(rec.ptr, p, nil)
+		m.plan.copyOnly(rec.ptr, p, nil)
 	}
 	buf := unsafe.Slice((*byte)(unsafe.Add(blk, bt.keys)), bt.size)[:2+2*len(m.slots)]
 	buf[0] = byte(len(m.slots))

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/relstore/relstore/cache"
 	"github.com/relstore/relstore/memstore"
@@ -47,8 +46,7 @@ type BelongsTo[S, T any] struct {
 	rel   *memstore.Rel[S, T]
 	cache *cache.Cache // nil: no cache (a nil *cache.Cache misses and ignores sets)
 	space uint32
-	cost  int64 // cache cost of one owner, without its key
-	plain bool  // T has no reference fields: a copy is an assignment
+	plain bool // T has no reference fields: a copy is an assignment
 
 	lookups atomic.Int64 // store lookups of owners: the N+1 test counts them
 	pool    sync.Pool    // *includeScratch, Include's reusable bookkeeping
@@ -65,8 +63,6 @@ func NewBelongsTo[S, T any](s *memstore.Store, relation string) (*BelongsTo[S, T
 	}
 	b := &BelongsTo[S, T]{store: s, rel: rel, space: rel.Space(), plain: rel.Plain()}
 	b.cache, _ = s.Cache().(*cache.Cache)
-	var zero T
-	b.cost = int64(unsafe.Sizeof(zero))
 	return b, nil
 }
 
@@ -171,21 +167,24 @@ func (b *BelongsTo[S, T]) load(tx *memstore.Tx, k []byte) (T, error) {
 }
 
 // offer gives the cache a private copy of owner, read from a snapshot taken
-// after tok. owner is taken by value: a pointer would make every caller's
-// owner escape (the deep copy leaks it), on the hit path too.
+// after tok, charged the memory it holds (its struct, strings, and what its
+// references reach: the copy plan measures it), so that the cache's MaxCost
+// bounds the heap it keeps. owner is taken by value: a pointer would make
+// every caller's owner escape, on the hit path too.
 func (b *BelongsTo[S, T]) offer(tok cache.Token, k []byte, owner T) {
 	if b.cache == nil || tok.Bypass() {
 		return
 	}
 	if b.plain {
-		cache.SetOf(b.cache, tok, b.space, k, owner, b.cost+int64(len(k)))
+		cache.SetOf(b.cache, tok, b.space, k, owner, b.rel.Size(&owner))
 		return
 	}
 	b.offerDeep(tok, k, owner)
 }
 
 func (b *BelongsTo[S, T]) offerDeep(tok cache.Token, k []byte, owner T) {
-	cache.SetOf(b.cache, tok, b.space, k, b.rel.Clone(&owner), b.cost+int64(len(k)))
+	v, size := b.rel.CloneSize(&owner)
+	cache.SetOf(b.cache, tok, b.space, k, v, size)
 }
 
 // out returns the caller's copy of a cached owner: v itself for a plain T,
@@ -208,6 +207,10 @@ func (b *BelongsTo[S, T]) outDeep(t T) T {
 // returns a stale owner: an owner updated or deleted since, or the owner of
 // a foreign key src no longer has, is NotCached. (For a shadow foreign key
 // the key itself is read from the latest snapshot; see the package doc.)
+//
+// What Get, a completed Fetch or Include has just returned, Cached finds at
+// once, with no Wait; the package doc ("Read your fetch") lists exactly when
+// it can still say NotCached.
 func (b *BelongsTo[S, T]) Cached(src S) (T, Status) {
 	var zero T
 	if b.rel.Shadow() {

@@ -45,9 +45,38 @@
 // a different key, so Cached never returns the previous owner.
 //
 // Owners go into the cache as private copies and come out as copies: a
-// caller who changes a returned owner cannot change the cache. The accessors
-// fill the cache only from committed snapshots, never from a write
-// transaction.
+// caller who changes a returned owner cannot change the cache. Each is
+// charged what its copy holds (its struct, strings, slices and maps), so the
+// cache's MaxCost bounds the memory it keeps. The accessors fill the cache
+// only from committed snapshots, never from a write transaction.
+//
+// # Read your fetch
+//
+// LoopBack's promise: the results of a fetch are "available via later
+// synchronous calls". After Get, a completed Fetch or Include returns an
+// owner, Cached for a source with that foreign key returns Found at once,
+// with no Wait, unless one of these happened; then it says NotCached, never
+// a stale owner:
+//
+//   - since the fetch, a commit changed or deleted that owner, a Restore
+//     reset the store, or the cache's budget evicted the entry (its MaxCost
+//     is full), or the cache was closed;
+//   - the fetch did not fill the cache: the owner came from the cache
+//     already and was evicted since; the owner alone costs more than
+//     MaxCost; or a write overlapped the fetch (a commit on a key of the
+//     same cache stripe was open when the fetch began, or began before it
+//     offered the owner; counted in cache.Metrics.StaleSets and Bypasses,
+//     and rare: the cache keeps two to four stripes per entry);
+//   - Include re-read, from its snapshot, an owner whose cache hit a commit
+//     on its stripe made unverifiable; it does not offer it again;
+//   - the foreign key is a shadow column and the fetch was Include (shadow
+//     keys are read and resolved from one snapshot, without the cache), or
+//     the key changed between getShadow's two reads; ByKey never fills the
+//     cache;
+//   - there is no cache (memstore.Config.Cache nil, or a disabled one).
+//
+// TestReadYourFetch checks it with 10^5 fetch-then-Cached pairs while
+// unrelated writes commit.
 //
 // Include and the other batch reads are consistent: cache hits are
 // re-validated after the store snapshot is taken (cache.Cache.Current), so

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/relstore/relstore/cache"
 	"github.com/relstore/relstore/memstore"
@@ -193,5 +194,87 @@ func TestReadYourFetch(t *testing.T) {
 		found, pairs, 100*ratio, writes.Load(), byHow)
 	if ratio < 0.999 {
 		t.Errorf("Cached found %.4f%% of the owners just fetched, want >= 99.9%%", 100*ratio)
+	}
+}
+
+// TestHitRatioUnderWrites measures the hit ratio of owner reads over a hot
+// set while one writer updates about one owner per millisecond, against the
+// ideal: a read that finds its owner unchanged since the last read of it
+// could hit, one that finds it changed (or reads it first) must miss. A
+// commit removes only the entries of the owners it changes, so the ratio is
+// close to 1.
+func TestHitRatioUnderWrites(t *testing.T) {
+	const hot = 1000
+	f := newFixture(t, cache.Config{})
+	ctx := context.Background()
+	f.update(t, func(tx *memstore.Tx) error {
+		for i := range hot {
+			if _, err := f.customers.Insert(tx, Customer{Name: "0", Email: fmt.Sprint("c", i)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var (
+		stop    atomic.Bool
+		commits atomic.Int64
+		wg      sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for i := 1; !stop.Load(); i++ {
+			<-tick.C
+			id := int64(1 + (i*7919)%hot)
+			err := f.store.Update(ctx, func(tx *memstore.Tx) error {
+				c, err := f.customers.Get(tx, id)
+				if err != nil {
+					return err
+				}
+				c.Name = fmt.Sprint(i) // the owner's version
+				return f.customers.Update(tx, c)
+			})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			commits.Add(1)
+		}
+	}()
+	last := make([]string, hot+1) // the version each owner had when last read
+	var reads, hits, idealHits int
+	rng := uint64(1)
+	for start := time.Now(); time.Since(start) < 300*time.Millisecond; {
+		rng = rng*6364136223846793005 + 1442695040888963407
+		id := int64(1 + (rng>>33)%hot)
+		o := Order{ID: 1, CustomerID: id}
+		c, st := f.customer.Cached(o)
+		hit := st == relations.Found
+		if !hit {
+			var err error
+			if c, _, err = f.customer.Get(ctx, o); err != nil {
+				t.Fatal(err)
+			}
+		}
+		reads++
+		if hit {
+			hits++
+		}
+		if last[id] != "" && last[id] == c.Name {
+			idealHits++
+		} else if hit {
+			t.Fatalf("owner %d: a hit returned version %q, last read %q", id, c.Name, last[id])
+		}
+		last[id] = c.Name
+	}
+	stop.Store(true)
+	wg.Wait()
+	ratio := float64(hits) / float64(idealHits)
+	t.Logf("%d reads, %d commits: hit ratio %.4f, ideal %.4f, %.4fx the ideal; cache %+v",
+		reads, commits.Load(), float64(hits)/float64(reads), float64(idealHits)/float64(reads), ratio, f.cache.Metrics())
+	if ratio < 0.9 {
+		t.Errorf("hit ratio is %.4fx the ideal, want >= 0.9x", ratio)
 	}
 }

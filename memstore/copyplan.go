@@ -3,6 +3,7 @@ package memstore
 import (
 	"math/bits"
 	"reflect"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -52,8 +53,12 @@ type copyPlan struct {
 	recursive bool
 	// flat: every op is a pointer to a pointer-free value or a string, or
 	// a slice of them: the common realistic row (nullable keys, tags),
-	// which copyFlat copies in one pass, with no work list.
+	// which copyOnly copies in one pass, with no work list.
 	flat bool
+
+	// blocks are the record block types of a model of this type that keep
+	// strings inline, by key class and string class (see blockFor).
+	blocks [18 * strClasses]atomic.Pointer[blockType]
 
 	// Set while the planner builds the plan.
 	building, cyclic bool
@@ -304,6 +309,11 @@ func (pl *copyPlan) copyOnly(dst, src unsafe.Pointer, b *batch) {
 		pl.copyRefs(dst, src, b)
 		return
 	}
+	pl.copyFlat(dst, src, b)
+}
+
+// copyFlat is copyOnly for a flat plan.
+func (pl *copyPlan) copyFlat(dst, src unsafe.Pointer, b *batch) {
 	for i := range pl.ops {
 		op := &pl.ops[i]
 		e := op.elem
@@ -693,6 +703,140 @@ func copyOutBatch[T any](m *model, src unsafe.Pointer, b **batch) T {
 		m.plan.copyOnly(unsafe.Pointer(&v), src, *b)
 	}
 	return v
+}
+
+// Inline references. A stored row's pointer-free pointees and slices (a
+// nullable key, a []int64) and its strings' arrays (tags) are kept in the
+// row's own record block, beside its keys, when they are small: one
+// allocation per row instead of one per reference, and a reader copying the
+// row finds them on the lines it reads anyway. The pointer-free values go
+// after the key bytes (8-byte aligned), the strings in an array after the
+// row. What does not fit is allocated apart, as for any copy.
+const (
+	inlineWords = 64 // at most this many 8-byte words of pointer-free values
+	inlineStrs  = 32 // at most this many strings
+	strClasses  = 6  // string arrays of 0, 2, 4, 8, 16 and 32
+)
+
+// inlineNeeds returns the 8-byte words of pointer-free values and the
+// strings the references of the row at p (of a flat plan) hold: zero for
+// either when they are too many to keep inline.
+func (pl *copyPlan) inlineNeeds(p unsafe.Pointer) (words, strs int) {
+	if !pl.flat {
+		return 0, 0
+	}
+	for i := range pl.ops {
+		op := &pl.ops[i]
+		fp := unsafe.Add(p, op.off)
+		if op.kind != opSlice {
+			switch {
+			case *(*unsafe.Pointer)(fp) == nil:
+			case op.elem.str:
+				strs++
+			default:
+				words += int(op.elem.size+7) / 8
+			}
+			continue
+		}
+		h := (*sliceHeader)(fp)
+		switch {
+		case op.elem.str:
+			strs += h.len
+		default:
+			words += (h.len*int(op.elem.size) + 7) / 8
+		}
+	}
+	if words > inlineWords {
+		words = 0 // allocated apart, as for any copy
+	}
+	if strs > inlineStrs {
+		strs = 0
+	}
+	return words, strs
+}
+
+// inlineNeeds is the plan's inlineNeeds for a row with n key bytes, with no
+// words when they would not fit in the largest block class.
+func (m *model) inlineNeeds(n int, p unsafe.Pointer) (words, strs int) {
+	words, strs = m.plan.inlineNeeds(p)
+	if (n+7)&^7+8*words > 1<<16 {
+		words = 0
+	}
+	return words, strs
+}
+
+// strClass returns the index of the smallest string class with room for n
+// strings, and that room.
+func strClass(n int) (int, int) {
+	i, c := 0, 0
+	for c < n {
+		i, c = i+1, max(2, c<<1)
+	}
+	return i, c
+}
+
+// blockFor returns m's block type with room for n key bytes, words 8-byte
+// words of inline pointer-free values after them, and strs inline strings.
+func (m *model) blockFor(n, words, strs int) *blockType {
+	if words > 0 {
+		n = (n+7)&^7 + 8*words
+	}
+	if strs == 0 {
+		return m.block(n)
+	}
+	i, c := blockClass(n)
+	j, sc := strClass(strs)
+	slot := &m.plan.blocks[i*strClasses+j]
+	if bt := slot.Load(); bt != nil {
+		return bt
+	}
+	t := reflect.StructOf([]reflect.StructField{
+		{Name: "R", Type: reflect.TypeFor[record]()},
+		{Name: "K", Type: reflect.ArrayOf(c, reflect.TypeFor[byte]())},
+		{Name: "Row", Type: m.typ},
+		{Name: "S", Type: reflect.ArrayOf(sc, reflect.TypeFor[string]())},
+	})
+	bt := &blockType{typ: t, keys: t.Field(1).Offset, row: t.Field(2).Offset, size: c, strs: t.Field(3).Offset, nstr: sc}
+	slot.CompareAndSwap(nil, bt)
+	return slot.Load()
+}
+
+// privatize gives the row in the block at blk, which holds an assignment
+// copy of the row at p, its own memory for every reference: the inline
+// room for words and strs that blockFor made after the n key bytes and the
+// row, then allocations.
+func (m *model) privatize(bt *blockType, blk unsafe.Pointer, n, words, strs int, p unsafe.Pointer) {
+	row := unsafe.Add(blk, bt.row)
+	if words == 0 && strs == 0 {
+		m.plan.copyOnly(row, p, nil)
+		return
+	}
+	var b batch
+	if words > 0 {
+		b.words = unsafe.Slice((*uint64)(unsafe.Add(blk, bt.keys+uintptr((n+7)&^7))), words)
+	}
+	if strs > 0 {
+		b.strs = unsafe.Slice((*string)(unsafe.Add(blk, bt.strs)), strs)
+	}
+	m.plan.copyFlat(row, p, &b)
+}
+
+// appendRows appends the caller's copies of the rows of m in recs to dst,
+// copying each row once, straight into dst, and carving the rows' small
+// allocations from one batch.
+func appendRows[T any](dst []T, m *model, recs []*record) []T {
+	if m.plain {
+		for _, rec := range recs {
+			dst = append(dst, *(*T)(rec.ptr))
+		}
+		return dst
+	}
+	b := new(batch)
+	for _, rec := range recs {
+		dst = append(dst, *(*T)(rec.ptr))
+		m.plan.copyOnly(unsafe.Pointer(&dst[len(dst)-1]), rec.ptr, b)
+	}
+	return dst
 }
 
 // copyRow returns a new *T (as unsafe.Pointer) holding a copy of the row at

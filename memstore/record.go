@@ -97,7 +97,9 @@ type blockType struct {
 	typ  reflect.Type
 	keys uintptr // offset of the key bytes
 	row  uintptr // offset of the row
-	size int     // room for key bytes
+	size int     // room for key bytes (and the row's inline pointer-free values: see blockFor)
+	strs uintptr // offset of the row's inline strings, if nstr > 0
+	nstr int     // room for strings
 }
 
 // blockClass returns the index of the smallest block class with room for n
@@ -184,13 +186,14 @@ func (m *model) newRecord(p unsafe.Pointer, shadow [][]byte) (*record, error) {
 	if n > 0xFFFF {
 		return nil, fmt.Errorf("%s: %d bytes of keys in one row: %w", m.name, n, ErrInvalid)
 	}
-	bt := m.block(n)
+	words, strs := m.inlineNeeds(n, p) // the row's small references, kept in the block
+	bt := m.blockFor(n, words, strs)
 	blk := reflect.New(bt.typ).UnsafePointer()
 	rec := (*record)(blk)
 	rec.ptr = unsafe.Add(blk, bt.row)
 	typedmemmove(m.typ, rec.ptr, p)
 	if !m.plain {
-		m.plan.copyOnly(rec.ptr, p, nil)
+		m.privatize(bt, blk, n, words, strs, p)
 	}
 	buf := unsafe.Slice((*byte)(unsafe.Add(blk, bt.keys)), bt.size)[:2+2*len(m.slots)]
 	buf[0] = byte(len(m.slots))

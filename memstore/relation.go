@@ -567,12 +567,7 @@ func (r *Rel[S, T]) AppendChildrenNow(ctx context.Context, dst []S, k []byte) ([
 	for raw := it.Next(); raw != nil; raw = it.Next() {
 		recs = append(recs, raw.(*record))
 	}
-	dst = slices.Grow(dst, len(recs))
-	var b *batch // the rows' small allocations, shared
-	for _, rec := range recs {
-		dst = append(dst, copyOutBatch[S](m, rec.ptr, &b))
-	}
-	return dst, nil
+	return appendRows(slices.Grow(dst, len(recs)), m, recs), nil
 }
 
 // CountChildrenNow is CountChildren over the latest committed state.

@@ -23,6 +23,10 @@ import (
 // keys, against 128 B in three objects and go-memdb's copy of the foreign
 // key), and a row's keys and fields share cache lines.
 //
+// A row's small references (a nullable key's value, a short slice of
+// numbers, the strings of a short []string) are kept in the block too, after
+// the key bytes and after the row (see blockFor in copyplan.go).
+//
 // The key bytes: b[0] is the number of slots n, b[1] holds flags (fresh,
 // room), then n little-endian uint16 end offsets, then the keys back to
 // back; an empty key is a null foreign key. With room set, the last slot (a

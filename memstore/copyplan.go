@@ -684,24 +684,42 @@ func typedmemmove(t reflect.Type, dst, src unsafe.Pointer) {
 
 // copyOut returns the caller's copy of the row of m at src: an assignment,
 // then private memory for its references (nothing more for a plain model).
+// It is small enough to be inlined: a plain row costs one copy.
 func copyOut[T any](m *model, src unsafe.Pointer) T {
-	v := *(*T)(src)
-	if !m.plain {
-		m.plan.copyOnly(unsafe.Pointer(&v), src, nil)
+	if m.plain {
+		return *(*T)(src)
 	}
-	return v
+	return copyOutDeep[T](m, src, nil)
 }
 
 // copyOutBatch is copyOut for one of many rows copied together, whose small
 // allocations come from *b, made at the first row that needs one.
 func copyOutBatch[T any](m *model, src unsafe.Pointer, b **batch) T {
-	v := *(*T)(src)
-	if !m.plain {
-		if *b == nil {
-			*b = new(batch)
-		}
-		m.plan.copyOnly(unsafe.Pointer(&v), src, *b)
+	if m.plain {
+		return *(*T)(src)
 	}
+	return copyOutBatched[T](m, src, b)
+}
+
+// copyOutDeep is copyOut of a row with references to copy. It is kept out
+// of line so that copyOut stays small enough to inline.
+//
+//go:noinline
+func copyOutDeep[T any](m *model, src unsafe.Pointer, b *batch) T {
+	v := *(*T)(src)
+	m.plan.copyOnly(unsafe.Pointer(&v), src, b)
+	return v
+}
+
+// copyOutBatched is copyOutBatch of a row with references to copy.
+//
+//go:noinline
+func copyOutBatched[T any](m *model, src unsafe.Pointer, b **batch) T {
+	if *b == nil {
+		*b = new(batch)
+	}
+	v := *(*T)(src)
+	m.plan.copyOnly(unsafe.Pointer(&v), src, *b)
 	return v
 }
 

@@ -73,7 +73,9 @@ func (r *relation) checkKey(op string, k []byte) error {
 
 func (r *relation) checkKeySlow(op string, k []byte) error {
 	if c := r.keyTo.codec; !c.valid(k) {
-		return invalidf("%s: %x is not an encoded %v key", op, k, c.typ)
+		// A copy in the error: k itself must not escape, or every caller's
+		// key buffer (package relations keeps it on the stack) would.
+		return invalidf("%s: %x is not an encoded %v key", op, string(k), c.typ)
 	}
 	return nil
 }

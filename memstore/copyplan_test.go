@@ -574,6 +574,7 @@ func TestRelSize(t *testing.T) {
 	}
 	loop := &chain{N: 1}
 	loop.Next = loop
+	loop.Refs = map[string]*chain{"me": loop, "also me": loop} // the map and its values reach the loop again
 	base := int64(unsafe.Sizeof(Blob{}))
 	for _, tc := range []struct {
 		name     string
@@ -585,7 +586,7 @@ func TestRelSize(t *testing.T) {
 		{"64 KiB of bytes", Blob{Data: make([]byte, 64<<10)}, base + 64<<10, base + 64<<10 + 8<<10},
 		{"strings in a slice", Blob{Parts: []string{"abcd", "efgh"}}, base + 32 + 8, base + 48 + 8},
 		{"a map", Blob{Meta: map[string]string{"k": "value"}}, base + 6 + 32, base + 6 + 200},
-		{"a cycle", Blob{Self: loop}, base + int64(unsafe.Sizeof(chain{})), base + 2*int64(unsafe.Sizeof(chain{}))},
+		{"a cycle", Blob{Self: loop}, base + int64(unsafe.Sizeof(chain{})), base + 2*int64(unsafe.Sizeof(chain{})) + 300},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			n := rel.Size(&tc.v)
@@ -656,4 +657,100 @@ func ExampleRel_CloneSize() {
 	c.Tags[0] = "changed"
 	fmt.Println(a.Tags[0], c.Tags[0], size)
 	// Output: go changed 100
+}
+
+// FlatParent owns Flat rows; it is plain (an assignment copies it).
+type FlatParent struct {
+	ID   int64
+	Name string
+}
+
+// Flat has only flat references: pointers to numbers and strings, slices of
+// them, some too long to be kept in the record's block.
+type Flat struct {
+	ID       int64
+	ParentID int64 `relstore:"belongsTo=FlatParent"`
+	Label    *string
+	Score    *float64
+	Nums     []int64
+	Tags     []string
+	Big      []int64  // longer than the block keeps inline
+	ManyTags []string // more strings than the block keeps inline
+}
+
+func newFlat(id int64) Flat {
+	big := make([]int64, 200)
+	many := make([]string, 40)
+	for i := range big {
+		big[i] = id + int64(i)
+	}
+	for i := range many {
+		many[i] = fmt.Sprint("t", i)
+	}
+	return Flat{ID: id, ParentID: 1, Label: ptr(fmt.Sprint("label ", id)), Score: ptr(float64(id) / 2),
+		Nums: []int64{id, id + 1}, Tags: []string{"a", "b"}, Big: big, ManyTags: many}
+}
+
+func sameFlat(a, b Flat) bool {
+	return a.ID == b.ID && *a.Label == *b.Label && *a.Score == *b.Score && fmt.Sprint(a.Nums, a.Tags, a.Big, a.ManyTags) == fmt.Sprint(b.Nums, b.Tags, b.Big, b.ManyTags)
+}
+
+// TestCopyPlanFlatRows: rows of a flat model, whose small references the
+// store keeps in the record's block and whose large ones it allocates apart,
+// read one by one and as a parent's children, are private copies.
+func TestCopyPlanFlatRows(t *testing.T) {
+	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[FlatParent](), memstore.ModelOf[Flat]()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	parents := mustTable[FlatParent, int64](t, s)
+	flats := mustTable[Flat, int64](t, s)
+	rel, err := memstore.RelationOf[Flat, FlatParent](s, "flatParent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := []Flat{newFlat(1), newFlat(2), newFlat(3)}
+	mustUpdate(t, s, func(tx *memstore.Tx) error {
+		if _, err := parents.Insert(tx, FlatParent{ID: 1, Name: "p"}); err != nil {
+			return err
+		}
+		for _, f := range in {
+			if _, err := flats.Insert(tx, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, f := range in { // the caller changes what it inserted
+		*f.Label, *f.Score, f.Nums[0], f.Tags[0], f.Big[0], f.ManyTags[0] = "x", -1, -1, "x", -1, "x"
+	}
+	ctx := context.Background()
+	k := []byte{0x80, 0, 0, 0, 0, 0, 0, 1} // the encoded int64 key 1
+	for round := range 2 {
+		kids, err := rel.AppendChildrenNow(ctx, nil, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(kids) != 3 {
+			t.Fatalf("round %d: %d children, want 3", round, len(kids))
+		}
+		for i, got := range kids {
+			if want := newFlat(int64(i + 1)); !sameFlat(got, want) {
+				t.Fatalf("round %d: child %d = %+v, want %+v", round, i, got, want)
+			}
+			// A reader's changes stay its own.
+			*got.Label, *got.Score, got.Nums[1], got.Tags[1], got.Big[1], got.ManyTags[1] = "y", -2, -2, "y", -2, "y"
+			got.Tags = append(got.Tags, "z")
+		}
+		var one Flat
+		mustView(t, s, func(tx *memstore.Tx) (err error) { one, err = flats.Get(tx, 2); return err })
+		if !sameFlat(one, newFlat(2)) {
+			t.Fatalf("round %d: Get(2) = %+v", round, one)
+		}
+	}
+	p := FlatParent{ID: 1, Name: "parent"}
+	if c, n := rel.CloneSize(&p); c != p || n != int64(unsafe.Sizeof(p))+6 {
+		t.Errorf("CloneSize(plain) = %+v, %d; want a copy and %d", c, n, unsafe.Sizeof(p)+6)
+	}
 }

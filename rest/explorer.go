@@ -1,0 +1,5 @@
+package rest
+
+import "net/http"
+
+func (h *Handler) serveExplorer(w http.ResponseWriter, r *http.Request) {}

@@ -1,0 +1,5 @@
+package rest
+
+import "net/http"
+
+func (h *Handler) serveOpenAPI(w http.ResponseWriter, r *http.Request) {}

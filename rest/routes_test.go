@@ -16,8 +16,8 @@ type route struct {
 	status int
 	// want are substrings of the body; for an error, code is its code and
 	// name its name.
-	want []string
-	code string
+	want  []string
+	code  string
 	ename string
 	// then, if set, checks the store afterwards.
 	then func(t *testing.T, s *shopServer)
@@ -293,4 +293,3 @@ func TestRelationRoutes(t *testing.T) {
 		{name: "GET of a link path is a 404", method: "GET", path: "/api/Products/1/tags/rel/1", status: 404, code: "ROUTE_NOT_FOUND"},
 	})
 }
-

@@ -144,7 +144,7 @@ func (h *Handler) diagram() string {
 			}
 			mark := ""
 			if p.ID {
-				mark = " 🔑"
+				mark = " (key)"
 			}
 			fmt.Fprintf(&b, `<text x="%.0f" y="%.0f">%s: %s%s</text>`, bx.x+boxPad, bx.y+boxPad+float64(lineH*(i+2))-3, esc(p.Name), esc(string(p.Type)), mark)
 		}

@@ -98,3 +98,21 @@ func ExampleNew_loopBackModels() {
 	// 200 [{"id":1,"name":"Ann","posts":[{"id":1,"title":"Hello","authorId":1}]}]
 	// 422 {"error":{"statusCode":422,"name":"ValidationError","message":"The `Post` instance is not valid. Details: `title` can't be blank (value: undefined).","details":{"codes":{"title":["presence"]},"context":"Post","messages":{"title":["can't be blank"]}}}}
 }
+
+func ExampleHandler_OpenAPI() {
+	type Note struct {
+		ID   int64  `json:"id" relstore:"pk,auto"`
+		Text string `json:"text"`
+	}
+	store, _ := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[Note]()}})
+	defer store.Close()
+	h, _ := rest.New(rest.Config{Store: store})
+	doc := h.OpenAPI() // what GET /openapi.json serves
+	paths := doc["paths"].(map[string]any)
+	fmt.Println(doc["openapi"], len(paths))
+	_, ok := paths["/api/Notes/{id}"]
+	fmt.Println(ok)
+	// Output:
+	// 3.0.3 9
+	// true
+}

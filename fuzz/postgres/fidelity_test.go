@@ -19,7 +19,7 @@ import (
 
 var (
 	randomSeed = flag.Uint64("ops.seed", 0, "TestFidelity: the seed of the random sequences (0: from the clock)")
-	randomN    = flag.Int("ops.n", 100, "TestFidelity: how many random sequences per schema")
+	randomN    = flag.Int("ops.n", 50, "TestFidelity: how many random sequences per schema")
 )
 
 // corpora are the fuzz targets' corpora in the root module (seeds and
@@ -41,6 +41,7 @@ var corpora = []struct {
 func TestFidelity(t *testing.T) {
 	for _, c := range corpora {
 		t.Run(c.base.Name, func(t *testing.T) {
+			t.Parallel() // the round trips to the server dominate: two replays overlap well
 			p := newPG(t, c.base, c.random)
 			p.deletes.predict = true
 			fidelity(t, p, c.dir, c.base, c.seeds(), c.random)

@@ -36,6 +36,10 @@ type pgdb struct {
 	// auto-key or keyless model: relstore's counter (difference 3).
 	seqs  [][]int64
 	snaps [][]pgSnap
+	// dumps are the rows of each store as last read, nil when an op may
+	// have changed them since: a store that no op wrote to is not read
+	// again (relstore's are, after every op).
+	dumps []memstore.Dump
 	// trig lists, per model, the relations that reference it, in the order
 	// PostgreSQL fires their ON DELETE triggers (read from the server).
 	trig [][]opseq.Rel
@@ -118,6 +122,7 @@ func (p *pgdb) reset(t testing.TB, s *opseq.Schema) {
 		p.seqs[i] = make([]int64, len(s.Models))
 	}
 	p.snaps = make([][]pgSnap, s.NumStores())
+	p.dumps = make([]memstore.Dump, s.NumStores())
 	tables, fks := splitDDL(schema)
 	oldTables, oldFKs := splitDDL(p.ddl)
 	if p.ddl == "" || tables != oldTables {
@@ -358,6 +363,16 @@ const notSent = "not sent to PostgreSQL"
 // SQL would run is refused here the same way (differences 4 and 5).
 func (p *pgdb) run(op opseq.Op) opseq.Outcome {
 	p.pinned, p.mispred, p.subIndex = p.pinned[:0], p.mispred[:0], -1
+	switch op.Kind {
+	case opseq.OpView, opseq.OpGet, opseq.OpInclude, opseq.OpSnapshot, opseq.OpBad:
+		// Reads (a write in a View is refused): the rows stay.
+	case opseq.OpConcurrent:
+		for _, sub := range op.Sub {
+			p.dumps[sub.Store] = nil
+		}
+	default:
+		p.dumps[op.Store] = nil
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if op.Cancel {
@@ -839,6 +854,9 @@ func (p *pgdb) snapshot(ctx context.Context, qr q, store int) (pgSnap, error) {
 
 // dump returns every row of store, in the form of memstore's Tx.Dump.
 func (p *pgdb) dump(store int) (memstore.Dump, error) {
+	if d := p.dumps[store]; d != nil {
+		return d, nil
+	}
 	sn, err := p.snapshot(context.Background(), p.conns[store], store)
 	if err != nil {
 		return nil, err
@@ -847,6 +865,7 @@ func (p *pgdb) dump(store int) (memstore.Dump, error) {
 	for m, spec := range p.s.Models {
 		d[spec.Name] = sn.rows[m]
 	}
+	p.dumps[store] = d
 	return d, nil
 }
 
@@ -893,6 +912,7 @@ func (p *pgdb) restore(ctx context.Context, store int, sn pgSnap) opseq.Outcome 
 // rows after the op checks the result.
 func (p *pgdb) resync(store int, pl plan) error {
 	ctx := context.Background()
+	p.dumps[store] = nil
 	tx, err := p.conns[store].Begin(ctx)
 	if err != nil {
 		return err

@@ -19,10 +19,11 @@
 // schemas Shop and Seats, the latter with the on-delete actions each input
 // chooses) on relstore and on PostgreSQL, as fuzz/sqlite does on SQLite:
 // the seed corpora, the committed corpus files under fuzz/testdata/fuzz, and
-// -ops.n random sequences per schema (default 100; the seed is printed, and
-// -ops.seed replays it). Each relstore store is a schema of the server with
-// ddl's DDL, reached through a connection of its own; the concurrent writers
-// of an OpConcurrent run serially, in the order they committed on relstore.
+// -ops.n random sequences per schema (default 50, to keep CI short; the
+// seed is printed, and -ops.seed replays it). Each relstore store is a
+// schema of the server with ddl's DDL, reached through a connection of its
+// own; the concurrent writers of an OpConcurrent run serially, in the order
+// they committed on relstore.
 // Every op must get the same outcome (ok, ErrForeignKey = 23503, ErrUnique =
 // 23505, ErrTxAborted = 25P02, ErrReadOnly = 25006, ErrNotFound = no row,
 // ErrInvalid where relstore refuses bad input, and the same keys and rows

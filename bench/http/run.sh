@@ -8,6 +8,7 @@
 #   SIZES=10k DURATION=20s bash bench/http/run.sh  # one size, longer
 #   SYSTEMS=relstore CASES=get bash bench/http/run.sh
 #   PIN=0 bash bench/http/run.sh                   # no CPU pinning
+#   RELSTORE=/path/to/relstore SYSTEMS=relstore bash bench/http/run.sh  # another build
 #
 # Needs Go, Node (20) and npm: the first run installs json-server and
 # loopback into bench/http/node/node_modules (ignored by git, no lockfile).
@@ -30,13 +31,17 @@ DURATION=${DURATION:-10s}
 PORT=${PORT:-3917}
 PIN=${PIN:-1}
 OUT=${OUT:-$bench/out/http}
+RELSTORE=${RELSTORE:-}
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 
 echo "== build: relstore, loadgen" >&2
-(cd "$root" && go build -o "$OUT/relstore" ./cmd/relstore)
+if [ -z "$RELSTORE" ]; then
+	RELSTORE=$OUT/relstore
+	(cd "$root" && go build -o "$RELSTORE" ./cmd/relstore)
+fi
 (cd "$bench" && go build -o "$OUT/loadgen" ./http/loadgen)
 if [ ! -f "$here/node/node_modules/json-server/package.json" ] || [ ! -f "$here/node/node_modules/loopback/package.json" ]; then
 	echo "== npm install (json-server 0.17.4, loopback 3.28.0)" >&2
@@ -60,7 +65,11 @@ trap stop EXIT
 
 header="$OUT/http-$stamp.md"
 {
-	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); relstore $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" status --porcelain -- rest memstore lbmodel cmd 2>/dev/null | grep -q . && echo ' + uncommitted changes')"
+	if [ "$RELSTORE" = "$OUT/relstore" ]; then
+		echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); relstore $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" status --porcelain -- rest memstore lbmodel cmd 2>/dev/null | grep -q . && echo ' + uncommitted changes')"
+	else
+		echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); relstore: $RELSTORE"
+	fi
 	echo "$(go version | cut -d' ' -f3), node $(node --version), json-server $(node -p "require('$here/node/node_modules/json-server/package.json').version"), loopback $(node -p "require('$here/node/node_modules/loopback/package.json').version") (juggler $(node -p "require('$here/node/node_modules/loopback-datasource-juggler/package.json').version"))"
 	echo "$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), load average at start $(cut -d' ' -f1-3 /proc/loadavg); pinning: ${srvpin[*]:-none} for servers, ${genpin[*]:-none} for the load generator"
 } >"$header"
@@ -81,7 +90,7 @@ for size in $SIZES; do
 		load=()
 		case $sys in
 		relstore)
-			"${srvpin[@]}" "$OUT/relstore" serve -models "$here/models" -host 127.0.0.1 -port "$PORT" >"$log" 2>&1 &
+			"${srvpin[@]}" "$RELSTORE" serve -models "$here/models" -host 127.0.0.1 -port "$PORT" >"$log" 2>&1 &
 			load=(-load) ;;
 		json-server)
 			(cd "$here/node" && BENCH_DB="$data" exec "${srvpin[@]}" node node_modules/json-server/lib/cli/bin.js \

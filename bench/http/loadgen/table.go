@@ -83,7 +83,7 @@ func tableMain(files []string, w io.Writer) error {
 					goal = "not met"
 				}
 			}
-			fmt.Fprintf(w, "| %s | %s | %.1fx | %.1fx | %.1fx | %s |\n", c, s, rs.RPS/o.RPS, o.P50/rs.P50, o.P99/rs.P99, goal)
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", c, s, ratio(rs.RPS/o.RPS), ratio(o.P50/rs.P50), ratio(o.P99/rs.P99), goal)
 		}
 	}
 	var errs []string
@@ -102,6 +102,14 @@ func tableMain(files []string, w io.Writer) error {
 		fmt.Fprintf(w, "- %s\n", caseTitles[c])
 	}
 	return nil
+}
+
+// ratio prints r with two significant digits (three above 10).
+func ratio(r float64) string {
+	if r < 0.995 {
+		return fmt.Sprintf("%.2fx", r)
+	}
+	return fmt.Sprintf("%.1fx", r)
 }
 
 // num prints a latency in milliseconds with three significant digits.

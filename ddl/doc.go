@@ -104,10 +104,14 @@
 //
 // hasMany and hasOne are belongsTo seen from the target and add nothing (a
 // hasOne's foreign key is unique through its UNIQUE constraint); a
-// hasManyThrough is its through model's two belongsTo. A polymorphic
-// relation, whose target model is named by another column, can be no SQL
-// foreign key: it would be its two columns and an index, with integrity
-// left to the application.
+// hasManyThrough or hasAndBelongsToMany is its link model's two belongsTo
+// (its composite unique, if declared, is a UNIQUE constraint). A
+// polymorphic belongsTo, whose target model is named row by row by its
+// discriminator column, can be no SQL foreign key: it is its two columns
+// and an index on (discriminator, foreign key), and the integrity the store
+// enforces for it (the discriminator names a model of the relation, that
+// model has the row, a target's delete applies onDelete to the rows that
+// name it) is the application's, or a trigger's, in the database.
 //
 // # Caveats
 //

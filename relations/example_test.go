@@ -20,7 +20,7 @@ func openShop() (s *memstore.Store, c *cache.Cache, closeShop func()) {
 		log.Fatal(err)
 	}
 	ticket := memstore.ModelOf[Ticket]()
-	ticket.Relations = []memstore.Relation{{Name: "assignee", Target: "Customer", OnDelete: memstore.SetNull}}
+	ticket.Relations = []memstore.Relation{{Name: "assignee", Target: "Customer", OnDelete: memstore.SetNull, Shadow: true}}
 	s, err = memstore.New(memstore.Config{Cache: c, Models: []memstore.Model{
 		memstore.ModelOf[Region](), memstore.ModelOf[Customer](), memstore.ModelOf[Order](),
 		memstore.ModelOf[Invoice](), memstore.ModelOf[Category](), memstore.ModelOf[Profile](), ticket,

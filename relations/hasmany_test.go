@@ -93,13 +93,13 @@ func TestHasManyRead(t *testing.T) {
 	})
 	t.Run("a nullable foreign key by email", func(t *testing.T) {
 		invoices := must(relations.NewHasMany[Customer, Invoice](f.store, "payer"))(t)
-		mustInsert(t, f, f.invoices, Invoice{Payer: ptr("bob@x")})
+		mustInsert(t, f, f.invoices, Invoice{PayerEmail: ptr("bob@x")})
 		mustInsert(t, f, f.invoices, Invoice{})
 		got, err := invoices.List(ctx, bob)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff([]Invoice{{ID: 1, Payer: ptr("bob@x")}}, got); diff != "" {
+		if diff := cmp.Diff([]Invoice{{ID: 1, PayerEmail: ptr("bob@x")}}, got); diff != "" {
 			t.Errorf("List(Bob's invoices) (-want +got):\n%s", diff)
 		}
 	})
@@ -181,10 +181,10 @@ func TestHasManyCreate(t *testing.T) {
 		if err := invoices.Create(ctx, bob, &inv); err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(Invoice{ID: 1, Payer: ptr("bob@x")}, inv); diff != "" {
+		if diff := cmp.Diff(Invoice{ID: 1, PayerEmail: ptr("bob@x")}, inv); diff != "" {
 			t.Errorf("invoice after Create (-want +got):\n%s", diff)
 		}
-		if err := invoices.Create(ctx, bob, &Invoice{Payer: ptr("ann@x")}); !errors.Is(err, relations.ErrOtherOwner) {
+		if err := invoices.Create(ctx, bob, &Invoice{PayerEmail: ptr("ann@x")}); !errors.Is(err, relations.ErrOtherOwner) {
 			t.Errorf("Create(Ann's invoice) under Bob = %v, want ErrOtherOwner", err)
 		}
 	})

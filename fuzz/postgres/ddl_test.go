@@ -193,8 +193,8 @@ func TestRestrictAfterCascade(t *testing.T) {
 // hangs from it cascades to node 2, which relstore accepts.
 type Node struct {
 	ID  int64
-	Pin *int64 `relstore:"belongsTo=Node,as=pin"`
-	Up  *int64 `relstore:"belongsTo=Node,as=up,onDelete=cascade"`
+	Pin *int64 `relstore:"belongsTo=Node,as=pinned"`
+	Up  *int64 `relstore:"belongsTo=Node,as=parent,onDelete=cascade"`
 }
 
 // TestDeepCascadeDifference pins a difference: deleting a Root cascades to

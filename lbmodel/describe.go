@@ -69,12 +69,39 @@ func Describe(s *memstore.Store) *Schema {
 	for i, mi := range infos {
 		m := sch.Models[i]
 		for _, ri := range mi.Relations {
-			r := &Relation{Name: ri.Name, Kind: BelongsTo, Model: ri.Target, ForeignKey: ri.FK, PrimaryKey: ri.KeyTo, OnDelete: ri.OnDelete}
-			if p := m.byField[ri.FK]; p != nil {
-				r.ForeignKey = p.Name
+			r := &Relation{Name: ri.Name, Kind: describeKind(ri.Kind), Model: ri.Target, ForeignKey: ri.FK, PrimaryKey: ri.KeyTo, OnDelete: ri.OnDelete}
+			// The model whose property FK is, and the one KeyTo is of.
+			holder, keyed := m, sch.byName[ri.Target]
+			switch {
+			case ri.Through != "":
+				holder, keyed = sch.byName[ri.Through], m
+				r.Through, r.KeyThrough = ri.Through, ri.KeyThrough
+				if l := holder; l != nil {
+					if p := l.byField[ri.KeyThrough]; p != nil {
+						r.KeyThrough = p.Name
+					}
+				}
+			case ri.Kind != memstore.BelongsTo:
+				holder, keyed = sch.byName[ri.Target], m
 			}
-			if t := sch.byName[ri.Target]; t != nil {
-				if p := t.byField[ri.KeyTo]; p != nil {
+			if ri.Polymorphic {
+				r.Polymorphic = &Polymorphic{Discriminator: ri.Discriminator, Models: ri.Targets}
+				if holder != nil {
+					if p := holder.byField[ri.Discriminator]; p != nil {
+						r.Polymorphic.Discriminator = p.Name
+					}
+				}
+				if ri.Kind == memstore.BelongsTo && len(ri.Targets) > 0 {
+					keyed = sch.byName[ri.Targets[0]] // every target's key has that type
+				}
+			}
+			if holder != nil {
+				if p := holder.byField[ri.FK]; p != nil {
+					r.ForeignKey = p.Name
+				}
+			}
+			if keyed != nil {
+				if p := keyed.byField[ri.KeyTo]; p != nil {
 					r.PrimaryKey = p.Name
 				}
 			}
@@ -83,6 +110,21 @@ func Describe(s *memstore.Store) *Schema {
 		}
 	}
 	return sch
+}
+
+// describeKind returns the lbmodel kind of a memstore relation kind.
+func describeKind(k memstore.RelationKind) Kind {
+	switch k {
+	case memstore.HasMany:
+		return HasMany
+	case memstore.HasOne:
+		return HasOne
+	case memstore.HasManyThrough:
+		return HasManyThrough
+	case memstore.HasAndBelongsToMany:
+		return HasAndBelongsToMany
+	}
+	return BelongsTo
 }
 
 // typeOfGo returns the LoopBack type of a Go field type.

@@ -80,14 +80,13 @@ func InverseOf[T, S any](s *Store, name string) (*Rel[S, T], error) {
 		}
 		return newRel[S, T](s, o.via), nil
 	}
-	if tm.hasRelation(name) || !sm.hasRelation(name) {
-		return nil, invalidf("relation %q: model %s has no such hasMany or hasOne (its relations: %s)", name, tm.name, listOr(tm.relationNames()))
-	}
-	r, err := sm.belongsTo(name, tt)
-	if err != nil {
+	// A belongsTo of S to T, named by its own name.
+	if r, err := sm.belongsTo(name, tt); err == nil {
+		return newRel[S, T](s, r), nil
+	} else if !tm.hasRelation(name) && sm.hasRelation(name) {
 		return nil, err
 	}
-	return newRel[S, T](s, r), nil
+	return nil, invalidf("relation %q: model %s has no such hasMany or hasOne (its relations: %s)", name, tm.name, listOr(tm.relationNames()))
 }
 
 // ThroughOf returns the two belongsTo relations of the link model L that

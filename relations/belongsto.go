@@ -21,15 +21,19 @@ const (
 	Found
 	// NoOwner means the source's foreign key is nil.
 	NoOwner
+	// NoChild means a hasOne's owner has no child.
+	NoChild
 )
 
-// String returns "not cached", "found" or "no owner".
+// String returns "not cached", "found", "no owner" or "no child".
 func (s Status) String() string {
 	switch s {
 	case Found:
 		return "found"
 	case NoOwner:
 		return "no owner"
+	case NoChild:
+		return "no child"
 	}
 	return "not cached"
 }
@@ -69,11 +73,21 @@ func NewBelongsTo[S, T any](s *memstore.Store, relation string) (*BelongsTo[S, T
 // Name returns the relation's name.
 func (b *BelongsTo[S, T]) Name() string { return b.rel.Name() }
 
+// Lookups returns how many owners b has looked up in the store, each an
+// index lookup of one key: Get and Fetch on a cache miss, ByKey, and
+// Include once per distinct foreign key the cache did not answer; in a
+// transaction (In), every owner read. A test asserts "no N+1" with it.
+func (b *BelongsTo[S, T]) Lookups() int64 { return b.lookups.Load() }
+
+// In returns b's operations inside the transaction tx (see "Transactions"
+// in the package doc): they read and write tx, see its own writes, and
+// never read or fill the owner cache.
+func (b *BelongsTo[S, T]) In(tx *memstore.Tx) BelongsToTx[S, T] {
+	return BelongsToTx[S, T]{b: b, tx: tx}
+}
+
 func (b *BelongsTo[S, T]) wrap(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &relError{source: b.rel.Source(), name: b.rel.Name(), err: err}
+	return wrapErr(b.rel.Source(), b.rel.Name(), err)
 }
 
 // invalid reports bad input, matching memstore.ErrInvalid.
@@ -292,38 +306,6 @@ func (b *BelongsTo[S, T]) Fetch(ctx context.Context, src S) *Future[T] {
 		f.complete(owner, ok, err)
 	}()
 	return f
-}
-
-// Set points src at owner, or clears src's foreign key when owner is nil,
-// and persists it in one transaction: only the stored row's foreign key
-// changes, and src's foreign key field is updated to match. It is checked
-// like any foreign key write: owner must be a stored row (else an error
-// matching memstore.ErrForeignKey), src must be stored (memstore.ErrNotFound),
-// and only a nullable foreign key can be cleared (memstore.ErrInvalid). On
-// error, src is unchanged. Get returns the new owner next; Cached returns
-// it or NotCached (until a read caches it), never the previous owner.
-func (b *BelongsTo[S, T]) Set(ctx context.Context, src *S, owner *T) error {
-	if src == nil {
-		return b.invalid("nil source")
-	}
-	var k []byte
-	if owner != nil {
-		var ok bool
-		var err error
-		if k, ok, err = b.rel.AppendKey(nil, owner); err != nil {
-			return b.wrap(err)
-		}
-		if !ok {
-			return b.invalid("owner's " + b.rel.KeyTo() + " is nil")
-		}
-	}
-	saved := *src
-	err := b.store.Update(ctx, func(tx *memstore.Tx) error { return b.rel.SetFK(tx, src, k) })
-	if err != nil {
-		*src = saved
-		return b.wrap(err)
-	}
-	return nil
 }
 
 // ByKey returns the owner of the source row whose primary key is key (a

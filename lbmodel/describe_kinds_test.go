@@ -16,12 +16,12 @@ import (
 func TestDescribeRelationKinds(t *testing.T) {
 	type (
 		Doctor struct {
-			ID int64 `json:"id" relstore:"pk,auto"`
+			ID int64    `json:"id" relstore:"pk,auto"`
 			_  struct{} `relstore:"hasMany=Visit,as=visits"`
 			_  struct{} `relstore:"hasMany=Pet,through=Visit,as=pets"`
 		}
 		Pet struct {
-			ID int64 `json:"id" relstore:"pk,auto"`
+			ID int64    `json:"id" relstore:"pk,auto"`
 			_  struct{} `relstore:"hasMany=Photo,polymorphic=subject,as=photos"`
 		}
 		Visit struct {

@@ -783,7 +783,7 @@ func TestIncludeSpecs(t *testing.T) {
 	t.Run("a relation to the model itself, as deep as the spec", func(t *testing.T) {
 		type Unit struct {
 			ID       int64
-			ParentID *int64 `relstore:"belongsTo=Unit,as=parent"`
+			ParentID *int64   `relstore:"belongsTo=Unit,as=parent"`
 			_        struct{} `relstore:"hasMany=Unit,foreignKey=ParentID,as=units"`
 		}
 		s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[Unit]()}})

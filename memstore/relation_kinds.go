@@ -1,8 +1,12 @@
 package memstore
 
 import (
+	"bytes"
+	"fmt"
 	"reflect"
 	"unsafe"
+
+	memdb "github.com/hashicorp/go-memdb"
 )
 
 // The primitives of Rel that package relations' hasOne, hasManyThrough and
@@ -119,4 +123,128 @@ func (tx *Tx) Latest() bool {
 // of m's type.
 func (m *model) rowValue(p unsafe.Pointer) any {
 	return reflect.NewAt(m.typ, m.copyRow(p)).Elem().Interface()
+}
+
+// AppendLinked appends to arena the encoded foreign key of toFar of each
+// row of the link model L whose foreign key of toOwner is the encoded key k
+// (the far keys of one owner's links, in the links' primary key order; a
+// null far key is skipped), and to ends each key's end in arena. It reads
+// the keys the links' records hold, through toOwner's foreign key index,
+// copying no row: the first hop of a hasManyThrough. toOwner and toFar must
+// be relations of the same model and store (else ErrInvalid); on an error
+// arena and ends are returned as given.
+func AppendLinked[L, T, F any](tx *Tx, toOwner *Rel[L, T], toFar *Rel[L, F], k []byte, arena []byte, ends []int32) ([]byte, []int32, error) {
+	op := toOwner.opList
+	if toOwner.s != toFar.s || toOwner.r.source != toFar.r.source {
+		return arena, ends, invalidf("%s: relations %s and %s are not of one model of one store", op, toOwner.r.name, toFar.r.name)
+	}
+	if err := toOwner.enter(tx, op, false); err != nil {
+		return arena, ends, err
+	}
+	defer tx.leave()
+	if err := toOwner.r.checkKey(op, k); err != nil {
+		return arena, ends, err
+	}
+	m, c, fc := toOwner.r.source, toOwner.r.fk, toFar.r.fk
+	a := m.keyArg(k) // go-memdb keeps no reference to it once Get returns
+	it, err := tx.reader().Get(m.table, c.index, a)
+	m.args.Put(a)
+	if err != nil {
+		panic(fmt.Sprintf("memstore: internal: links %s.%s: %v", m.name, c.index, err))
+	}
+	for raw := it.Next(); raw != nil; raw = it.Next() {
+		rec := raw.(*record)
+		if !toOwner.r.owns(rec) || !toFar.r.owns(rec) {
+			continue
+		}
+		if fk := rec.key(fc.slot); fk != nil {
+			arena = append(arena, fk...)
+			ends = append(ends, int32(len(arena)))
+		}
+	}
+	return arena, ends, nil
+}
+
+// linkSkips is how many index entries of owners not asked for
+// AppendLinkedMany passes over before it seeks the next owner's key
+// instead: a seek costs an iterator and a descent, a step one entry.
+const linkSkips = 16
+
+// AppendLinkedMany is AppendLinked for many owners at once: keys are the
+// owners' encoded keys, ascending and distinct (else ErrInvalid), and
+// spans[i] is set to the range of ends that holds keys[i]'s far keys. It
+// walks toOwner's foreign key index in order from keys[0], seeking again
+// only past a run of linkSkips entries of other owners, so that the links
+// of many owners cost one pass over their part of the index rather than
+// one seek each.
+func AppendLinkedMany[L, T, F any](tx *Tx, toOwner *Rel[L, T], toFar *Rel[L, F], keys [][]byte, arena []byte, ends []int32, spans [][2]int32) ([]byte, []int32, error) {
+	op := toOwner.opList
+	switch {
+	case toOwner.s != toFar.s || toOwner.r.source != toFar.r.source:
+		return arena, ends, invalidf("%s: relations %s and %s are not of one model of one store", op, toOwner.r.name, toFar.r.name)
+	case len(spans) != len(keys):
+		return arena, ends, invalidf("%s: %d spans for %d keys", op, len(spans), len(keys))
+	}
+	for i, k := range keys {
+		if err := toOwner.r.checkKey(op, k); err != nil {
+			return arena, ends, err
+		}
+		if i > 0 && bytes.Compare(keys[i-1], k) >= 0 {
+			return arena, ends, invalidf("%s: owner keys not ascending and distinct at %d", op, i)
+		}
+	}
+	if err := toOwner.enter(tx, op, false); err != nil {
+		return arena, ends, err
+	}
+	defer tx.leave()
+	m, c, fc := toOwner.r.source, toOwner.r.fk, toFar.r.fk
+	txn := tx.reader()
+	seek := func(k []byte) memdb.ResultIterator {
+		a := m.keyArg(k) // go-memdb keeps no reference to it once the call returns
+		it, err := txn.LowerBound(m.table, c.index, a)
+		m.args.Put(a)
+		if err != nil {
+			panic(fmt.Sprintf("memstore: internal: links %s.%s: %v", m.name, c.index, err))
+		}
+		return it
+	}
+	o := 0
+	for o < len(keys) {
+		spans[o] = [2]int32{int32(len(ends)), int32(len(ends))}
+		o++
+	}
+	if len(keys) == 0 {
+		return arena, ends, nil
+	}
+	o = 0
+	it, skipped := seek(keys[0]), 0
+	for raw := it.Next(); raw != nil; raw = it.Next() {
+		rec := raw.(*record)
+		fk := rec.key(c.slot)
+		for o < len(keys) && bytes.Compare(keys[o], fk) < 0 {
+			o++ // owners with no more links
+			if o < len(keys) {
+				spans[o] = [2]int32{int32(len(ends)), int32(len(ends))}
+			}
+		}
+		if o == len(keys) {
+			break
+		}
+		if !bytes.Equal(keys[o], fk) {
+			if skipped++; skipped > linkSkips {
+				it, skipped = seek(keys[o]), 0
+			}
+			continue
+		}
+		skipped = 0
+		if !toOwner.r.owns(rec) || !toFar.r.owns(rec) {
+			continue
+		}
+		if k := rec.key(fc.slot); k != nil {
+			arena = append(arena, k...)
+			ends = append(ends, int32(len(arena)))
+			spans[o][1] = int32(len(ends))
+		}
+	}
+	return arena, ends, nil
 }

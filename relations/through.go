@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"github.com/relstore/relstore/cache"
@@ -28,6 +29,25 @@ type HasManyThrough[T, F, L any] struct {
 	plain   bool         // F has no reference fields
 
 	lookups atomic.Int64 // the links of one owner; a far row by its key
+	pool    sync.Pool    // *includeScratch, Include's reusable bookkeeping
+}
+
+// scratch returns bookkeeping for n far keys (see includeScratch.reset).
+func (h *HasManyThrough[T, F, L]) scratch(n int) *includeScratch {
+	sc, _ := h.pool.Get().(*includeScratch)
+	if sc == nil {
+		sc = &includeScratch{}
+	}
+	sc.reset(n)
+	return sc
+}
+
+// release returns sc for reuse unless it is too big to keep.
+func (h *HasManyThrough[T, F, L]) release(sc *includeScratch) {
+	if cap(sc.ls) <= maxScratchRows {
+		clear(sc.ls) // the lookups' keys point into the call's arena
+		h.pool.Put(sc)
+	}
 }
 
 // NewHasManyThrough returns the accessor of the hasManyThrough or
@@ -228,19 +248,16 @@ func (t ThroughTx[T, F, L]) links(k []byte) ([]L, error) {
 
 // farKeys returns the distinct far keys of the owner with key k, sorted.
 func (t ThroughTx[T, F, L]) farKeys(k []byte) ([][]byte, error) {
-	links, err := t.links(k)
+	t.h.lookups.Add(1)
+	arena, ends, err := memstore.AppendLinked(t.tx, t.h.toOwner, t.h.toFar, k, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	keys := make([][]byte, 0, len(links))
-	for i := range links {
-		fk, ok, err := t.h.toFar.AppendFK(t.tx, nil, &links[i])
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			keys = append(keys, fk)
-		}
+	keys := make([][]byte, len(ends))
+	start := int32(0)
+	for i, end := range ends {
+		keys[i] = arena[start:end:end]
+		start = end
 	}
 	slices.SortFunc(keys, bytes.Compare)
 	return slices.CompactFunc(keys, bytes.Equal), nil
@@ -393,39 +410,75 @@ func (t ThroughTx[T, F, L]) Create(owner T, far *F, link *L) error {
 // Include returns the far rows of many owners, aligned with owners.
 func (t ThroughTx[T, F, L]) Include(owners []T) ([][]F, error) { return t.include(owners, nil) }
 
-// include reads the far rows of owners: the links of each distinct owner,
-// then each distinct far key once, from c when c is not nil, the
-// transaction is a View of the latest state and c holds the row (see
+// include reads the far rows of owners: the links of each distinct owner
+// (one lookup each, reading only the far keys the link records hold), then
+// each distinct far key once, from c when c is not nil, the transaction is
+// a View of the latest state and c holds the row (see
 // HasManyThrough.Include), else from the transaction.
 func (t ThroughTx[T, F, L]) include(owners []T, c *cache.Cache) ([][]F, error) {
 	h := t.h
-	perOwner := make([][][]byte, len(owners))
-	seen := map[string]int{}
-	var ls []cache.Lookup
+	out := make([][]F, len(owners))
+	if len(owners) == 0 {
+		return out, nil
+	}
+	var (
+		first = make([]int32, len(owners)) // the first owner with the same key, or -1
+		okeys []byte                       // the distinct owners' keys, back to back
+		kspan = make([][2]int32, len(owners))
+		owner = map[uint64]int32{} // an owner key's hash → its first owner
+		order []int32              // the first owners
+		buf   [keyBuf]byte
+	)
 	for i := range owners {
-		k, err := t.ownerKey(&owners[i])
+		first[i] = -1
+		k, ok, err := h.toOwner.AppendKey(buf[:0], &owners[i])
 		if err != nil {
 			return nil, h.wrap(err)
 		}
-		if j, dup := seen[string(k)]; dup {
-			perOwner[i] = perOwner[j]
+		if !ok {
+			return nil, h.wrap(invalid("owner's " + h.toOwner.KeyTo() + " is nil"))
+		}
+		hk := h.store.KeyHash(0, k)
+		if j, dup := owner[hk]; dup && sameKey(okeys[kspan[j][0]:kspan[j][1]], k) {
+			first[i] = j
 			continue
 		}
-		seen[string(k)] = i
-		if perOwner[i], err = t.farKeys(k); err != nil {
-			return nil, h.wrap(err)
-		}
+		owner[hk] = int32(i)
+		kspan[i][0] = int32(len(okeys))
+		okeys = append(okeys, k...)
+		kspan[i][1] = int32(len(okeys))
+		order = append(order, int32(i))
 	}
-	// The distinct far keys, each one lookup.
-	index := map[string]int{}
-	for _, keys := range perOwner {
-		for _, fk := range keys {
-			if _, ok := index[string(fk)]; !ok {
-				index[string(fk)] = len(ls)
-				ls = append(ls, cache.Lookup{Hash: h.store.KeyHash(h.space, fk), Key: fk})
-			}
-		}
+	// The links of every distinct owner, in one walk of the link model's
+	// foreign key index, in key order.
+	keyOf := func(i int32) []byte { return okeys[kspan[i][0]:kspan[i][1]:kspan[i][1]] }
+	slices.SortFunc(order, func(a, b int32) int { return bytes.Compare(keyOf(a), keyOf(b)) })
+	keys := make([][]byte, len(order))
+	for r, i := range order {
+		keys[r] = keyOf(i)
 	}
+	sorted := make([][2]int32, len(order))
+	h.lookups.Add(int64(len(order)))
+	arena, ends, err := memstore.AppendLinkedMany(t.tx, h.toOwner, h.toFar, keys, nil, nil, sorted)
+	if err != nil {
+		return nil, h.wrap(err)
+	}
+	spans := make([][2]int32, len(owners))
+	for r, i := range order {
+		spans[i] = sorted[r]
+	}
+	// The distinct far keys, each one lookup: ls[pos[e]] is the e-th
+	// key's (BelongsTo.Include's dedupe, by the hash the cache needs).
+	sc := h.scratch(len(ends))
+	defer h.release(sc)
+	copy(sc.ends, ends)
+	start := int32(0)
+	for e, end := range ends {
+		sc.hashes[e] = h.store.KeyHash(h.space, arena[start:end])
+		start = end
+	}
+	sc.index(arena)
+	ls, pos := sc.ls, sc.pos
 	rows := make([]F, len(ls))
 	useCache := c.Enabled()
 	if useCache {
@@ -438,9 +491,6 @@ func (t ThroughTx[T, F, L]) include(owners []T, c *cache.Cache) ([][]F, error) {
 	for j := range ls {
 		l := &ls[j]
 		if useCache && l.Hit {
-			if !h.plain {
-				rows[j] = h.toFar.Clone(&rows[j])
-			}
 			continue
 		}
 		h.lookups.Add(1)
@@ -454,16 +504,30 @@ func (t ThroughTx[T, F, L]) include(owners []T, c *cache.Cache) ([][]F, error) {
 			cache.SetOf(c, l.Token, h.space, l.Key, v, size)
 		}
 	}
-	out := make([][]F, len(owners))
-	for i, keys := range perOwner {
-		out[i] = make([]F, len(keys))
-		for n, fk := range keys {
-			if j := index[string(fk)]; h.plain {
-				out[i][n] = rows[j]
+	// Each owner's far rows, distinct, in key order, in one backing array.
+	all := make([]F, 0, len(ends))
+	for i, sp := range spans {
+		if j := first[i]; j >= 0 {
+			out[i] = slices.Clone(out[j])
+			if !h.plain {
+				for n := range out[i] {
+					out[i][n] = h.toFar.Clone(&out[i][n])
+				}
+			}
+			continue
+		}
+		p := pos[sp[0]:sp[1]]
+		slices.SortFunc(p, func(a, b int32) int { return bytes.Compare(ls[a].Key, ls[b].Key) })
+		p = slices.Compact(p)
+		at := len(all)
+		for _, j := range p {
+			if h.plain {
+				all = append(all, rows[j])
 			} else {
-				out[i][n] = h.toFar.Clone(&rows[j]) // each placement its own copy
+				all = append(all, h.toFar.Clone(&rows[j])) // each placement its own copy
 			}
 		}
+		out[i] = all[at:len(all):len(all)]
 	}
 	return out, nil
 }

@@ -16,8 +16,8 @@ func ExampleModelOf_relationKinds() {
 		Customer struct {
 			ID   int64 `relstore:"pk,auto"`
 			Name string
-			_    struct{} `relstore:"hasMany=Order"`          // orders
-			_    struct{} `relstore:"hasOne=Address"`        // address
+			_    struct{} `relstore:"hasMany=Order"`  // orders
+			_    struct{} `relstore:"hasOne=Address"` // address
 			_    struct{} `relstore:"hasMany=Product,through=Order,keyThrough=ProductID,as=bought"`
 		}
 		Address struct {

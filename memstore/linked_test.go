@@ -1,9 +1,12 @@
 package memstore_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/relstore/relstore/memstore"
@@ -98,4 +101,57 @@ func TestAppendLinkedMany(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestRelationPrimitivesRefuseAnotherStore: the through and include
+// primitives refuse a transaction of another store with ErrInvalid.
+func TestRelationPrimitivesRefuseAnotherStore(t *testing.T) {
+	a, err := memstore.New(memstore.Config{Models: kindModels()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := memstore.New(memstore.Config{Models: kindModels()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	toOwner, toFar, err := memstore.ThroughOf[Physician, Patient, Appointment](a, "patients")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, _, _ := toOwner.AppendKey(nil, &Physician{ID: 1})
+	mustView(t, b, func(tx *memstore.Tx) error {
+		if _, _, err := memstore.AppendLinked(tx, toOwner, toFar, k, nil, nil); !errors.Is(err, memstore.ErrInvalid) {
+			t.Errorf("AppendLinked in another store's View = %v, want ErrInvalid", err)
+		}
+		if _, _, err := memstore.AppendLinkedMany(tx, toOwner, toFar, [][]byte{k}, nil, nil, make([][2]int32, 1)); !errors.Is(err, memstore.ErrInvalid) {
+			t.Errorf("AppendLinkedMany in another store's View = %v, want ErrInvalid", err)
+		}
+		return nil
+	})
+	poly, err := memstore.PolymorphicOf[Picture](a, "imageable")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustView(t, b, func(tx *memstore.Tx) error {
+		if _, err := poly.Owner(tx, "Patient", k); !errors.Is(err, memstore.ErrInvalid) {
+			t.Errorf("Poly.Owner in another store's View = %v, want ErrInvalid", err)
+		}
+		if _, err := tx.Related("Physician", "nurses", []Physician{{ID: 1}}); !errors.Is(err, memstore.ErrInvalid) || !strings.Contains(err.Error(), "patients, appointments") {
+			t.Errorf("Related of an unknown relation = %v, want ErrInvalid listing the relations", err)
+		}
+		return nil
+	})
+	err = b.Update(context.Background(), func(tx *memstore.Tx) error {
+		one := int64(1)
+		src := Picture{ID: 1, ImageableID: &one, ImageableType: "Patient"}
+		if err := poly.SetFK(tx, &src, "Patient", k); !errors.Is(err, memstore.ErrInvalid) {
+			t.Errorf("Poly.SetFK in another store's Update = %v, want ErrInvalid", err)
+		}
+		return nil
+	})
+	if !errors.Is(err, memstore.ErrInvalid) {
+		t.Errorf("the Update after a refused write = %v, want the refusal (the transaction aborted)", err)
+	}
 }

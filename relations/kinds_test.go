@@ -867,3 +867,30 @@ func TestDescendants(t *testing.T) {
 		t.Errorf("In(tx).Descendants (-want +got):\n%s", diff)
 	}
 }
+
+// TestConstructorsListTheNames: a constructor given a name the model does
+// not have fails with ErrInvalid listing the relations it has.
+func TestConstructorsListTheNames(t *testing.T) {
+	k := newClinic(t)
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"belongsTo", second(relations.NewBelongsTo[Chart, Patient](k.s, "owner")), "its relations: patient"},
+		{"hasMany", second(relations.NewHasMany[Physician, Appointment](k.s, "visits")), "its relations: patients, appointments, specialties"},
+		{"hasOne", second(relations.NewHasOne[Patient, Chart](k.s, "record")), "its relations: chart, pictures"},
+		{"hasOne of a hasMany", second(relations.NewHasOne[Physician, Appointment](k.s, "appointments")), "unique"},
+		{"through", second(relations.NewHasManyThrough[Physician, Patient, Appointment](k.s, "clients")), "its relations: patients, appointments, specialties"},
+		{"through of a hasMany", second(relations.NewHasManyThrough[Physician, Appointment, Appointment](k.s, "appointments")), "no such hasManyThrough"},
+		{"polymorphic", second(relations.NewPolymorphic[Picture](k.s, "owner")), "its relations: imageable"},
+		{"polymorphic of a plain belongsTo", second(relations.NewPolymorphic[Chart](k.s, "patient")), "not polymorphic"},
+		{"a typed view of a model that is not a target", second(relations.NewBelongsTo[Picture, Physician](k.s, "imageable")), "its models are Patient, Ward"},
+	} {
+		if !errors.Is(tc.err, memstore.ErrInvalid) || !strings.Contains(tc.err.Error(), tc.want) {
+			t.Errorf("%s: %v, want ErrInvalid with %q", tc.name, tc.err, tc.want)
+		}
+	}
+}
+
+func second[V any](_ V, err error) error { return err }

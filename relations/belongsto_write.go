@@ -22,6 +22,14 @@ func (b *BelongsTo[S, T]) Set(ctx context.Context, src *S, owner *T) error {
 	if src == nil {
 		return b.invalid("nil source")
 	}
+	if owner != nil {
+		// Bad input is refused before the context is looked at.
+		if _, ok, err := b.rel.AppendKey(nil, owner); err != nil {
+			return b.wrap(err)
+		} else if !ok {
+			return b.invalid("owner's " + b.rel.KeyTo() + " is nil")
+		}
+	}
 	saved := *src
 	err := b.store.Update(ctx, func(tx *memstore.Tx) error { return b.In(tx).Set(src, owner) })
 	if err != nil {

@@ -894,3 +894,30 @@ func TestConstructorsListTheNames(t *testing.T) {
 }
 
 func second[V any](_ V, err error) error { return err }
+
+// TestBadInputBeforeTheContext: Set refuses an owner it cannot point at (a
+// target without a key field in the struct) with ErrInvalid before it looks
+// at the context, as before issue 15's refactor (FuzzSeats's random
+// sequences found the context's error first).
+func TestBadInputBeforeTheContext(t *testing.T) {
+	type (
+		Label struct {
+			Code string `relstore:"unique"`
+		}
+		Box struct {
+			ID      int64
+			LabelID *memstore.RowID `relstore:"belongsTo=Label,as=label"`
+		}
+	)
+	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[Label](), memstore.ModelOf[Box]()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	label := must(relations.NewBelongsTo[Box, Label](s, "label"))(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := label.Set(ctx, &Box{ID: 1}, &Label{Code: "x"}); !errors.Is(err, memstore.ErrInvalid) {
+		t.Errorf("Set of an owner without a key field, cancelled = %v, want ErrInvalid", err)
+	}
+}

@@ -214,6 +214,11 @@ func (p *Polymorphic[S]) Set(ctx context.Context, src *S, owner any) error {
 	if src == nil {
 		return p.wrap(invalid("nil source"))
 	}
+	if owner != nil {
+		if _, _, err := p.poly.OwnerKey(owner); err != nil {
+			return p.wrap(err) // bad input, refused before the context is looked at
+		}
+	}
 	saved := *src
 	err := p.store.Update(ctx, func(tx *memstore.Tx) error { return p.In(tx).Set(src, owner) })
 	if err != nil {

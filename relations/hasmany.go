@@ -160,14 +160,19 @@ func (h *HasMany[T, S]) ExistsKey(ctx context.Context, owner T, key any) (ok boo
 // with ErrOtherOwner), and the assigned keys are written back to *child. It
 // is checked like any insert; on error *child is unchanged.
 func (h *HasMany[T, S]) Create(ctx context.Context, owner T, child *S) error {
-	if err := checkCtx(ctx); err != nil {
-		return h.wrap(err)
-	}
 	if child == nil {
 		return h.wrap(invalid("nil child"))
 	}
+	// Bad input is refused before the context is looked at.
+	k, err := h.key(ctx, &owner)
+	if err != nil {
+		return h.wrap(err)
+	}
+	if err := h.sameOwner(child, k, true); err != nil {
+		return h.wrap(err)
+	}
 	saved := *child
-	err := h.store.Update(ctx, func(tx *memstore.Tx) error { return h.In(tx).Create(owner, child) })
+	err = h.store.Update(ctx, func(tx *memstore.Tx) error { return h.In(tx).Create(owner, child) })
 	if err != nil {
 		*child = saved
 	}
@@ -216,7 +221,11 @@ func (h *HasMany[T, S]) sameOwner(child *S, k []byte, zeroOK bool) error {
 // customer.orders.updateById). Both the stored row and child must belong
 // to owner, else ErrOtherOwner and nothing is written.
 func (h *HasMany[T, S]) Update(ctx context.Context, owner T, child S) error {
-	if err := checkCtx(ctx); err != nil {
+	k, err := h.key(ctx, &owner)
+	if err != nil {
+		return h.wrap(err)
+	}
+	if err := h.sameOwner(&child, k, false); err != nil {
 		return h.wrap(err)
 	}
 	return h.wrap(h.store.Update(ctx, func(tx *memstore.Tx) error { return h.In(tx).Update(owner, child) }))
@@ -226,7 +235,7 @@ func (h *HasMany[T, S]) Update(ctx context.Context, owner T, child S) error {
 // ErrOtherOwner), with the usual on-delete actions (LoopBack 3:
 // customer.orders.destroyById).
 func (h *HasMany[T, S]) Delete(ctx context.Context, owner T, child S) error {
-	if err := checkCtx(ctx); err != nil {
+	if _, err := h.key(ctx, &owner); err != nil {
 		return h.wrap(err)
 	}
 	return h.wrap(h.store.Update(ctx, func(tx *memstore.Tx) error { return h.In(tx).Delete(owner, child) }))
@@ -236,8 +245,13 @@ func (h *HasMany[T, S]) Delete(ctx context.Context, owner T, child S) error {
 // from one snapshot through the foreign key index, one lookup per distinct
 // owner. An owner without children has an empty slice, not nil.
 func (h *HasMany[T, S]) Include(ctx context.Context, owners []T) (out [][]S, err error) {
-	if err := checkCtx(ctx); err != nil {
-		return nil, h.wrap(err)
+	for i := range owners {
+		if _, err := h.key(ctx, &owners[i]); err != nil {
+			return nil, h.wrap(err)
+		}
+	}
+	if ctx == nil {
+		return nil, h.wrap(invalid("nil context"))
 	}
 	err = h.store.View(ctx, func(tx *memstore.Tx) error {
 		out, err = h.In(tx).Include(owners)

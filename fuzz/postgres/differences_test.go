@@ -162,9 +162,9 @@ type Mem struct {
 }
 
 type Link struct {
-	ID   int64
-	Keep *int64 `relstore:"belongsTo=Mem,as=keep,onDelete=cascade"`
-	Pin  *int64 `relstore:"belongsTo=Mem,as=pin"`
+	ID     int64
+	KeepID *int64 `relstore:"belongsTo=Mem,as=keep,onDelete=cascade"`
+	PinID  *int64 `relstore:"belongsTo=Mem,as=pin"`
 }
 
 // TestCascadeRowOrder pins what no rule over the rows' values can match:
@@ -182,12 +182,12 @@ func TestCascadeRowOrder(t *testing.T) {
 		Models: []opseq.ModelSpec{specOf[Grp]("ID"), specOf[Mem]("ID"), specOf[Link]("ID")},
 		Rels: []opseq.RelSpec{
 			{Name: "grp", Source: 1, Target: 0, FK: "GrpID", KeyTo: "ID", OnDelete: memstore.Cascade},
-			{Name: "keep", Source: 2, Target: 1, FK: "Keep", KeyTo: "ID", OnDelete: memstore.Cascade, Nullable: true},
-			{Name: "pin", Source: 2, Target: 1, FK: "Pin", KeyTo: "ID", OnDelete: memstore.Restrict, Nullable: true},
+			{Name: "keep", Source: 2, Target: 1, FK: "KeepID", KeyTo: "ID", OnDelete: memstore.Cascade, Nullable: true},
+			{Name: "pin", Source: 2, Target: 1, FK: "PinID", KeyTo: "ID", OnDelete: memstore.Restrict, Nullable: true},
 		},
 	}
 	models := []memstore.Model{memstore.ModelOf[Grp](), memstore.ModelOf[Mem](), memstore.ModelOf[Link]()}
-	link := Link{ID: 1, Keep: ptr[int64](1), Pin: ptr[int64](2)}
+	link := Link{ID: 1, KeepID: ptr[int64](1), PinID: ptr[int64](2)}
 	for _, tc := range []struct {
 		name string
 		mems []Mem

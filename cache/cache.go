@@ -5,19 +5,16 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-
-	"github.com/dgraph-io/ristretto/v2"
 )
 
 // Cache is a bounded cache of values keyed by (space, key) that never returns
 // a value a committed write has replaced; see the package documentation for
 // the protocol and why it is correct.
 //
-// All methods are safe for concurrent use, with one restriction: the writer
-// side ([Cache.BeginCommit], [Cache.EndCommit], [Cache.BeginReset],
-// [Cache.EndReset]) must be called by one goroutine at a time (the store's
-// writer, under its write lock). The writer side runs concurrently with
-// readers and with [Cache.Close].
+// All methods are safe for concurrent use. The writer side
+// ([Cache.BeginCommit], [Cache.EndCommit], [Cache.BeginReset],
+// [Cache.EndReset]) is called by the stores the cache fronts, under their
+// write locks; several stores may share one Cache.
 //
 // Values are stored and returned as given, not copied: a value passed to
 // [Cache.Set] is shared by every later [Cache.Get] that returns it, so it
@@ -26,43 +23,44 @@ import (
 // Create a Cache with [New]; the zero Cache is not usable. A nil *Cache acts
 // as a disabled one: bypass tokens, misses, no-ops, and Close returns nil.
 type Cache struct {
-	// rc holds the entries; nil when Config.Disabled.
-	rc *ristretto.Cache[uint64, *entry]
-
-	// front is a set-associative table of entries that ristretto holds
-	// and a Get found there, indexed by the hash's top bits (see
-	// frontSet). A hit in front skips ristretto: no shard lock, no
-	// access-buffer push. An entry found in front is checked exactly like
-	// one ristretto returns, so front can only ever change which valid
-	// entries are found, never what is accepted. ristretto's OnExit clears
-	// an entry's way when the entry leaves ristretto; see the package
-	// documentation.
-	front      []frontSet
-	frontShift uint
-
-	// closed is set once by Close, before ristretto is closed. It is read on
-	// every call, so it shares no cache line with frequently written fields.
-	closed atomic.Bool
-	// open is rc != nil && !closed, in one load for Token's inlined fast
-	// path: set by New, cleared by Close right after closed.
-	open atomic.Bool
-
-	// epoch is the whole-store reset counter: odd while a reset is open.
-	epoch atomic.Uint64
-
-	// gens are the striped generation counters, indexed by hash&mask; a
-	// stripe is odd while a commit touching it is open. Adjacent stripes
-	// share cache lines; that only costs readers a line refill when a
-	// commit bumps a neighbour, which is rare next to reads.
-	gens []atomic.Uint64
-	mask uint64
-
-	// shards count operations for metrics and for Close's drain; see shard.
+	// shards hold the entries (a map and an eviction ring each) and count
+	// operations for metrics, indexed by hash.
 	shards    []shard
 	shardMask uint64
 
-	// bg is written by ristretto's goroutine (evictions, rejections).
-	bg bgCounters
+	// front is a set-associative table of entries a Get or Set found or
+	// stored, indexed by the hash's top bits (see frontSet); nil until the
+	// first entry. A hit in front takes no lock. It grows with the number of
+	// entries; BeginReset and Close drop it.
+	front atomic.Pointer[frontTable]
+
+	// stripes are the generation counters, indexed by hash&mask (see
+	// stripeTable). With automatic stripes the writer side replaces the
+	// table by a larger one as entries accumulate.
+	stripes atomic.Pointer[stripeTable]
+	// autoStripes: Config.Stripes was zero.
+	autoStripes bool
+
+	// closed is set once by Close. It is read on every call.
+	closed atomic.Bool
+	// open is enabled && !closed, in one load for Token's fast path: set by
+	// New, cleared by Close right after closed.
+	open atomic.Bool
+	// enabled: not Config.Disabled.
+	enabled bool
+
+	// epoch is the whole-store reset word: generation<<16 | resets open
+	// (see word).
+	epoch atomic.Uint64
+
+	// used is the sum of the charges of the entries held; count their
+	// number. Each shard also keeps its own sum, under its lock.
+	used  atomic.Int64
+	count atomic.Int64
+	// evictNext picks the shard the next eviction starts in.
+	evictNext atomic.Uint64
+	// evictions counts entries evicted to stay within maxCost.
+	evictions atomic.Uint64
 
 	// maxCost is the byte budget after defaults.
 	maxCost int64
@@ -71,42 +69,52 @@ type Cache struct {
 	// first to finish before it reports ErrClosed.
 	closeMu sync.Mutex
 
-	// testHookInside, if set, is called by Get, Set and Wait after they
-	// entered the Close guard and before they touch ristretto: a test seam
-	// for interleaving Close deterministically. Set before use, never after.
-	testHookInside func()
-
-	// scratch and marks are BeginCommit/EndCommit's stripe-dedupe buffers:
-	// scratch for small commits (at most bitmapMin hashes), marks, one bit
-	// per stripe and all zero between calls, for larger ones. They are
-	// unsynchronized: the writer side is single-threaded by contract.
+	// wmu serialises the writer side, which stores sharing the cache call
+	// concurrently. It protects scratch, marks and openCommits.
+	wmu sync.Mutex
+	// scratch and marks are the stripe-dedupe buffers: scratch for small
+	// commits (at most bitmapMin hashes), marks, one bit per stripe and all
+	// zero between calls, for larger ones.
 	scratch []uint64
 	marks   []uint64
+	// openCommits counts the commits begun and not ended; the stripe table
+	// only grows when it is zero.
+	openCommits int
+
+	// testHookInside, if set, is called by Get and Set after they took a
+	// shard's lock and before they touch its entries: a test seam for
+	// interleaving Close deterministically. Set before use, never after.
+	testHookInside func()
 }
 
-// entry is what ristretto stores under a hash. It is immutable once handed
-// to ristretto, so readers may use it without synchronization. A key of up
-// to len(short) bytes is kept inline, so checking a hit's identity reads no
-// memory besides the entry's own.
+// entry is what a shard holds under a hash. Its identity and tag are
+// immutable once it is stored, so readers may check them without
+// synchronization. A key of up to len(short) bytes is kept inline, so
+// checking a hit's identity reads no memory besides the entry's own.
 type entry struct {
-	// A typed entry (entryOf) of a small value is a 128-byte object, two
-	// cache lines: the first holds the tags and a short key, the second
-	// space and klen and the value.
-	hash  uint64 // the Token hash it was Set under: its front set
-	epoch uint64 // Token.epoch of the Set that stored it
-	gen   uint64 // Token.gen of the Set that stored it
+	hash  uint64 // the Token hash it was Set under: its shard and front set
+	epoch uint64 // the reset epoch of the Set's Token
 	// value is the value given to Set, or, for an entry stored by SetOf,
 	// the *entryOf holding e and the value.
-	value any
-	short [16]byte // the key, if klen <= 16
-	long  string   // the key, if longer
-	space uint32
-	klen  uint32 // len(key)
+	value  any
+	short  [16]byte // the key, if klen <= 16
+	long   string   // the key, if longer
+	space  uint32
+	klen   uint32 // len(key)
+	charge int64  // what it costs against MaxCost
+	slot   int32  // its index in its shard's ring, under the shard's lock
+	// ref is the eviction clock's referenced bit: set by hits, cleared by
+	// the clock hand.
+	ref atomic.Bool
+	// dead is set, under the shard's lock, when the entry leaves its shard
+	// (a commit on its key, an eviction, a replacement); a hit requires it
+	// clear. See the package documentation.
+	dead atomic.Bool
 }
 
 // init tags e with tok and names it (space, key), keeping a copy of key.
 func (e *entry) init(tok Token, space uint32, key []byte) {
-	e.hash, e.epoch, e.gen, e.space, e.klen = tok.hash, tok.epoch, tok.gen, space, uint32(len(key))
+	e.hash, e.epoch, e.space, e.klen = tok.hash, tok.epoch, space, uint32(len(key))
 	if len(key) <= len(e.short) {
 		copy(e.short[:], key)
 	} else {
@@ -137,17 +145,35 @@ func (e *entry) is(space uint32, key []byte) bool {
 	return e.long == string(key)
 }
 
+// accepts reports whether e is the current entry for (space, key) for a
+// reader holding tok: the one test every hit passes, from front or from a
+// shard. An entry still in its shard holds the key's current value (a
+// commit on the key removes it before the commit becomes visible); the
+// epoch check rejects entries from before a reset, which removes entries
+// without marking them (see the package documentation).
+func (e *entry) accepts(tok Token, space uint32, key []byte) bool {
+	return e.hash == tok.hash && e.epoch == tok.epoch && !e.dead.Load() && e.is(space, key)
+}
+
+// touch sets e's referenced bit, writing only when it is clear.
+func (e *entry) touch() {
+	if !e.ref.Load() {
+		e.ref.Store(true)
+	}
+}
+
 // New returns a Cache configured by cfg, or an error matching [ErrConfig] if
-// a field is invalid. cfg is taken by value and never modified. Unless
-// cfg.Disabled, New starts ristretto's goroutines; call [Cache.Close] to stop
-// them.
+// a field is invalid. cfg is taken by value and never modified. New starts
+// no goroutine and allocates a few KB: entries, the front table and the
+// stripe counters grow with use, up to what MaxCost allows.
 func New(cfg Config) (*Cache, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	// Enough shards that parallel readers on different keys rarely share a
-	// counter line: 4 per P, rounded to a power of two, between 8 and 256.
+	// Enough shards that parallel readers and writers on different keys
+	// rarely share a lock or a counter line: 4 per P, rounded to a power of
+	// two, between 8 and 256.
 	nShards := 8
 	for nShards < 4*runtime.GOMAXPROCS(0) && nShards < 256 {
 		nShards <<= 1
@@ -156,57 +182,34 @@ func New(cfg Config) (*Cache, error) {
 		shards:    make([]shard, nShards),
 		shardMask: uint64(nShards - 1),
 		maxCost:   cfg.MaxCost,
+		enabled:   !cfg.Disabled,
 	}
+	c.epoch.Store(1 << genShift) // never 0: the zero Token's epoch matches no entry
 	if cfg.Disabled {
 		return c, nil
 	}
-	c.gens = make([]atomic.Uint64, cfg.Stripes)
-	c.mask = uint64(cfg.Stripes - 1)
-	frontBits := frontBits(cfg.MaxCost)
-	c.front = make([]frontSet, 1<<frontBits)
-	c.frontShift = 64 - frontBits
-	c.rc, err = ristretto.NewCache(&ristretto.Config[uint64, *entry]{
-		NumCounters: cfg.NumCounters,
-		MaxCost:     cfg.MaxCost,
-		BufferItems: cfg.BufferItems,
-		// Set charges EntryOverhead+len(key) itself, in bytes.
-		IgnoreInternalCost: true,
-		// The hash is already well mixed; skip ristretto's type switch.
-		KeyToHash: func(h uint64) (uint64, uint64) { return h, 0 },
-		OnEvict: func(*ristretto.Item[*entry]) {
-			// Close's Clear "evicts" everything; that is not an eviction.
-			if !c.closed.Load() {
-				c.bg.evictions.Add(1)
-			}
-		},
-		OnReject: func(*ristretto.Item[*entry]) {
-			if !c.closed.Load() {
-				c.bg.rejections.Add(1)
-			}
-		},
-		// Every way out of ristretto (eviction, rejection, replacement by a
-		// Set of the same hash, Close) ends here: front must not keep the
-		// entry alive.
-		OnExit: c.forget,
-	})
-	if err != nil {
-		// Unreachable: withDefaults leaves no zero or negative field.
-		return nil, &ConfigError{Field: "NumCounters", Value: cfg.NumCounters, Reason: err.Error()}
+	n := cfg.Stripes
+	if n == 0 {
+		n, c.autoStripes = minStripes, true
 	}
+	c.stripes.Store(newStripeTable(n))
 	c.open.Store(true)
 	return c, nil
 }
 
-// Get returns the value cached for (space, key) if it is still current for
-// tok, which must come from [Cache.Token] for the same hash. A hit requires
-// the stored entry's space and key to equal the request (so a hash collision
-// is a miss, never another row's value) and its tags to equal tok's, so an
-// entry read before any commit or reset that has moved the counters since is
-// never returned. Get never reloads the counters: tok fixed them.
+// shard returns hash's shard.
+func (c *Cache) shard(hash uint64) *shard { return &c.shards[hash&c.shardMask] }
+
+// Get returns the value cached for (space, key) if it is current, for tok,
+// which must come from [Cache.Token] for the same hash. A hit requires the
+// stored entry's space and key to equal the request (so a hash collision is
+// a miss, never another row's value) and the entry to be current: no commit
+// on the key and no reset has ended since it was stored.
 //
-// Get misses for a bypass token, on a closed or disabled Cache, and for the
-// zero Token. It does not allocate. The returned value is shared; do not
-// modify it.
+// Get misses on a closed or disabled Cache, for the zero Token and for a
+// token taken during a reset; a bypass token taken during a commit on its
+// stripe may still hit an entry for a key the commit does not touch. It
+// does not allocate. The returned value is shared; do not modify it.
 func (c *Cache) Get(tok Token, space uint32, key []byte) (any, bool) {
 	if e := c.find(tok, space, key); e != nil {
 		return e.any(), true
@@ -216,42 +219,41 @@ func (c *Cache) Get(tok Token, space uint32, key []byte) (any, bool) {
 
 // find returns the entry a Get accepts, or nil, counting the outcome.
 func (c *Cache) find(tok Token, space uint32, key []byte) *entry {
-	if !tok.live || c == nil || !c.open.Load() {
+	if c == nil || !c.open.Load() || !tok.readable() {
 		return nil
 	}
-	if e := c.set(tok.hash).lookup(tok.hash); e != nil && e.accepts(tok, space, key) {
-		c.shards[tok.hash&c.shardMask].frontHits.Add(1)
+	if e := c.frontLookup(tok.hash); e != nil && e.accepts(tok, space, key) {
+		c.shard(tok.hash).frontHits.Add(1)
+		e.touch()
 		return e
 	}
-	return c.inRistretto(tok, space, key)
+	return c.inShard(tok, space, key)
 }
 
-// inRistretto is find after a front miss: ristretto's entry, checked and
-// remembered in front, inside the Close guard.
-func (c *Cache) inRistretto(tok Token, space uint32, key []byte) *entry {
-	s := &c.shards[tok.hash&c.shardMask]
-	s.enter.Add(1)
-	if c.closed.Load() {
-		// Close began after the check above; ristretto must not be touched.
-		s.exit.Add(1)
-		s.misses.Add(1)
-		return nil
-	}
+// inShard is find after a front miss: the shard's entry, checked and
+// remembered in front.
+func (c *Cache) inShard(tok Token, space uint32, key []byte) *entry {
+	s := c.shard(tok.hash)
+	s.mu.RLock()
 	if c.testHookInside != nil {
 		c.testHookInside()
 	}
-	e, ok := c.rc.Get(tok.hash)
-	hit := ok && e.accepts(tok, space, key)
+	e := s.m[tok.hash] // nil map after Close or a reset: a miss
+	hit := e != nil && e.accepts(tok, space, key)
 	if hit {
-		// Inside the Close guard, so that Close's clearing of front, after
-		// the drain, is final.
+		// Under the shard's lock, so that the entry cannot leave the shard
+		// before it is in front (see remember).
 		c.remember(tok.hash, e)
+		e.touch()
 	}
-	s.exit.Add(1)
+	s.mu.RUnlock()
 	switch {
 	case hit:
+		s.hits.Add(1)
 		return e
-	case !ok:
+	case !tok.live:
+		// A bypass token's miss is not counted: its Token counted a bypass.
+	case e == nil:
 		s.misses.Add(1)
 	case !e.is(space, key):
 		s.misses.Add(1)
@@ -319,33 +321,34 @@ func (c *Cache) findChunk(space uint32, ls []Lookup) (es [batchChunk]*entry, hit
 		}
 		return es, 0
 	}
-	// Pass 1: each request's token (one epoch load for the chunk: it
-	// precedes every stripe load, as in Token) and front entry; the loads
-	// of different sets are independent, so their misses overlap.
+	// Pass 1: each request's token (one epoch and one table load for the
+	// chunk, as in Token) and front entry; the loads of different sets are
+	// independent, so their misses overlap.
 	epoch := c.epoch.Load()
+	st := c.stripes.Load()
+	ft := c.front.Load()
 	for i := range ls {
 		l := &ls[i]
 		l.Hit = false
-		g := c.gens[l.Hash&c.mask].Load()
-		if (epoch|g)&1 != 0 {
-			l.Token = c.bypass(l.Hash)
-			continue
+		l.Token = st.token(c, l.Hash, epoch)
+		if ft != nil {
+			es[i] = ft.lookup(l.Hash)
 		}
-		l.Token = Token{hash: l.Hash, epoch: epoch, gen: g, live: true}
-		es[i] = c.set(l.Hash).lookup(l.Hash)
 	}
-	// Pass 2: accept the entry found, or ask ristretto.
+	// Pass 2: accept the entry found, or ask the shard.
 	for i := range ls {
 		l := &ls[i]
-		if !l.Token.live {
+		if !l.Token.readable() {
+			es[i] = nil
 			continue
 		}
 		if e := es[i]; e != nil && e.accepts(l.Token, space, l.Key) {
+			e.touch()
 			l.Hit = true
 			hits++
 			continue
 		}
-		es[i] = c.inRistretto(l.Token, space, l.Key)
+		es[i] = c.inShard(l.Token, space, l.Key)
 		l.Hit = es[i] != nil
 	}
 	return es, hits
@@ -359,108 +362,88 @@ func (c *Cache) countFrontHits(n uint64) {
 	}
 }
 
-// accepts reports whether e is the entry for (space, key) tagged with tok's
-// counters: the one test every hit passes, from front or from ristretto.
-func (e *entry) accepts(tok Token, space uint32, key []byte) bool {
-	return e.hash == tok.hash && e.epoch == tok.epoch && e.gen == tok.gen && e.is(space, key)
-}
-
-// Set offers value for (space, key) to the cache, tagged with tok's counters.
-// cost is the value's size in bytes (negative counts as zero); the entry is
-// charged cost + [EntryOverhead] + len(key) against [Config].MaxCost. key is
-// copied; value is stored as is and must not be modified afterwards.
+// Set stores value for (space, key), tagged with tok. cost is the value's
+// size in bytes (negative counts as zero); the entry is charged cost +
+// [EntryOverhead] + len(key) against [Config].MaxCost, and entries are
+// evicted (least recently used first, approximately) to stay within it.
+// key is copied; value is stored as is and must not be modified afterwards.
 //
 // The caller must take tok with [Cache.Token] before reading value from the
-// store: take the token, then read the store, then Set. That order is what
-// makes a late Set harmless: if a commit touched the key after the token was
-// taken, the entry's tags are already out of date and no later Get accepts it.
+// store: take the token, then read the store, then Set. Set refuses the
+// value if a commit touching tok's stripe or a reset has begun since the
+// token (it may hold what the commit replaced), and does nothing for a
+// bypass token, on a closed or disabled Cache, or for an entry whose charge
+// exceeds MaxCost (counted in [Metrics].Drops).
 //
-// Set is a hint. It does nothing for a bypass token, on a closed or disabled
-// Cache, or when a commit has already moved tok's stripe; and ristretto
-// applies it asynchronously and may drop or reject it (counted in
-// [Metrics].Drops). None of that affects correctness, only the hit rate.
+// Set is synchronous: once it returns, [Cache.Get] with a later token
+// finds the value, until a commit on its key, a reset or an eviction.
 func (c *Cache) Set(tok Token, space uint32, key []byte, value any, cost int64) {
 	if c.settable(tok) {
 		e := &entry{value: value}
 		e.init(tok, space, key)
-		c.store(e, cost)
+		c.store(e, tok, cost)
 	}
 }
 
 // settable reports whether a Set with tok can store anything, counting a
-// stale Set.
+// stale Set. store checks again under the shard's lock.
 func (c *Cache) settable(tok Token) bool {
-	if !tok.live || c == nil || c.rc == nil || c.closed.Load() {
+	if !tok.live || c == nil || !c.open.Load() {
 		return false
 	}
-	if c.gens[tok.hash&c.mask].Load() != tok.gen || c.epoch.Load() != tok.epoch {
-		// A commit (or reset) moved the counters after the token: no Get with a fresh
-		// token could accept this entry, and it would only displace a
-		// current one. (Gets with equally old tokens lose a possible hit.)
-		c.shards[tok.hash&c.shardMask].staleSets.Add(1)
+	if !c.current(tok) {
+		// A commit (or reset) moved the counters after the token: the value
+		// may be what it replaced.
+		c.shard(tok.hash).staleSets.Add(1)
 		return false
 	}
 	return true
 }
 
-// store hands e, initialised, to ristretto, charged cost + EntryOverhead +
-// len(key).
-func (c *Cache) store(e *entry, cost int64) {
+// store puts e, initialised, into its shard, charged cost + EntryOverhead +
+// len(key), replacing the entry of the same hash, and evicts entries until
+// the cache is within its budget again.
+func (c *Cache) store(e *entry, tok Token, cost int64) {
 	cost = max(cost, 0)
-	charge := EntryOverhead + int64(e.klen)
-	if cost > c.maxCost { // also avoids overflow below
-		charge = c.maxCost + 1
-	} else {
-		charge += cost
-	}
-	s := &c.shards[e.hash&c.shardMask]
-	s.enter.Add(1)
-	if c.closed.Load() {
-		s.exit.Add(1)
-		s.other.Add(1)
+	s := c.shard(e.hash)
+	s.sets.Add(1)
+	if cost > c.maxCost-EntryOverhead-int64(e.klen) { // also avoids overflow
+		s.drops.Add(1)
 		return
 	}
+	e.charge = cost + EntryOverhead + int64(e.klen)
+	s.mu.Lock()
 	if c.testHookInside != nil {
 		c.testHookInside()
 	}
-	ok := c.rc.Set(e.hash, e, charge)
-	s.exit.Add(1)
-	s.other.Add(1)
-	s.sets.Add(1)
-	if !ok {
-		s.drops.Add(1)
-	}
-}
-
-// Wait blocks until every Set issued before it has been applied to the cache
-// or dropped. ristretto applies Sets on a background goroutine, so a Get right
-// after a Set usually misses; tests and examples call Wait to make the
-// outcome deterministic. Production code never needs it. Wait returns at once
-// on a closed or disabled Cache.
-func (c *Cache) Wait() {
-	if c == nil || c.rc == nil || c.closed.Load() {
+	// Under the lock, which BeginCommit takes to remove the entries of the
+	// keys it touches after it moved their stripes: either the commit's
+	// removal comes after this insert, or this check sees the moved stripe.
+	if c.closed.Load() || !c.current(tok) {
+		s.mu.Unlock()
+		s.staleSets.Add(1)
 		return
 	}
-	s := &c.shards[0]
-	s.enter.Add(1)
-	if !c.closed.Load() {
-		if c.testHookInside != nil {
-			c.testHookInside()
-		}
-		c.rc.Wait()
+	c.insertLocked(s, e)
+	s.mu.Unlock()
+	if c.used.Load() > c.maxCost {
+		c.evict()
 	}
-	s.exit.Add(1)
-	s.other.Add(1)
 }
 
-// Close releases the cache: it stops ristretto's goroutines and drops every
-// entry. It is safe to call while other goroutines use any method: it marks
-// the cache closed, waits for the calls already inside ristretto to leave
-// (they are short and never block), then closes ristretto. After Close,
-// [Cache.Token] returns bypass tokens, [Cache.Get] misses, [Cache.Set],
-// [Cache.Wait] and the writer-side methods do nothing, and [Cache.Metrics]
-// still reports the counts so far. Close returns [ErrClosed] if the cache was
-// already closed; a concurrent second Close waits for the first to finish.
+// Wait returns at once: Sets are applied before they return.
+//
+// Deprecated: Wait was needed while Sets were applied asynchronously (by
+// ristretto). It remains so that code written for that version compiles.
+func (c *Cache) Wait() {}
+
+// Close releases the cache: it drops every entry. It is safe to call while
+// other goroutines use any method. After Close, [Cache.Token] returns bypass
+// tokens, [Cache.Get] misses, [Cache.Set] and the writer-side methods do
+// nothing, and [Cache.Metrics] still reports the counts so far. Close
+// returns [ErrClosed] if the cache was already closed; a concurrent second
+// Close waits for the first to finish. A Cache starts no goroutine, so an
+// unclosed one leaks nothing but its memory until it is unreachable.
 func (c *Cache) Close() error {
 	if c == nil {
 		return nil
@@ -472,23 +455,9 @@ func (c *Cache) Close() error {
 	}
 	c.closed.Store(true)
 	c.open.Store(false)
-	if c.rc == nil {
-		return nil
-	}
-	// Drain. A call that incremented enter before closed was set is counted
-	// by the loads below (atomics are sequentially consistent), so we wait
-	// for its exit; a call that increments enter later sees closed and never
-	// touches ristretto. Every method checks closed before enter too, so at
-	// most one late call per goroutine can hold a shard, and the drain ends.
-	for i := range c.shards {
-		s := &c.shards[i]
-		for s.exit.Load() != s.enter.Load() { // exit first: equality proves a quiet instant
-			runtime.Gosched()
-		}
-	}
-	c.rc.Close()
-	// After the drain no Get is inside the guard, so nothing remembers an
-	// entry again: release them all.
-	c.clearFront()
+	// Each shard's lock waits for the calls inside it; later calls see
+	// closed. Remembering happens under a shard's lock, so after the loop
+	// nothing puts an entry in front again.
+	c.wipe()
 	return nil
 }

@@ -2,42 +2,39 @@ package cache
 
 import "math/bits"
 
-// Defaults applied by [New] to zero fields of [Config].
+// Defaults and limits applied by [New] to [Config].
 const (
 	// DefaultMaxCost is the byte budget used when Config.MaxCost is zero.
 	DefaultMaxCost = 64 << 20
 
-	// DefaultStripes is the number of generation stripes used when
-	// Config.Stripes is zero. 4096 stripes cost 32 KiB and make it unlikely
-	// (1 in 4096 per touched key) that a commit invalidates an unrelated entry.
-	DefaultStripes = 4096
+	// MaxCostLimit bounds Config.MaxCost (256 TiB): a budget above any
+	// machine's memory is a mistake, refused with a [*ConfigError].
+	MaxCostLimit = 1 << 48
 
-	// DefaultBufferItems is ristretto's Get-buffer size used when
-	// Config.BufferItems is zero; ristretto recommends 64.
-	DefaultBufferItems = 64
-
-	// MaxStripes bounds Config.Stripes (128 MiB of counters at most).
+	// MaxStripes bounds Config.Stripes, and the automatic stripe count.
 	MaxStripes = 1 << 24
 
-	// bytesPerCounter is the average entry size the default NumCounters
-	// assumes: [EntryOverhead] plus about 128 bytes of key and value.
-	// ristretto wants ~10 counters per item it may hold, so the default is
-	// 10 * MaxCost / 320 = MaxCost / 32.
-	bytesPerCounter = 32
+	// minStripes is the automatic stripe count of a new cache (2 KiB of
+	// counters); it grows with the entries held (see Config.Stripes).
+	minStripes = 256
 
-	// minCounters keeps tiny caches' admission sketch meaningful.
-	minCounters = 1 << 10
+	// DefaultStripes is the stripe count of caches before the count became
+	// automatic; it remains as a reasonable fixed choice.
+	DefaultStripes = 4096
+
+	// DefaultBufferItems was ristretto's Get-buffer size. Deprecated: the
+	// cache no longer buffers; Config.BufferItems is ignored.
+	DefaultBufferItems = 64
 )
 
 // EntryOverhead is the fixed number of bytes [Cache.Set] adds to the caller's
-// cost for every entry, on top of len(key). It estimates what one entry costs
-// besides the value itself: the entry record (identity, tags, a key of up to
-// 16 bytes inline, the value interface: 80 bytes once allocated), ristretto's stored item in its
-// sharded map (48 bytes plus map slot overhead) and its eviction policy's
-// per-key record. TestEntryOverhead measures the real heap growth per entry
-// and checks this estimate is not too low. With this overhead charged,
-// ristretto's own internal-cost estimate is switched off (IgnoreInternalCost)
-// so that [Config].MaxCost is a byte budget and nothing is counted twice.
+// cost for every entry, on top of len(key). It covers what one entry costs
+// besides the value itself: the entry record (identity, tag, a key of up to
+// 16 bytes inline, bookkeeping: 96 bytes, or a typed entry's share of its
+// allocation), its slots in its shard's map and eviction ring, its way in
+// the front table and its share of the stripe counters. TestEntryOverhead
+// measures the real heap growth per entry and checks this estimate is not
+// too low, so that [Config].MaxCost bounds the memory the cache holds.
 const EntryOverhead = 192
 
 // Config configures [New]. It is passed by value; New never modifies it.
@@ -45,31 +42,35 @@ const EntryOverhead = 192
 // default.
 type Config struct {
 	// MaxCost is the memory budget in bytes for cached entries, each charged
-	// its caller-given cost plus [EntryOverhead] plus the key's length.
-	// Zero means [DefaultMaxCost] (64 MiB). The admission sketch
-	// (NumCounters, ~3 bytes each) and the front table (16 bytes per 256
-	// bytes of MaxCost, at most 1 MiB; see the package documentation) are
-	// not part of the budget.
+	// its caller-given cost plus [EntryOverhead] plus the key's length. Zero
+	// means [DefaultMaxCost] (64 MiB); at most [MaxCostLimit]. Nothing is
+	// allocated in proportion to it: a cache holds what it is given, up to
+	// MaxCost.
 	MaxCost int64
 
-	// Disabled turns the cache off: nothing is allocated for ristretto,
-	// every [Cache.Token] is a bypass token, [Cache.Get] always misses and
+	// Disabled turns the cache off: nothing is allocated for entries, every
+	// [Cache.Token] is a bypass token, [Cache.Get] always misses and
 	// [Cache.Set] does nothing. Reads then always go to the store.
 	Disabled bool
 
-	// Stripes is the number of generation counters; it must be a power of
-	// two, at most [MaxStripes]. A commit invalidates every entry whose hash
-	// falls in a stripe it touches, so more stripes mean fewer needless
-	// misses, at 8 bytes each. Zero means [DefaultStripes] (4096).
+	// Stripes is the number of generation counters, a power of two, at most
+	// [MaxStripes]. A commit that is open on a stripe makes readers of the
+	// stripe's keys go to the store without caching what they read (see the
+	// package documentation), so more stripes mean fewer fills lost to
+	// unrelated writes, at 8 bytes each. Zero means automatic: 256, growing
+	// with the number of entries held (two to four stripes per entry).
 	Stripes int
 
-	// NumCounters is the number of ristretto's admission counters (ristretto
-	// wants ~10 per item the cache may hold). Zero means
-	// max(MaxCost/32, 1024): 10 counters per 320-byte entry.
+	// NumCounters was the size of ristretto's admission sketch.
+	//
+	// Deprecated: the cache no longer uses ristretto; NumCounters is
+	// ignored (a negative value is still refused).
 	NumCounters int64
 
-	// BufferItems is ristretto's per-stripe Get buffer length. Zero means
-	// [DefaultBufferItems] (64).
+	// BufferItems was ristretto's per-stripe Get buffer length.
+	//
+	// Deprecated: the cache no longer buffers; BufferItems is ignored (a
+	// negative value is still refused).
 	BufferItems int64
 }
 
@@ -79,6 +80,8 @@ func (c Config) withDefaults() (Config, error) {
 	switch {
 	case c.MaxCost < 0:
 		return c, &ConfigError{Field: "MaxCost", Value: c.MaxCost, Reason: "must not be negative"}
+	case c.MaxCost > MaxCostLimit:
+		return c, &ConfigError{Field: "MaxCost", Value: c.MaxCost, Reason: "must be at most 1<<48"}
 	case c.Stripes < 0:
 		return c, &ConfigError{Field: "Stripes", Value: int64(c.Stripes), Reason: "must not be negative"}
 	case c.Stripes > MaxStripes:
@@ -92,15 +95,6 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxCost == 0 {
 		c.MaxCost = DefaultMaxCost
-	}
-	if c.Stripes == 0 {
-		c.Stripes = DefaultStripes
-	}
-	if c.NumCounters == 0 {
-		c.NumCounters = max(c.MaxCost/bytesPerCounter, minCounters)
-	}
-	if c.BufferItems == 0 {
-		c.BufferItems = DefaultBufferItems
 	}
 	return c, nil
 }

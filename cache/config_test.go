@@ -15,19 +15,19 @@ func TestNewConfig(t *testing.T) {
 		want    Config       // effective config, when New succeeds
 	}{{
 		name: "zero value means defaults",
-		want: Config{MaxCost: 64 << 20, Stripes: 4096, NumCounters: 2 << 20, BufferItems: 64},
-	}, {
-		name: "num counters derive from max cost",
-		cfg:  Config{MaxCost: 1 << 20},
-		want: Config{MaxCost: 1 << 20, Stripes: 4096, NumCounters: 1 << 15, BufferItems: 64},
-	}, {
-		name: "tiny max cost keeps a minimum of counters",
-		cfg:  Config{MaxCost: 1},
-		want: Config{MaxCost: 1, Stripes: 4096, NumCounters: 1024, BufferItems: 64},
+		want: Config{MaxCost: 64 << 20},
 	}, {
 		name: "explicit fields are kept",
 		cfg:  Config{MaxCost: 1000, Stripes: 1, NumCounters: 7, BufferItems: 3},
 		want: Config{MaxCost: 1000, Stripes: 1, NumCounters: 7, BufferItems: 3},
+	}, {
+		name: "the largest max cost",
+		cfg:  Config{MaxCost: MaxCostLimit},
+		want: Config{MaxCost: MaxCostLimit},
+	}, {
+		name:    "max cost above the limit",
+		cfg:     Config{MaxCost: MaxCostLimit + 1},
+		wantErr: &ConfigError{Field: "MaxCost", Value: MaxCostLimit + 1, Reason: "must be at most 1<<48"},
 	}, {
 		name:    "negative max cost",
 		cfg:     Config{MaxCost: -1},
@@ -78,8 +78,12 @@ func TestNewConfig(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("effective Config (-want +got):\n%s", diff)
 			}
-			if len(c.gens) != tt.want.Stripes || c.rc.MaxCost() != tt.want.MaxCost {
-				t.Errorf("New: %d stripes, MaxCost %d; want %d, %d", len(c.gens), c.rc.MaxCost(), tt.want.Stripes, tt.want.MaxCost)
+			stripes := tt.want.Stripes
+			if stripes == 0 {
+				stripes = minStripes
+			}
+			if n := len(c.stripes.Load().words); n != stripes || c.maxCost != tt.want.MaxCost {
+				t.Errorf("New: %d stripes, MaxCost %d; want %d, %d", n, c.maxCost, stripes, tt.want.MaxCost)
 			}
 		})
 	}

@@ -52,7 +52,6 @@ func ExampleCache_Get() {
 		return v
 	}
 	fmt.Println(read())
-	c.Wait() // ristretto applies Sets asynchronously; only tests need this
 	fmt.Println(read())
 	// Output:
 	// Ada
@@ -71,7 +70,6 @@ func ExampleCache_BeginCommit() {
 	h := hashOf(seed, space, key)
 
 	c.Set(c.Token(h), space, key, "Ada", 3)
-	c.Wait()
 
 	hashes := []uint64{h}
 	c.BeginCommit(hashes) // under the store's write lock, before the change is visible
@@ -92,7 +90,6 @@ func ExampleCache_BeginReset() {
 	defer c.Close()
 	key := []byte("k")
 	c.Set(c.Token(42), 1, key, "v", 1)
-	c.Wait()
 
 	c.BeginReset()
 	// ... the store swaps in a snapshot ...
@@ -108,7 +105,6 @@ func ExampleCache_Metrics() {
 	key := []byte("k")
 	c.Get(c.Token(7), 1, key) // miss
 	c.Set(c.Token(7), 1, key, "v", 1)
-	c.Wait()
 	c.Get(c.Token(7), 1, key) // hit
 	m := c.Metrics()
 	fmt.Println(m.Hits, m.Misses, m.Sets, m.CostUsed)
@@ -143,7 +139,6 @@ func ExampleGetOf() {
 	if _, ok := cache.GetOf[customer](c, tok, space, key); !ok {
 		cache.SetOf(c, tok, space, key, customer{1, "Ada"}, 24)
 	}
-	c.Wait()
 	o, ok := cache.GetOf[customer](c, c.Token(hashOf(seed, space, key)), space, key)
 	fmt.Println(o.Name, ok)
 	// Output:
@@ -160,7 +155,6 @@ func ExampleCache_GetMany() {
 	for _, k := range keys[:2] {
 		c.Set(c.Token(hashOf(seed, space, k)), space, k, "value of "+string(k), 16)
 	}
-	c.Wait()
 
 	ls := make([]cache.Lookup, len(keys))
 	for i, k := range keys {
@@ -185,7 +179,6 @@ func ExampleGetManyOf() {
 	const space = 1
 	keys := [][]byte{[]byte("1"), []byte("2")}
 	cache.SetOf(c, c.Token(hashOf(seed, space, keys[1])), space, keys[1], 20, 8)
-	c.Wait()
 
 	ls := make([]cache.Lookup, len(keys))
 	for i, k := range keys {
@@ -207,7 +200,6 @@ func ExampleSetOf() {
 	const space = 1
 	key := []byte("order/7")
 	cache.SetOf(c, c.Token(hashOf(seed, space, key)), space, key, 42, 8)
-	c.Wait()
 	v, _ := c.Get(c.Token(hashOf(seed, space, key)), space, key)
 	n, _ := cache.GetOf[int](c, c.Token(hashOf(seed, space, key)), space, key)
 	_, wrongType := cache.GetOf[string](c, c.Token(hashOf(seed, space, key)), space, key)

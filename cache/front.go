@@ -21,25 +21,33 @@ type frontSet struct {
 	e   [frontWays]atomic.Pointer[entry]
 }
 
-// frontBits returns log2 of the number of front sets for a byte budget:
-// about one way per 256 bytes of budget (an entry costs at least
-// EntryOverhead), between 4 and 16,384 sets (16 to 65,536 ways, 256 B to
-// 1 MiB).
-func frontBits(maxCost int64) uint {
-	b := uint(2)
-	for b < 14 && int64(1)<<(b+10) < maxCost {
-		b++
-	}
-	return b
+// frontTable is one generation of the front table; a larger one replaces it
+// as entries accumulate (see remember), and BeginReset and Close drop it.
+type frontTable struct {
+	sets  []frontSet
+	shift uint // 64 - log2(len(sets))
 }
 
-// set returns hash's set in front.
-func (c *Cache) set(hash uint64) *frontSet {
-	return &c.front[hash>>c.frontShift]
+// Front table sizes: from 4 sets (16 ways, 256 B) to 16,384 sets (65,536
+// ways, 1 MiB), growing to about one way per entry held.
+const (
+	minFrontBits = 2
+	maxFrontBits = 14
+)
+
+func newFrontTable(bits uint) *frontTable {
+	return &frontTable{sets: make([]frontSet, 1<<bits), shift: 64 - bits}
 }
 
-// lookup returns the entry remembered under hash in s, or nil.
-func (s *frontSet) lookup(hash uint64) *entry {
+// bits returns log2 of t's number of sets.
+func (t *frontTable) bits() uint { return 64 - t.shift }
+
+// set returns hash's set in t.
+func (t *frontTable) set(hash uint64) *frontSet { return &t.sets[hash>>t.shift] }
+
+// lookup returns the entry remembered under hash in t, or nil.
+func (t *frontTable) lookup(hash uint64) *entry {
+	s := t.set(hash)
 	for k := range s.tag {
 		if s.tag[k].Load() == hash {
 			return s.e[k].Load()
@@ -48,12 +56,41 @@ func (s *frontSet) lookup(hash uint64) *entry {
 	return nil
 }
 
-// remember puts e, which a Get just accepted from ristretto, into front:
-// in the way that holds its hash, else a free way, else a random one.
-// Concurrent remembers may lose an entry or leave a tag beside another
-// hash's entry; that only costs a later ristretto Get.
+// frontLookup returns the entry remembered under hash, or nil.
+func (c *Cache) frontLookup(hash uint64) *entry {
+	if t := c.front.Load(); t != nil {
+		return t.lookup(hash)
+	}
+	return nil
+}
+
+// remember puts e, which its shard holds (the caller holds the shard's
+// lock), into front: in the way that holds its hash, else a free way, else
+// a random one. Concurrent remembers may lose an entry or leave a tag
+// beside another hash's entry; that only costs a later shard lookup. When
+// the cache holds more entries than the table has ways, a table twice as
+// large replaces it, empty: entries are found in their shards and
+// remembered again.
 func (c *Cache) remember(hash uint64, e *entry) {
-	s := c.set(hash)
+	t := c.front.Load()
+	if t == nil || (t.bits() < maxFrontBits && c.count.Load() > int64(frontWays)<<t.bits()) {
+		bits := uint(minFrontBits)
+		if t != nil {
+			bits = t.bits() + 1
+		}
+		if c.closed.Load() {
+			return
+		}
+		nt := newFrontTable(bits)
+		if !c.front.CompareAndSwap(t, nt) {
+			if t = c.front.Load(); t == nil {
+				return // dropped by a reset meanwhile
+			}
+		} else {
+			t = nt
+		}
+	}
+	s := t.set(hash)
 	free := -1
 	for k := range s.tag {
 		if s.tag[k].Load() == hash {
@@ -73,26 +110,16 @@ func (c *Cache) remember(hash uint64, e *entry) {
 	s.tag[free].Store(hash)
 }
 
-// forget removes e from front. ristretto calls it (OnExit) whenever e
-// leaves ristretto, so front holds no entry ristretto has let go, except
-// one a Get accepted just before ristretto let it go and remembered just
-// after (a race that leaves at most one such entry per way, until the way
-// is reused).
+// forget removes e from the current front table, so front does not keep an
+// entry its shard has let go alive (a table being replaced is dropped
+// whole). Correctness does not depend on it: a dead entry is never accepted.
 func (c *Cache) forget(e *entry) {
-	if e == nil {
+	t := c.front.Load()
+	if t == nil {
 		return
 	}
-	s := c.set(e.hash)
+	s := t.set(e.hash)
 	for k := range s.e {
 		s.e[k].CompareAndSwap(e, nil)
-	}
-}
-
-// clearFront empties front (Close, after the drain).
-func (c *Cache) clearFront() {
-	for i := range c.front {
-		for k := range frontWays {
-			c.front[i].e[k].Store(nil)
-		}
 	}
 }

@@ -11,9 +11,13 @@ import (
 // frontEntries returns the entries front holds.
 func frontEntries(c *Cache) []*entry {
 	var es []*entry
-	for i := range c.front {
+	t := c.front.Load()
+	if t == nil {
+		return nil
+	}
+	for i := range t.sets {
 		for k := range frontWays {
-			if e := c.front[i].e[k].Load(); e != nil {
+			if e := t.sets[i].e[k].Load(); e != nil {
 				es = append(es, e)
 			}
 		}
@@ -21,16 +25,16 @@ func frontEntries(c *Cache) []*entry {
 	return es
 }
 
-// TestFrontServesCurrentHitsOnly checks the front table: a Get that hits in
-// ristretto remembers the entry, the next Get is served from front and
-// counted as a hit, and front never serves an entry a commit or reset has
-// made stale, or one for another key with the same hash.
+// TestFrontServesCurrentHitsOnly checks the front table: a Set remembers
+// the entry it stored, the next Gets are served from front and counted as
+// hits, and front never serves an entry a commit or reset has made stale,
+// or one for another key with the same hash.
 func TestFrontServesCurrentHitsOnly(t *testing.T) {
 	c := newTestCache(t, Config{})
 	h := mix(1)
 	fill(c, h, 1, "k", "v1")
-	if len(frontEntries(c)) != 0 {
-		t.Fatal("Set put an entry in front; only Gets should")
+	if es := frontEntries(c); len(es) != 1 || es[0].value != "v1" {
+		t.Fatalf("front holds %d entries after a Set, want the one stored", len(es))
 	}
 	for range 3 {
 		if got := lookup(c, h, 1, "k"); got != (hit{"v1"}) {
@@ -69,12 +73,12 @@ func TestFrontServesCurrentHitsOnly(t *testing.T) {
 	}
 }
 
-// TestFrontHoldsOnlyWhatRistrettoHolds fills a small cache far beyond its
-// budget, reading every key back as it goes, so ristretto evicts, rejects
-// and replaces entries that front has remembered; afterwards every entry
-// front still holds must be the one ristretto holds for its hash (OnExit
+// TestFrontHoldsOnlyWhatShardsHold fills a small cache far beyond its
+// budget, reading every key back as it goes, so the cache evicts and
+// replaces entries that front has remembered; afterwards every entry front
+// still holds must be the one its shard holds for its hash (leaving a shard
 // forgets the rest), and Close must empty front.
-func TestFrontHoldsOnlyWhatRistrettoHolds(t *testing.T) {
+func TestFrontHoldsOnlyWhatShardsHold(t *testing.T) {
 	c, err := New(Config{MaxCost: 64 * (EntryOverhead + 16)})
 	if err != nil {
 		t.Fatal(err)
@@ -85,21 +89,19 @@ func TestFrontHoldsOnlyWhatRistrettoHolds(t *testing.T) {
 			k := []byte{byte(i), byte(i >> 8)}
 			c.Set(c.Token(h), 1, k, round, 8)
 			if i%50 == 49 {
-				c.Wait()
 				for j := i - 49; j <= i; j++ {
 					c.Get(c.Token(mix(uint64(j))), 1, []byte{byte(j), byte(j >> 8)})
 				}
 			}
 		}
 	}
-	c.Wait()
 	es := frontEntries(c)
 	if len(es) == 0 {
 		t.Fatal("front is empty: the test did not exercise it")
 	}
 	for _, e := range es {
-		if got, ok := c.rc.Get(e.hash); !ok || got != e {
-			t.Errorf("front holds an entry (hash %#x) that ristretto does not", e.hash)
+		if got := c.shard(e.hash).m[e.hash]; got != e {
+			t.Errorf("front holds an entry (hash %#x) that its shard does not", e.hash)
 		}
 	}
 	if m := c.Metrics(); m.Evictions+m.Drops == 0 {
@@ -114,8 +116,8 @@ func TestFrontHoldsOnlyWhatRistrettoHolds(t *testing.T) {
 }
 
 // TestGetManyIsGet checks GetMany and GetManyOf against a loop of Tokens and
-// Gets on one mixed batch: hits from front and from ristretto, misses,
-// stale entries, bypass tokens, collisions and duplicates.
+// Gets on one mixed batch: hits from front and from the shards, misses,
+// removed entries, bypass tokens, collisions and duplicates.
 func TestGetManyIsGet(t *testing.T) {
 	c := newTestCache(t, Config{})
 	r := rand.New(rand.NewPCG(1, 2))
@@ -125,14 +127,14 @@ func TestGetManyIsGet(t *testing.T) {
 			SetOf(c, c.Token(mix(uint64(i))), 1, []byte{byte(i), byte(i >> 8)}, i, 8)
 		}
 	}
-	c.Wait()
+	c.front.Store(nil)     // only Gets remember, below
 	for i := range n / 2 { // half of them remembered in front
 		c.Get(c.Token(mix(uint64(i))), 1, []byte{byte(i), byte(i >> 8)})
 	}
 	c.BeginCommit([]uint64{mix(7), mix(8)}) // 7 and 8 (and their stripes) bypass
 	defer c.EndCommit([]uint64{mix(7), mix(8)})
 	c.BeginCommit([]uint64{mix(10)})
-	c.EndCommit([]uint64{mix(10)}) // 10's entry is stale
+	c.EndCommit([]uint64{mix(10)}) // 10's entry is gone
 	ls := make([]Lookup, 2*n)
 	for j := range ls {
 		i := r.IntN(n + 10)
@@ -206,7 +208,6 @@ func TestTypedValues(t *testing.T) {
 	}
 	SetOf(c, c.Token(mix(1)), 1, []byte("a"), owner{1, "Ada"}, 24)
 	c.Set(c.Token(mix(2)), 1, []byte("b"), owner{2, "Bo"}, 24)
-	c.Wait()
 	for _, tc := range []struct {
 		h   uint64
 		key string
@@ -238,10 +239,12 @@ func TestTypedValues(t *testing.T) {
 // the set: every key still reads its own value, the set never holds more
 // than frontWays entries, a repeat Get of a key the set holds is a front
 // hit, and a tag beside another hash's entry (what racing remembers can
-// leave) is a ristretto fallback, never that entry.
+// leave) is a shard fallback, never that entry.
 func TestFrontSets(t *testing.T) {
 	c := newTestCache(t, Config{})
-	set := uint64(5) << c.frontShift
+	ft := newFrontTable(4) // 16 sets, room for 64 entries before it grows
+	c.front.Store(ft)
+	set := uint64(5) << ft.shift
 	hash := func(i int) uint64 { return set | uint64(i)<<8 | 0x77 }
 	key := func(i int) string { return fmt.Sprint("k", i) }
 	const n = frontWays + 2
@@ -255,12 +258,15 @@ func TestFrontSets(t *testing.T) {
 			}
 		}
 	}
-	s := c.set(hash(0))
+	if c.front.Load() != ft {
+		t.Fatal("the front table was replaced")
+	}
+	s := ft.set(hash(0))
 	held := 0
 	for k := range frontWays {
 		if e := s.e[k].Load(); e != nil {
 			held++
-			if e.hash>>c.frontShift != 5 || s.tag[k].Load() != e.hash {
+			if e.hash>>ft.shift != 5 || s.tag[k].Load() != e.hash {
 				t.Errorf("way %d holds hash %#x under tag %#x", k, e.hash, s.tag[k].Load())
 			}
 		}

@@ -6,6 +6,6 @@ import (
 	"go.uber.org/goleak"
 )
 
-// TestMain fails the package's tests if any goroutine outlives them: every
-// Cache a test opens must be closed (ristretto runs goroutines).
+// TestMain fails the package's tests if any goroutine outlives them (a Cache
+// starts none; the tests' own goroutines must end).
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

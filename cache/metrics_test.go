@@ -24,14 +24,17 @@ func TestMetrics(t *testing.T) {
 			lookup(c, h, space, "key")   // hit
 			lookup(c, h, space, "key")   // hit
 			lookup(c, h, space, "other") // collision
-			c.BeginCommit([]uint64{h})
-			lookup(c, h, space, "key") // bypass
+			c.BeginCommit([]uint64{h})   // removes the entry
+			lookup(c, h, space, "key")   // bypass
 			c.EndCommit([]uint64{h})
-			lookup(c, h, space, "key") // stale
+			lookup(c, h, space, "key") // miss
+			c.BeginReset()
+			c.EndReset()
+			fill(c, h, space, "key", 2) // held: 8 + EntryOverhead + 3 bytes
 		},
 		want: Metrics{
-			Hits: 2, Misses: 3, Stale: 1, Collisions: 1, Bypasses: 1, Sets: 1,
-			CostUsed: 8 + EntryOverhead + 3, MaxCost: 1 << 20,
+			Hits: 2, Misses: 3, Collisions: 1, Bypasses: 1, Sets: 2,
+			Entries: 1, CostUsed: 8 + EntryOverhead + 3, MaxCost: 1 << 20,
 		},
 	}, {
 		name: "entry above max cost is rejected",
@@ -54,7 +57,6 @@ func TestMetrics(t *testing.T) {
 			if tt.run != nil {
 				tt.run(c)
 			}
-			c.Wait()
 			if diff := cmp.Diff(tt.want, c.Metrics()); diff != "" {
 				t.Errorf("Metrics() (-want +got):\n%s", diff)
 			}
@@ -63,18 +65,19 @@ func TestMetrics(t *testing.T) {
 }
 
 func TestMetricsEvictions(t *testing.T) {
-	// Room for about 4 entries of 1 KiB; 64 distinct keys must evict some.
+	// Room for 23 entries; 64 distinct keys must evict 41, oldest first.
 	c := newTestCache(t, Config{MaxCost: 4 * (1024 + EntryOverhead + 8)})
 	for i := range uint64(64) {
-		// Repeat gets so ristretto's admission sees frequency and admits.
 		for range 3 {
 			lookup(c, mix(i), 1, "key-0000")
 		}
 		fill(c, mix(i), 1, "key-0000", i)
 	}
 	m := c.Metrics()
-	if m.Evictions == 0 && m.Drops == 0 {
-		t.Errorf("Metrics = %+v; want evictions or drops with 64 entries in room for 4", m)
+	// fill charges 8 + EntryOverhead + len("key-0000") per entry.
+	room := m.MaxCost / (8 + EntryOverhead + 8)
+	if m.Entries != room || m.Evictions != uint64(64-room) {
+		t.Errorf("Metrics = %+v; want %d entries held and %d evicted", m, room, 64-room)
 	}
 	if m.CostUsed > m.MaxCost {
 		t.Errorf("CostUsed %d > MaxCost %d", m.CostUsed, m.MaxCost)

@@ -28,7 +28,7 @@ func SetOf[V any](c *Cache, tok Token, space uint32, key []byte, v V, cost int64
 		e := &entryOf[V]{v: v}
 		e.init(tok, space, key)
 		e.value = e
-		c.store(&e.entry, cost)
+		c.store(&e.entry, tok, cost)
 	}
 }
 

@@ -24,8 +24,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 func schemas() map[string][]memstore.Model {
 	shadow := memstore.ModelOf[Comment]()
 	shadow.Relations = []memstore.Relation{
-		{Target: "Article", OnDelete: memstore.Cascade},                                 // shadow ArticleID
-		{Name: "editor", Target: "Author", KeyTo: "Handle", OnDelete: memstore.SetNull}, // shadow EditorID, a string
+		{Target: "Article", OnDelete: memstore.Cascade, Shadow: true},                                 // shadow ArticleID
+		{Name: "editor", Target: "Author", KeyTo: "Handle", OnDelete: memstore.SetNull, Shadow: true}, // shadow EditorID, a string
 	}
 	return map[string][]memstore.Model{
 		"opseq": opseq.Models(),
@@ -49,8 +49,40 @@ func schemas() map[string][]memstore.Model {
 		"indexes": {
 			named[IndexesPost]("Post"), named[IndexesTag]("Tag"), named[IndexesPostTag]("PostTag"), indexesEvent,
 		},
+		"relations": {
+			named[RelPhysician]("Physician"), named[RelPatient]("Patient"), named[RelAppointment]("Appointment"),
+			named[RelPicture]("Picture"),
+		},
 	}
 }
+
+// The relations schema: a hasManyThrough whose link model has a composite
+// unique (a UNIQUE constraint), and a polymorphic belongsTo (its two
+// columns and an index, no FOREIGN KEY).
+type (
+	RelPhysician struct {
+		ID   int64 `relstore:"pk,auto"`
+		Name string
+		_    struct{} `relstore:"hasMany=Patient,through=Appointment"`
+	}
+	RelPatient struct {
+		ID   int64 `relstore:"pk,auto"`
+		Name string
+		_    struct{} `relstore:"hasMany=Picture,polymorphic=imageable"`
+	}
+	RelAppointment struct {
+		ID          int64 `relstore:"pk,auto"`
+		PhysicianID int64 `relstore:"belongsTo=Physician,onDelete=cascade,unique=visit"`
+		PatientID   int64 `relstore:"belongsTo=Patient,onDelete=cascade,unique=visit"`
+		Date        time.Time
+	}
+	RelPicture struct {
+		ID            int64  `relstore:"pk,auto"`
+		ImageableID   *int64 `relstore:"polymorphic=Physician,onDelete=cascade"`
+		ImageableType string
+		URL           string
+	}
+)
 
 func named[T any](name string) memstore.Model {
 	m := memstore.ModelOf[T]()

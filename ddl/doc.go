@@ -98,16 +98,20 @@
 // schema creates the cascading and nulling foreign keys before the
 // restricting ones, and a delete whose cascade removes a referencing row
 // directly is accepted as in the store; one whose referencing row goes
-// only through a cascade of a cascade is refused (see Caveats). Updates of
+// only through a cascade of a cascade may be refused (see Caveats). Updates of
 // a referenced key keep the default, ON UPDATE NO ACTION: the store
 // refuses them too.
 //
 // hasMany and hasOne are belongsTo seen from the target and add nothing (a
 // hasOne's foreign key is unique through its UNIQUE constraint); a
-// hasManyThrough is its through model's two belongsTo. A polymorphic
-// relation, whose target model is named by another column, can be no SQL
-// foreign key: it would be its two columns and an index, with integrity
-// left to the application.
+// hasManyThrough or hasAndBelongsToMany is its link model's two belongsTo
+// (its composite unique, if declared, is a UNIQUE constraint). A
+// polymorphic belongsTo, whose target model is named row by row by its
+// discriminator column, can be no SQL foreign key: it is its two columns
+// and an index on (discriminator, foreign key), and the integrity the store
+// enforces for it (the discriminator names a model of the relation, that
+// model has the row, a target's delete applies onDelete to the rows that
+// name it) is the application's, or a trigger's, in the database.
 //
 // # Caveats
 //
@@ -121,11 +125,18 @@
 //     strings and the store accept.
 //   - bigint is signed: uint64 values above math.MaxInt64 do not fit.
 //     SQLite's INTEGER neither; and an AUTOINCREMENT key has no MAXVALUE.
-//   - PostgreSQL refuses a delete that the store accepts when a row that
-//     references a deleted row with restrict is itself removed only by a
-//     cascade two levels deep (deleting A cascades to B, which cascades to
-//     C, and C restricts A): PostgreSQL checks C's reference to A before
-//     the second cascade runs. fuzz/postgres pins this case.
+//   - PostgreSQL runs a delete's referential actions as a queue, a deleted
+//     row's foreign keys in turn, and checks a restrict (NO ACTION)
+//     reference when its turn comes; the store plans the whole delete
+//     first. So PostgreSQL refuses a delete that the store accepts when the
+//     row that restricts is removed only by a cascade that runs after the
+//     check: two levels below the row it references (deleting A cascades to
+//     B, which cascades to C, and C restricts A), or one level below
+//     through another row whose foreign keys run later (deleting a customer
+//     cascades to its order and to its note p; note x, on that order,
+//     replies to p). Which row runs first depends on the order the foreign
+//     keys were created and, among the rows one cascade removes, on their
+//     order on disk. fuzz/postgres pins these cases and explains them.
 //   - SQLite enforces foreign keys only on connections that ran
 //     PRAGMA foreign_keys = ON.
 //   - timestamptz and interval keep microseconds; timestamptz keeps no

@@ -96,7 +96,9 @@ func newTable(m *memstore.ModelInfo, byName map[string]*memstore.ModelInfo) (*ta
 		keys[u] = true
 	}
 	for _, r := range m.Relations {
-		keys[r.FK] = true
+		if r.Kind == memstore.BelongsTo {
+			keys[r.FK] = true
+		}
 	}
 	for _, ix := range m.Indexes {
 		for _, f := range ix.Fields {
@@ -132,7 +134,7 @@ func newTable(m *memstore.ModelInfo, byName map[string]*memstore.ModelInfo) (*ta
 		t.cols = append(t.cols, c)
 	}
 	for _, r := range m.Relations {
-		if !r.Shadow {
+		if r.Kind != memstore.BelongsTo || !r.Shadow {
 			continue
 		}
 		target := byName[r.Target]
@@ -181,6 +183,21 @@ func newTable(m *memstore.ModelInfo, byName map[string]*memstore.ModelInfo) (*ta
 		}
 	}
 	for _, r := range m.Relations {
+		if r.Kind != memstore.BelongsTo {
+			continue // the other kinds read through a belongsTo of another model
+		}
+		if r.Polymorphic {
+			// No SQL foreign key can name its target row by row: the
+			// discriminator and the key, indexed together; integrity is
+			// the application's (see the package doc).
+			d, c := byField[r.Discriminator], byField[r.FK]
+			if d == nil || c == nil {
+				return nil, bad(r.FK, "fields of polymorphic relation %s not found", r.Name)
+			}
+			cols := []string{d.name, c.name}
+			t.indexes = append(t.indexes, index{name: t.name + "_" + strings.Join(cols, "_") + "_idx", cols: cols})
+			continue
+		}
 		target := byName[r.Target]
 		if target == nil {
 			return nil, bad(r.FK, "relation %s references model %s, which is not in the list", r.Name, r.Target)

@@ -78,6 +78,22 @@ func FuzzSeats(f *testing.F) {
 	})
 }
 
+// FuzzLinks is FuzzOps on schema opseq.Links, whose input also chooses the
+// on-delete actions: a many-to-many through a link model with a composite
+// unique pair (a second link of a pair is ErrUnique), and a polymorphic
+// belongsTo whose discriminator names the model its key references (an
+// unknown name is a foreign key error; deleting a target applies onDelete
+// to the rows that name it, and only to them). The properties checked after
+// every op are FuzzOps's.
+func FuzzLinks(f *testing.F) {
+	for _, s := range opseq.LinksSeeds() {
+		f.Add(opseq.Encode(s.Seq))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkSeq(t, opseq.Decode(opseq.Links, data), "")
+	})
+}
+
 // seatsBase is opseq.Seats, without cross-store use under -ops.samestore.
 func seatsBase() *opseq.Schema {
 	if !*sameStore {
@@ -97,6 +113,11 @@ func TestOpsRandom(t *testing.T) {
 // TestSeatsRandom runs random sequences of Seats, like TestOpsRandom.
 func TestSeatsRandom(t *testing.T) {
 	checkRandom(t, opseq.Seats, opseq.SeatsSeeds()[0].Seq)
+}
+
+// TestLinksRandom runs random sequences of Links, like TestOpsRandom.
+func TestLinksRandom(t *testing.T) {
+	checkRandom(t, opseq.Links, opseq.LinksSeeds()[0].Seq)
 }
 
 // checkRandom runs random sequences of base, half of them after fixture;
@@ -137,7 +158,7 @@ func checkRandom(t *testing.T, base *opseq.Schema, fixture opseq.Seq) {
 
 // TestSeeds runs the seed corpora by name, for readable failures.
 func TestSeeds(t *testing.T) {
-	for _, seeds := range [][]opseq.Seed{opseq.ShopSeeds(), opseq.SeatsSeeds()} {
+	for _, seeds := range [][]opseq.Seed{opseq.ShopSeeds(), opseq.SeatsSeeds(), opseq.LinksSeeds()} {
 		var st stats
 		for _, s := range seeds {
 			t.Run(s.Schema.Name+"/"+s.Name, func(t *testing.T) { st.add(checkSeq(t, s.Seq, "")) })
@@ -372,7 +393,7 @@ func checkIndexes(t testing.TB, r *replay.Runner, m *opseq.Model, store int, fai
 			}
 			var want []any
 			for _, src := range m.Rows(store, spec.Source) {
-				if s.FK(opseq.Rel(rel), src) == v {
+				if s.RawFK(opseq.Rel(rel), src) == v { // ByFK of a polymorphic relation: any model
 					want = append(want, src)
 				}
 			}

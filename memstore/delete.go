@@ -64,7 +64,7 @@ func (tx *Tx) deleteRecords(op string, m *model, roots []*record) error {
 				return err
 			}
 			tx.each(r.source, r.fk, pk, func(c *record) bool {
-				if gone[c] {
+				if gone[c] || !r.owns(c) {
 					return true
 				}
 				switch r.onDelete {
@@ -183,11 +183,13 @@ func (tx *Tx) deleteRestrictOnly(op string, m *model, k []byte) error {
 			return err
 		}
 		var child *record
-		if r.source != m {
+		if r.source != m && r.poly == nil {
 			child = first(tx.reader(), r.source, r.fk, key) // the FK encoding is prefix-free
 		} else {
+			// A polymorphic relation's index holds the rows of every
+			// target: only those whose discriminator names m count.
 			tx.each(r.source, r.fk, key, func(c *record) bool {
-				if c == root {
+				if c == root || !r.owns(c) {
 					return true // a row that references itself does not block its delete
 				}
 				child = c

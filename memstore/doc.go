@@ -54,11 +54,33 @@
 //	unique=name        the same, for a unique index: no two rows have the
 //	                   same values in all of its fields
 //	belongsTo=Target   the field is a foreign key to model Target
-//	as=name            with belongsTo: the relation's name
-//	                   (default: Target in lowerCamel, e.g. "customer")
+//	polymorphic=A|B    the field is a foreign key to the model that the
+//	                   discriminator field names, A or B (or, as plain
+//	                   polymorphic, those whose hasMany names it)
+//	as=name            with belongsTo or polymorphic: the relation's name
+//	                   (default: Target in lowerCamel, e.g. "customer"; for
+//	                   polymorphic, the field without ID: "imageable")
 //	keyTo=Field        with belongsTo: the target field referenced
 //	                   (default: the target's primary key; must be unique)
-//	onDelete=action    with belongsTo: restrict (default), cascade or setNull
+//	onDelete=action    with belongsTo or polymorphic: restrict (default),
+//	                   cascade or setNull
+//	discriminator=F    with polymorphic: the field naming the target model
+//	                   (default: the relation's name + "Type")
+//	-                  a data field: the store keeps it as is (see below)
+//
+// Relations seen from the owner are declared on blank fields, one per
+// field, as LoopBack declares them in a model's "relations":
+//
+//	_ struct{} `relstore:"hasMany=Order"`                          // orders
+//	_ struct{} `relstore:"hasOne=Address"`                         // address
+//	_ struct{} `relstore:"hasMany=Patient,through=Appointment"`    // patients
+//	_ struct{} `relstore:"hasAndBelongsToMany=Tag"`                // tags, through PostTag or TagPost
+//	_ struct{} `relstore:"hasMany=Picture,polymorphic=imageable"`  // pictures
+//
+// with as=name, foreignKey=Field (the child's, or the link model's,
+// field that references the owner), through=Model, keyThrough=Field (the
+// link model's field that references the target) and polymorphic=name
+// (the polymorphic belongsTo of the target to read through).
 //
 // A field may carry several options, index and unique ones included
 // (`relstore:"belongsTo=Post,unique=post_tag"`, `relstore:"index=a,index=b"`).
@@ -71,11 +93,49 @@
 //
 // The same schema can be declared in code with the fields of Model,
 // Relation and Index, for types whose source cannot be tagged, or for an
-// index whose fields are not in declaration order. A code-declared relation
-// whose FK field the struct lacks gets a hidden, nullable "shadow" column
-// typed like the target key (LoopBack adds the property; Go structs cannot
-// grow fields); package relations reads and writes it. A model with no key
-// field gets a store-assigned RowID.
+// index whose fields are not in declaration order. A code-declared
+// relation whose FK field the struct lacks is refused (most often a
+// misspelling), unless it sets Relation.Shadow: then the store keeps a
+// hidden, nullable "shadow" column typed like the target key (LoopBack adds
+// the property; Go structs cannot grow fields), which package relations
+// reads and writes. A model with no key field gets a store-assigned RowID.
+//
+// # Relations
+//
+// A belongsTo is the relation the store enforces (see Integrity). The
+// other kinds are declared on the owner and read through a belongsTo of
+// another model; package relations gives the accessors of every kind, built
+// from these names:
+//
+//   - hasMany (a customer's orders) and hasOne (its address, through a
+//     unique foreign key) read through the child's belongsTo whose foreign
+//     key is named (default: the owner's name + "ID", "CustomerID");
+//   - hasManyThrough (a physician's patients, through Appointment) reads
+//     through the link model's belongsTo to the owner (default field
+//     "PhysicianID") and to the target (keyThrough, default "PatientID");
+//     hasAndBelongsToMany is the same over a link model of just the two
+//     keys, found by name when not given (PostTag or TagPost). A link model
+//     with a unique index over its two keys links a pair at most once;
+//   - a polymorphic belongsTo (a picture's imageable) references the model
+//     its discriminator field names (the model's name, "Customer"), each by
+//     its primary key, whose type must be the foreign key's.
+//
+// Default names follow LoopBack 3: a belongsTo or hasOne is named after its
+// target in lowerCamel ("customer", "address"), a hasMany, hasManyThrough or
+// hasAndBelongsToMany after the target's plural ("orders", "categories",
+// "people"; see Plural and Model.Plural). Names are unique per model, across
+// kinds. Store.Models and Store.Relation describe every relation with its
+// keys, defaults resolved.
+//
+// A polymorphic relation's integrity holds per named model: an insert or
+// update checks the row in the model the discriminator names, and refuses a
+// discriminator that names none of the relation's models (a
+// *ForeignKeyError, as a dangling key); deleting a target row applies the
+// relation's onDelete to the rows whose discriminator names that model,
+// and only to them. A nil foreign key references nothing, whatever the
+// discriminator says.
+//
+// # Refusals
 //
 // New validates everything and reports the first problem as a *SchemaError
 // (matching ErrSchema) naming the model and field: an unknown target, a
@@ -86,7 +146,25 @@
 // or shadow field, a field of a type that cannot be indexed, a duplicate
 // index name, or an index that repeats one the model has anyway (a
 // non-unique index on the primary key, a unique field or a foreign key
-// alone; a second index over the same fields in the same order).
+// alone; a second index over the same fields in the same order). It also
+// refuses:
+//
+//   - a relation named like a field of its model (whatever the case, or
+//     the field's JSON name) or like a method: an include puts the related
+//     rows under the relation's name, beside the fields;
+//   - a belongsTo whose target has no key field (unless the foreign key is
+//     typed RowID, to reference its store-assigned keys);
+//   - a field whose type is a registered model, or a pointer, slice, array
+//     or map of one: the store would keep a private copy of those rows in
+//     each row, which their own writes never update. Read related rows with
+//     package relations (an accessor or an include); tag such a field
+//     relstore:"-" to keep it as plain data;
+//   - a code-declared foreign key that names no field, unless
+//     Relation.Shadow asks for a shadow column;
+//   - a hasMany or hasOne whose target has no belongsTo to the owner over
+//     the foreign key, a hasOne whose foreign key is not unique, a through
+//     relation whose link model lacks either belongsTo, a polymorphic
+//     relation with no target model or whose discriminator is not a string.
 //
 // # Indexes
 //
@@ -236,11 +314,31 @@
 //
 // # Values, not pointers
 //
-// Rows go in and come out as copies. Key fields are copied, including the
-// value behind a pointer foreign key, so a caller cannot corrupt an index by
-// changing a struct it passed in or got back. Structs with other reference
-// fields (slices, maps, pointers) are deep-copied, by reflection; interface,
-// channel and function values inside them are shared.
+// Rows go in and come out as copies that share no memory a caller can
+// change: changing a struct passed in or got back, or anything it points to,
+// changes neither the store nor another caller's copy. How each model is
+// copied is planned once, when the store opens, from its fields, exported
+// or not:
+//
+//   - numbers, bools, strings (immutable) and time.Time are copied by the
+//     assignment that copies the struct; a time's *time.Location, immutable
+//     and compared by identity, is shared, as is a *time.Location field;
+//   - a pointer gets a new value: one small allocation for a pointer to a
+//     number or string (a nullable foreign key), a deep copy otherwise;
+//   - a slice gets a new array of exactly its length (a nil slice stays nil,
+//     an empty one has no capacity); a map gets a new map with the same keys;
+//     their elements and values are copied the same way, recursively;
+//   - interface, channel, function and unsafe.Pointer values are shared,
+//     never followed: what they point to is the caller's to keep immutable.
+//
+// A type that reaches itself (a tree or list node) is copied faithfully:
+// what a row reaches twice, a cycle included, is copied once, so the copy
+// has the same shape; in other types two fields pointing to one value get a
+// copy each. No depth of nesting overflows the stack. A model without
+// pointers, slices or maps (strings and times are fine) is copied by one
+// assignment, with no allocation; the rows of one read (a scan, a list of
+// children) carve their small allocations from shared chunks, so a row the
+// caller keeps may keep a few KB of its siblings' memory alive.
 //
 // # Concurrency
 //

@@ -134,6 +134,10 @@ type ForeignKeyError struct {
 	Target      string // the model the foreign key points at
 	Referrer    string // for a refused delete: the model of a referencing row
 	ReferrerKey any    // for a refused delete: the key of that row
+	// Targets, for an insert or update through a polymorphic relation
+	// whose discriminator names none of its models, lists those models;
+	// Target is then the discriminator's value ("" when nil).
+	Targets []string
 }
 
 // Error reads like "memstore: insert Order 10: CustomerID 2 references no Customer".
@@ -142,6 +146,10 @@ func (e *ForeignKeyError) Error() string {
 	fmt.Fprintf(&b, "memstore: %s %s", e.Op, e.Model)
 	if e.Key != nil {
 		fmt.Fprintf(&b, " %v", e.Key)
+	}
+	if e.Referrer == "" && e.Targets != nil {
+		fmt.Fprintf(&b, ": %s %v references a %q, not a model of relation %s (%s)", e.Field, e.Value, e.Target, e.Relation, strings.Join(e.Targets, ", "))
+		return b.String()
 	}
 	if e.Referrer == "" {
 		fmt.Fprintf(&b, ": %s %v references no %s", e.Field, e.Value, e.Target)

@@ -267,7 +267,7 @@ func ExampleModelOf_relation() {
 	// Note has no CustomerID field: the relation declared in code gets a
 	// hidden, nullable shadow column (package relations reads and writes it).
 	note := memstore.ModelOf[Note]()
-	note.Relations = []memstore.Relation{{Target: "Customer", OnDelete: memstore.SetNull}}
+	note.Relations = []memstore.Relation{{Target: "Customer", OnDelete: memstore.SetNull, Shadow: true}}
 	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[Customer](), note}})
 	check(err)
 	defer s.Close()

@@ -40,7 +40,7 @@ type handles struct {
 // test's types or lookalikes.
 func handleModels(customer, order memstore.Model) []memstore.Model {
 	widget := memstore.ModelOf[Widget]()
-	widget.Relations = []memstore.Relation{{Name: "maker", Target: "Customer", OnDelete: memstore.SetNull}}
+	widget.Relations = []memstore.Relation{{Name: "maker", Target: "Customer", OnDelete: memstore.SetNull, Shadow: true}}
 	customer.Name, order.Name = "Customer", "Order"
 	return []memstore.Model{customer, order, memstore.ModelOf[Category](), memstore.ModelOf[Product](), widget}
 }

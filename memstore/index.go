@@ -149,7 +149,7 @@ func (m *model) compileIndex(d Index, taken map[string]bool) (*column, error) {
 				return nil, bad(c.name, "the primary key has an index already")
 			case c.unique:
 				return nil, bad(c.name, "a unique field has a unique index already")
-			case c.fk != nil && !d.Unique:
+			case (c.fk != nil || c.poly != nil) && !d.Unique:
 				return nil, bad(c.name, "a foreign key has an index already")
 			}
 		}

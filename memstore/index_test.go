@@ -578,7 +578,7 @@ func TestIndexSchemaErrors(t *testing.T) {
 		return m
 	}
 	shadow := memstore.ModelOf[ixShadow]()
-	shadow.Relations = []memstore.Relation{{Target: "Customer"}} // shadow column CustomerID
+	shadow.Relations = []memstore.Relation{{Target: "Customer", Shadow: true}} // shadow column CustomerID
 	shadow.Indexes = []memstore.Index{{Name: "by_customer", Fields: []string{"Text", "CustomerID"}}}
 	tests := []struct {
 		name      string

@@ -8,34 +8,64 @@ import (
 )
 
 // ModelInfo describes a registered model, for tools that work on any model
-// (fixtures, dumps, fuzzers).
+// (fixtures, dumps, fuzzers, a REST server).
 type ModelInfo struct {
 	Name      string         // the model's name
+	Plural    string         // its plural (Model.Plural, or Plural(Name))
 	Type      reflect.Type   // the Go struct type
 	Key       string         // the primary key field; empty for a store-assigned RowID
 	AutoKey   bool           // whether zero keys are assigned on insert
 	Unique    []string       // unique fields, without the primary key
-	Relations []RelationInfo // belongsTo relations of this model
+	Relations []RelationInfo // relations of every kind: belongsTo first (polymorphic ones last), then the others, each in declaration order
 	Indexes   []Index        // secondary indexes: tag-declared ones first, in field order, then Model.Indexes
 }
 
-// RelationInfo describes a belongsTo relation.
+// RelationInfo describes a relation of a model: what the model's
+// declaration says, with every default resolved. The store enforces
+// belongsTo relations; the other kinds read through one (Inverse, or the
+// link model's two).
 type RelationInfo struct {
-	Name     string // the relation's name
-	Target   string // the target model's name
-	FK       string // the foreign key field (or shadow column) name
-	KeyTo    string // the referenced target field
-	OnDelete Action
-	Nullable bool // a pointer or shadow foreign key
-	Shadow   bool // a shadow column: no struct field
-	Unique   bool // a unique foreign key (hasOne)
+	Name string       // the relation's name
+	Kind RelationKind // BelongsTo, HasMany, HasOne, HasManyThrough or HasAndBelongsToMany
+	// Target is the related model: the referenced model of a belongsTo
+	// (empty for a polymorphic one: see Targets), the child model of a
+	// hasMany or hasOne, the far model of the through kinds.
+	Target string
+	// FK is the foreign key field: the model's own for a belongsTo,
+	// Target's for a hasMany or hasOne, Through's (referencing this model)
+	// for the through kinds.
+	FK string
+	// KeyTo is the field FK references: Target's for a belongsTo (the
+	// primary key of each target for a polymorphic one), this model's for
+	// the other kinds (LoopBack's primaryKey).
+	KeyTo    string
+	OnDelete Action // the on-delete action of the belongsTo that holds FK
+	Nullable bool   // FK is a pointer or shadow column
+	Shadow   bool   // FK is a shadow column: no struct field
+	Unique   bool   // FK is unique (what a hasOne needs)
+	// Inverse names the belongsTo that holds FK, for the kinds other than
+	// belongsTo: Target's for a hasMany or hasOne, Through's for the
+	// through kinds.
+	Inverse string
+	// Through is the link model of the through kinds; KeyThrough its
+	// field that references Target, through its belongsTo named Far.
+	Through    string
+	KeyThrough string
+	Far        string
+	// Polymorphic is set for a polymorphic belongsTo and for a hasMany of
+	// one. Discriminator is the field that names the referenced model (the
+	// model's own for a belongsTo, Target's for a hasMany), and Targets,
+	// for a belongsTo, the models it may name.
+	Polymorphic   bool
+	Discriminator string
+	Targets       []string
 }
 
 // Models describes the store's models in the order Config listed them.
 func (s *Store) Models() []ModelInfo {
 	out := make([]ModelInfo, 0, len(s.schema.models))
 	for _, m := range s.schema.models {
-		mi := ModelInfo{Name: m.name, Type: m.typ, AutoKey: m.auto && !m.keyless}
+		mi := ModelInfo{Name: m.name, Plural: m.plural, Type: m.typ, AutoKey: m.auto && !m.keyless}
 		if !m.keyless {
 			mi.Key = m.pk.name
 		}
@@ -45,13 +75,73 @@ func (s *Store) Models() []ModelInfo {
 			}
 		}
 		mi.Indexes = m.indexes()
-		for _, r := range m.rels {
-			mi.Relations = append(mi.Relations, RelationInfo{
-				Name: r.name, Target: r.target.name, FK: r.fk.name, KeyTo: r.keyTo.name,
-				OnDelete: r.onDelete, Nullable: r.fk.nullable, Shadow: r.fk.shadow, Unique: r.fk.unique,
-			})
-		}
+		mi.Relations = m.relationInfos()
 		out = append(out, mi)
+	}
+	return out
+}
+
+// relationInfos describes m's relations, in the order of ModelInfo.Relations.
+func (m *model) relationInfos() []RelationInfo {
+	var out []RelationInfo
+	for _, r := range m.rels {
+		out = append(out, RelationInfo{
+			Name: r.name, Kind: BelongsTo, Target: r.target.name, FK: r.fk.name, KeyTo: r.keyTo.name,
+			OnDelete: r.onDelete, Nullable: r.fk.nullable, Shadow: r.fk.shadow, Unique: r.fk.unique,
+		})
+	}
+	for _, p := range m.polys {
+		ri := RelationInfo{Name: p.name, Kind: BelongsTo, FK: p.fk.name, OnDelete: p.onDelete,
+			Nullable: p.fk.nullable, Polymorphic: true, Discriminator: p.disc.name}
+		for _, r := range p.targets {
+			ri.Targets = append(ri.Targets, r.target.name)
+		}
+		if len(p.targets) > 0 {
+			ri.KeyTo = p.targets[0].keyTo.name
+		}
+		out = append(out, ri)
+	}
+	for _, o := range m.owned {
+		v := o.via
+		ri := RelationInfo{Name: o.name, Kind: o.kind, Target: o.target.name, FK: v.fk.name, KeyTo: v.keyTo.name,
+			OnDelete: v.onDelete, Nullable: v.fk.nullable, Shadow: v.fk.shadow, Unique: v.fk.unique, Inverse: v.name}
+		if o.through != nil {
+			ri.Through, ri.KeyThrough, ri.Far = o.through.name, o.far.fk.name, o.far.name
+		}
+		if o.poly != nil {
+			ri.Polymorphic, ri.Discriminator = true, o.poly.disc.name
+		}
+		out = append(out, ri)
+	}
+	return out
+}
+
+// Relation describes the relation named name of the named model, of any
+// kind. It fails with an error matching ErrInvalid, listing the names that
+// exist, when the model or the relation is unknown.
+func (s *Store) Relation(model, name string) (RelationInfo, error) {
+	m := s.schema.byName[model]
+	if m == nil {
+		return RelationInfo{}, invalidf("relation %q: no model %q (models: %s)", name, model, listOr(s.schema.modelNames()))
+	}
+	for _, ri := range m.relationInfos() {
+		if ri.Name == name {
+			return ri, nil
+		}
+	}
+	return RelationInfo{}, m.noRelation(name)
+}
+
+// noRelation is the error for an unknown relation name of m.
+func (m *model) noRelation(name string) error {
+	return invalidf("relation %q: model %s has no such relation (its relations: %s)", name, m.name, listOr(m.relationNames()))
+}
+
+// modelNames returns the names of the models, in Config's order.
+func (s *schema) modelNames() []string {
+	out := make([]string, len(s.models))
+	for i, m := range s.models {
+		out[i] = m.name
 	}
 	return out
 }
@@ -145,6 +235,14 @@ func (tx *Tx) CheckIntegrity() error {
 				}
 				if r := c.fk; r != nil && tx.lookup(r.target, r.keyTo, k) == nil {
 					bad(m, "row %v: %s %v references no %s", m.keyOf(rec), c.name, m.value(rec, c), r.target.name)
+				}
+				if p := c.poly; p != nil {
+					if r := p.targetOf(rec.ptr); r == nil {
+						d, _ := p.discOf(rec.ptr)
+						bad(m, "row %v: %s %v: %s %q names no model of relation %s", m.keyOf(rec), c.name, m.value(rec, c), p.disc.name, d, p.name)
+					} else if tx.lookup(r.target, r.keyTo, k) == nil {
+						bad(m, "row %v: %s %v references no %s", m.keyOf(rec), c.name, m.value(rec, c), r.target.name)
+					}
 				}
 			}
 		}

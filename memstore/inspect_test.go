@@ -24,7 +24,7 @@ func TestModelsRowsDump(t *testing.T) {
 	if diff := cmp.Diff([]string{"Customer", "Order", "Category", "Product"}, names); diff != "" {
 		t.Errorf("Models names (-want +got):\n%s", diff)
 	}
-	want := memstore.ModelInfo{Name: "Order", Key: "ID", AutoKey: true, Relations: []memstore.RelationInfo{
+	want := memstore.ModelInfo{Name: "Order", Plural: "Orders", Key: "ID", AutoKey: true, Relations: []memstore.RelationInfo{
 		{Name: "customer", Target: "Customer", FK: "CustomerID", KeyTo: "ID", OnDelete: memstore.Cascade},
 	}}
 	got := ts.Models()[1]

@@ -18,7 +18,7 @@ func wideModel(uniques, fks int) Model {
 	}
 	for i := range fks {
 		fields = append(fields, reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: reflect.TypeFor[int64](),
-			Tag: reflect.StructTag(fmt.Sprintf(`relstore:"belongsTo=Wide,as=f%d"`, i))})
+			Tag: reflect.StructTag(fmt.Sprintf(`relstore:"belongsTo=Wide,as=to%d"`, i))})
 	}
 	return Model{Name: "Wide", typ: reflect.StructOf(fields)}
 }

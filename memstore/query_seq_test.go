@@ -95,7 +95,7 @@ type keylessRow struct {
 
 func TestQueryShadowAndKeyless(t *testing.T) {
 	item := memstore.ModelOf[shadowItem]()
-	item.Relations = []memstore.Relation{{Name: "owner", Target: "blogUser", FK: "OwnerID", OnDelete: memstore.SetNull}}
+	item.Relations = []memstore.Relation{{Name: "owner", Target: "blogUser", FK: "OwnerID", OnDelete: memstore.SetNull, Shadow: true}}
 	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[blogUser](), item, memstore.ModelOf[keylessRow]()}})
 	if err != nil {
 		t.Fatal(err)

@@ -23,6 +23,10 @@ import (
 // keys, against 128 B in three objects and go-memdb's copy of the foreign
 // key), and a row's keys and fields share cache lines.
 //
+// A row's small references (a nullable key's value, a short slice of
+// numbers, the strings of a short []string) are kept in the block too, after
+// the key bytes and after the row (see blockFor in copyplan.go).
+//
 // The key bytes: b[0] is the number of slots n, b[1] holds flags (fresh,
 // room), then n little-endian uint16 end offsets, then the keys back to
 // back; an empty key is a null foreign key. With room set, the last slot (a
@@ -97,7 +101,9 @@ type blockType struct {
 	typ  reflect.Type
 	keys uintptr // offset of the key bytes
 	row  uintptr // offset of the row
-	size int     // room for key bytes
+	size int     // room for key bytes (and the row's inline pointer-free values: see blockFor)
+	strs uintptr // offset of the row's inline strings, if nstr > 0
+	nstr int     // room for strings
 }
 
 // blockClass returns the index of the smallest block class with room for n
@@ -184,15 +190,14 @@ func (m *model) newRecord(p unsafe.Pointer, shadow [][]byte) (*record, error) {
 	if n > 0xFFFF {
 		return nil, fmt.Errorf("%s: %d bytes of keys in one row: %w", m.name, n, ErrInvalid)
 	}
-	bt := m.block(n)
+	words, strs := m.inlineNeeds(n, p) // the row's small references, kept in the block
+	bt := m.blockFor(n, words, strs)
 	blk := reflect.New(bt.typ).UnsafePointer()
 	rec := (*record)(blk)
 	rec.ptr = unsafe.Add(blk, bt.row)
 	typedmemmove(m.typ, rec.ptr, p)
 	if !m.plain {
-		deepen(reflect.NewAt(m.typ, rec.ptr).Elem())
-	} else {
-		m.reallocPtrs(rec.ptr)
+		m.privatize(bt, blk, n, words, strs, p)
 	}
 	buf := unsafe.Slice((*byte)(unsafe.Add(blk, bt.keys)), bt.size)[:2+2*len(m.slots)]
 	buf[0] = byte(len(m.slots))
@@ -256,110 +261,6 @@ func (m *model) value(rec *record, c *column) any {
 		return nil
 	}
 	return c.codec.value(k)
-}
-
-// copyRow returns a new *T (as unsafe.Pointer) holding a copy of the row at
-// src that shares no memory with it: pointer key fields are re-allocated and,
-// for models with other reference fields (slices, maps, pointers), the copy is
-// deep.
-func (m *model) copyRow(src unsafe.Pointer) unsafe.Pointer {
-	dst := reflect.New(m.typ)
-	if !m.plain {
-		deepCopy(dst.Elem(), reflect.NewAt(m.typ, src).Elem())
-		return dst.UnsafePointer()
-	}
-	typedmemmove(m.typ, dst.UnsafePointer(), src)
-	m.reallocPtrs(dst.UnsafePointer())
-	return dst.UnsafePointer()
-}
-
-// reallocPtrs gives the pointer key fields of the row at p their own copies.
-func (m *model) reallocPtrs(p unsafe.Pointer) {
-	for _, c := range m.ptrCols {
-		fp := (*unsafe.Pointer)(unsafe.Add(p, c.offset))
-		if *fp == nil {
-			continue
-		}
-		n := reflect.New(c.codec.typ)
-		typedmemmove(c.codec.typ, n.UnsafePointer(), *fp)
-		*fp = n.UnsafePointer()
-	}
-}
-
-// typedmemmove copies a value of type t from src to dst with write barriers,
-// through reflect so the GC sees every pointer.
-func typedmemmove(t reflect.Type, dst, src unsafe.Pointer) {
-	reflect.NewAt(t, dst).Elem().Set(reflect.NewAt(t, src).Elem())
-}
-
-// deepCopy copies src into dst (addressable, of the same struct type), then
-// gives every reference reachable through exported or embedded fields its
-// own memory: pointers, slices, maps and arrays of them. Unexported fields of
-// the user's types (a time.Time's location, a mutex) are opaque and stay
-// shallow; interfaces, channels and functions are shared.
-func deepCopy(dst, src reflect.Value) {
-	dst.Set(src)
-	deepen(dst)
-}
-
-// deepen replaces, in the addressable v, each reference reachable through
-// exported or embedded fields by a copy.
-func deepen(v reflect.Value) {
-	if !hasRefs(v.Type()) {
-		return
-	}
-	switch v.Kind() {
-	case reflect.Pointer:
-		if v.IsNil() {
-			return
-		}
-		n := reflect.New(v.Type().Elem())
-		n.Elem().Set(v.Elem())
-		deepen(n.Elem())
-		v.Set(n)
-	case reflect.Slice:
-		if v.IsNil() {
-			return
-		}
-		n := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-		reflect.Copy(n, v)
-		for i := range n.Len() {
-			deepen(n.Index(i))
-		}
-		v.Set(n)
-	case reflect.Map:
-		if v.IsNil() {
-			return
-		}
-		n := reflect.MakeMapWithSize(v.Type(), v.Len())
-		it := v.MapRange()
-		for it.Next() {
-			e := reflect.New(v.Type().Elem()).Elem()
-			e.Set(it.Value())
-			deepen(e)
-			n.SetMapIndex(it.Key(), e)
-		}
-		v.Set(n)
-	case reflect.Array:
-		for i := range v.Len() {
-			deepen(v.Index(i))
-		}
-	case reflect.Struct:
-		t := v.Type()
-		for i := range t.NumField() {
-			sf := t.Field(i)
-			if !sf.IsExported() && !sf.Anonymous {
-				continue
-			}
-			f := v.Field(i)
-			if !f.CanSet() {
-				// An embedded unexported struct: its promoted fields are
-				// the user's; reach them through their address.
-				f = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
-			}
-			deepen(f)
-		}
-	}
 }
 
 // slotIndexer indexes a record by the precomputed key of one slot.

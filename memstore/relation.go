@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"reflect"
 	"slices"
+	"strings"
 	"unsafe"
 
 	memdb "github.com/hashicorp/go-memdb"
@@ -30,9 +31,13 @@ type Rel[S, T any] struct {
 	opGet, opList, opCount, opRel string
 }
 
-// RelationOf returns the relation named name of source model S, whose target
-// must be model T. It fails with ErrInvalid, naming the relation, if S or T
-// is not a registered model, S has no such relation, or its target is not T.
+// RelationOf returns the belongsTo relation named name of source model S,
+// whose target must be model T. For a polymorphic relation it is the
+// relation's view of one target, T: its rows are those whose discriminator
+// names T (for another source row, AppendFK reports no key). It fails with
+// ErrInvalid, naming the relation and listing those that exist, if S or T
+// is not a registered model, S has no such belongsTo, or its target is not
+// T.
 func RelationOf[S, T any](s *Store, name string) (*Rel[S, T], error) {
 	if s == nil {
 		return nil, invalidf("relation %q: nil store", name)
@@ -42,14 +47,105 @@ func RelationOf[S, T any](s *Store, name string) (*Rel[S, T], error) {
 	if sm == nil {
 		return nil, invalidf("relation %q: source %v is not a registered model", name, st)
 	}
-	r := sm.relMap[name]
+	r, err := sm.belongsTo(name, tt)
+	if err != nil {
+		return nil, err
+	}
+	return newRel[S, T](s, r), nil
+}
+
+// InverseOf returns the belongsTo relation that the hasMany or hasOne
+// relation named name of owner model T reads through: a belongsTo of model
+// S whose target is T (for a polymorphic one, its view of T). A name that T
+// does not declare may name the belongsTo of S itself (RelationOf[S, T]).
+// Errors are as RelationOf's.
+func InverseOf[T, S any](s *Store, name string) (*Rel[S, T], error) {
+	if s == nil {
+		return nil, invalidf("relation %q: nil store", name)
+	}
+	st, tt := reflect.TypeFor[S](), reflect.TypeFor[T]()
+	sm, tm := s.schema.byType[st], s.schema.byType[tt]
+	switch {
+	case tm == nil:
+		return nil, invalidf("relation %q: owner %v is not a registered model", name, tt)
+	case sm == nil:
+		return nil, invalidf("relation %q: %v is not a registered model", name, st)
+	}
+	if o := tm.ownedByName(name); o != nil {
+		if o.kind != HasMany && o.kind != HasOne {
+			return nil, invalidf("relation %s.%s is a %v, not a hasMany or hasOne", tm.name, name, o.kind)
+		}
+		if o.target != sm {
+			return nil, invalidf("relation %s.%s: its model is %s (%v), not %v", tm.name, name, o.target.name, o.target.typ, st)
+		}
+		return newRel[S, T](s, o.via), nil
+	}
+	// A belongsTo of S to T, named by its own name.
+	if r, err := sm.belongsTo(name, tt); err == nil {
+		return newRel[S, T](s, r), nil
+	} else if !tm.hasRelation(name) && sm.hasRelation(name) {
+		return nil, err
+	}
+	return nil, invalidf("relation %q: model %s has no such hasMany or hasOne (its relations: %s)", name, tm.name, listOr(tm.relationNames()))
+}
+
+// ThroughOf returns the two belongsTo relations of the link model L that
+// the hasManyThrough or hasAndBelongsToMany relation named name of owner
+// model T reads through: toOwner, to T, and toFar, to the far model F.
+// Errors are as RelationOf's.
+func ThroughOf[T, F, L any](s *Store, name string) (toOwner *Rel[L, T], toFar *Rel[L, F], err error) {
+	if s == nil {
+		return nil, nil, invalidf("relation %q: nil store", name)
+	}
+	tt, ft, lt := reflect.TypeFor[T](), reflect.TypeFor[F](), reflect.TypeFor[L]()
+	tm := s.schema.byType[tt]
+	if tm == nil {
+		return nil, nil, invalidf("relation %q: owner %v is not a registered model", name, tt)
+	}
+	o := tm.ownedByName(name)
+	if o == nil || (o.kind != HasManyThrough && o.kind != HasAndBelongsToMany) {
+		return nil, nil, invalidf("relation %q: model %s has no such hasManyThrough or hasAndBelongsToMany (its relations: %s)", name, tm.name, listOr(tm.relationNames()))
+	}
+	switch {
+	case o.target.typ != ft:
+		return nil, nil, invalidf("relation %s.%s: its model is %s (%v), not %v", tm.name, name, o.target.name, o.target.typ, ft)
+	case o.through.typ != lt:
+		return nil, nil, invalidf("relation %s.%s: its link model is %s (%v), not %v", tm.name, name, o.through.name, o.through.typ, lt)
+	}
+	return newRel[L, T](s, o.via), newRel[L, F](s, o.far), nil
+}
+
+// belongsTo returns m's belongsTo named name whose target has type tt (for
+// a polymorphic relation, its relation for that target).
+func (m *model) belongsTo(name string, tt reflect.Type) (*relation, error) {
+	r := m.relMap[name]
 	if r == nil {
-		return nil, invalidf("relation %q: model %s has no such relation", name, sm.name)
+		p := m.poly(name)
+		if p == nil {
+			if o := m.ownedByName(name); o != nil {
+				return nil, invalidf("relation %s.%s is a %v, not a belongsTo", m.name, name, o.kind)
+			}
+			return nil, m.noRelation(name)
+		}
+		for _, pr := range p.targets {
+			if pr.target.typ == tt {
+				return pr, nil
+			}
+		}
+		names := make([]string, len(p.targets))
+		for i, pr := range p.targets {
+			names[i] = pr.target.name
+		}
+		return nil, invalidf("relation %s.%s: polymorphic, its models are %s, not %v", m.name, name, strings.Join(names, ", "), tt)
 	}
 	if r.target.typ != tt {
-		return nil, invalidf("relation %s.%s: target is %s (%v), not %v", sm.name, name, r.target.name, r.target.typ, tt)
+		return nil, invalidf("relation %s.%s: target is %s (%v), not %v", m.name, name, r.target.name, r.target.typ, tt)
 	}
-	return &Rel[S, T]{s: s, r: r, opGet: "get " + r.name, opList: "list " + r.name, opCount: "count " + r.name, opRel: "relation " + r.name}, nil
+	return r, nil
+}
+
+func newRel[S, T any](s *Store, r *relation) *Rel[S, T] {
+	return &Rel[S, T]{s: s, r: r, opGet: "get " + r.name, opList: "list " + r.name, opCount: "count " + r.name, opRel: "relation " + r.name}
 }
 
 // enter starts the operation op on tx, which must be a transaction of r's
@@ -73,7 +169,9 @@ func (r *relation) checkKey(op string, k []byte) error {
 
 func (r *relation) checkKeySlow(op string, k []byte) error {
 	if c := r.keyTo.codec; !c.valid(k) {
-		return invalidf("%s: %x is not an encoded %v key", op, k, c.typ)
+		// A copy in the error: k itself must not escape, or every caller's
+		// key buffer (package relations keeps it on the stack) would.
+		return invalidf("%s: %x is not an encoded %v key", op, string(k), c.typ)
 	}
 	return nil
 }
@@ -127,6 +225,9 @@ func (r *Rel[S, T]) AppendFK(tx *Tx, buf []byte, src *S) ([]byte, bool, error) {
 		return buf, false, invalidf("read %s: relation %s belongs to another store", r.r.name, r.r.name)
 	}
 	c := r.r.fk
+	if r.r.poly != nil && !r.r.ownsRow(unsafe.Pointer(src)) {
+		return buf, false, nil // src references another model, or none
+	}
 	if c.word {
 		return c.appendKey(buf, unsafe.Pointer(src)), true, nil
 	}
@@ -172,7 +273,7 @@ func (r *Rel[S, T]) AppendFKs(arena []byte, srcs []S, ends []int32, hashes []uin
 		return arena, invalidf("relation %s: AppendFKs of %d sources into %d ends and %d hashes", r.r.name, len(srcs), len(ends), len(hashes))
 	}
 	sp := r.Space()
-	if c.word {
+	if c.word && r.r.poly == nil {
 		for i := range srcs {
 			v := *(*uint64)(unsafe.Add(unsafe.Pointer(&srcs[i]), c.offset)) ^ c.flip
 			arena = binary.BigEndian.AppendUint64(arena, v)
@@ -253,7 +354,7 @@ func (r *Rel[S, T]) Owner(tx *Tx, k []byte) (T, error) {
 	if rec == nil {
 		return zero, &NotFoundError{Op: op, Model: t.name, Field: r.r.keyTo.name, Value: r.r.keyTo.codec.value(k)}
 	}
-	return *(*T)(t.copyRow(rec.ptr)), nil
+	return copyOut[T](t, rec.ptr), nil
 }
 
 // FormatKey returns the value an encoded key of the relation stands for,
@@ -293,8 +394,13 @@ func (r *Rel[S, T]) Children(tx *Tx, k []byte) (iter.Seq[S], error) {
 		if err != nil {
 			panic(fmt.Sprintf("memstore: internal: children %s.%s: %v", m.name, c.index, err))
 		}
+		var b *batch // the rows' small allocations, shared
 		for raw := it.Next(); raw != nil; raw = it.Next() {
-			if live.ended() || !yield(*(*S)(m.copyRow(raw.(*record).ptr))) {
+			rec := raw.(*record)
+			if !r.r.owns(rec) {
+				continue
+			}
+			if live.ended() || !yield(copyOutBatch[S](m, rec.ptr, &b)) {
 				return
 			}
 		}
@@ -312,7 +418,12 @@ func (r *Rel[S, T]) CountChildren(tx *Tx, k []byte) (int, error) {
 		return 0, err
 	}
 	n := 0
-	tx.each(r.r.source, r.r.fk, k, func(*record) bool { n++; return true })
+	tx.each(r.r.source, r.r.fk, k, func(rec *record) bool {
+		if r.r.owns(rec) {
+			n++
+		}
+		return true
+	})
 	return n, nil
 }
 
@@ -352,6 +463,9 @@ func (r *Rel[S, T]) SetFK(tx *Tx, src *S, k []byte) error {
 	if !c.shadow {
 		setField(c, p, val)
 	}
+	if k != nil && r.r.poly != nil {
+		r.r.poly.setDisc(p, r.r.target.name)
+	}
 	sh := old.keyList()
 	sh[c.slot] = exact(k)
 	if _, err := tx.update(op, m, p, old.key(0), sh); err != nil {
@@ -359,6 +473,9 @@ func (r *Rel[S, T]) SetFK(tx *Tx, src *S, k []byte) error {
 	}
 	if !c.shadow {
 		setField(c, unsafe.Pointer(src), val)
+	}
+	if k != nil && r.r.poly != nil {
+		r.r.poly.setDisc(unsafe.Pointer(src), r.r.target.name)
 	}
 	return nil
 }
@@ -411,11 +528,18 @@ func (r *Rel[S, T]) InsertChild(tx *Tx, src *S, k []byte) error {
 	} else {
 		setField(c, p, val)
 	}
+	poly := k != nil && r.r.poly != nil
+	if poly {
+		r.r.poly.setDisc(p, r.r.target.name)
+	}
 	if _, err := tx.insert(op, m, p, shadow); err != nil {
 		return tx.fail(err)
 	}
 	if !c.shadow {
 		setField(c, unsafe.Pointer(src), val)
+	}
+	if poly {
+		r.r.poly.setDisc(unsafe.Pointer(src), r.r.target.name)
 	}
 	if m.auto && !m.keyless {
 		typedmemmove(m.pk.codec.typ, unsafe.Add(unsafe.Pointer(src), m.pk.offset), unsafe.Add(p, m.pk.offset))
@@ -441,7 +565,7 @@ func (r *Rel[S, T]) HasChild(tx *Tx, src *S, k []byte) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return string(rec.key(r.r.fk.slot)) == string(k) && rec.key(r.r.fk.slot) != nil, nil
+	return string(rec.key(r.r.fk.slot)) == string(k) && rec.key(r.r.fk.slot) != nil && r.r.owns(rec), nil
 }
 
 // LookupSource returns a copy of the source row whose primary key is key (a
@@ -465,18 +589,14 @@ func (r *Rel[S, T]) LookupSource(tx *Tx, key any) (S, error) {
 	if rec == nil {
 		return zero, &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: key}
 	}
-	return *(*S)(m.copyRow(rec.ptr)), nil
+	return copyOut[S](m, rec.ptr), nil
 }
 
 // Clone returns a copy of the target value v that shares no memory with it
 // (see "Values, not pointers" in the package doc). Package relations clones
 // owners before they enter a shared cache.
 func (r *Rel[S, T]) Clone(v *T) T {
-	t := r.r.target
-	if t.plain && len(t.ptrCols) == 0 {
-		return *v
-	}
-	return *(*T)(t.copyRow(unsafe.Pointer(v)))
+	return copyOut[T](r.r.target, unsafe.Pointer(v))
 }
 
 // SourceSpace identifies the source's primary key index in cache keys and in
@@ -524,10 +644,7 @@ func (s *Store) latest(ctx context.Context, op string) (*memdb.Txn, error) {
 // out returns the caller's copy of a row of m: a plain assignment when the
 // model has no reference fields (the common case, and no allocation).
 func out[T any](m *model, rec *record) T {
-	if m.plain && len(m.ptrCols) == 0 {
-		return *(*T)(rec.ptr)
-	}
-	return *(*T)(m.copyRow(rec.ptr))
+	return copyOut[T](m, rec.ptr)
 }
 
 // OwnerNow is Owner over the latest committed state, without a View: what
@@ -571,13 +688,11 @@ func (r *Rel[S, T]) AppendChildrenNow(ctx context.Context, dst []S, k []byte) ([
 	var small [32]*record
 	recs := small[:0]
 	for raw := it.Next(); raw != nil; raw = it.Next() {
-		recs = append(recs, raw.(*record))
+		if rec := raw.(*record); r.r.owns(rec) {
+			recs = append(recs, rec)
+		}
 	}
-	dst = slices.Grow(dst, len(recs))
-	for _, rec := range recs {
-		dst = append(dst, out[S](m, rec))
-	}
-	return dst, nil
+	return appendRows(slices.Grow(dst, len(recs)), m, recs), nil
 }
 
 // CountChildrenNow is CountChildren over the latest committed state.
@@ -596,7 +711,9 @@ func (r *Rel[S, T]) CountChildrenNow(ctx context.Context, k []byte) (int, error)
 	}
 	n := 0
 	for raw := it.Next(); raw != nil; raw = it.Next() {
-		n++
+		if r.r.owns(raw.(*record)) {
+			n++
+		}
 	}
 	return n, nil
 }
@@ -622,7 +739,7 @@ func (r *Rel[S, T]) OwnerOfKeyNow(ctx context.Context, key any) (owner T, ok boo
 		return owner, false, &NotFoundError{Op: r.opGet, Model: m.name, Field: m.pk.name, Value: key}
 	}
 	fk := src.key(r.r.fk.slot)
-	if fk == nil {
+	if fk == nil || !r.r.owns(src) {
 		return owner, false, nil
 	}
 	t := r.r.target
@@ -635,4 +752,4 @@ func (r *Rel[S, T]) OwnerOfKeyNow(ctx context.Context, key any) (owner T, ok boo
 
 // Plain reports whether a target value can be copied by assignment (no
 // reference fields): Clone is then a plain copy.
-func (r *Rel[S, T]) Plain() bool { return r.r.target.plain && len(r.r.target.ptrCols) == 0 }
+func (r *Rel[S, T]) Plain() bool { return r.r.target.plain }

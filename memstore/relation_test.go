@@ -24,7 +24,7 @@ type Widget struct {
 func newRelStore(t *testing.T) (*testStore, *memstore.Rel[Order, Customer], *memstore.Rel[Widget, Customer], *memstore.Rel[Category, Category]) {
 	t.Helper()
 	widget := memstore.ModelOf[Widget]()
-	widget.Relations = []memstore.Relation{{Name: "maker", Target: "Customer", OnDelete: memstore.SetNull}}
+	widget.Relations = []memstore.Relation{{Name: "maker", Target: "Customer", OnDelete: memstore.SetNull, Shadow: true}}
 	s, err := memstore.New(memstore.Config{Models: append(testModels(), widget)})
 	if err != nil {
 		t.Fatal(err)

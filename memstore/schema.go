@@ -38,27 +38,76 @@ func (a Action) String() string {
 	return fmt.Sprintf("Action(%d)", uint8(a))
 }
 
-// Relation declares a belongsTo relation in code: the source model's field FK
-// references the Target model's KeyTo field. Zero fields take LoopBack's
-// defaults.
+// Relation declares a relation of a model in code, as LoopBack's
+// "relations" section does: a belongsTo on the model that holds the foreign
+// key (Kind's zero value), or, on the owner model, the hasMany, hasOne,
+// hasManyThrough or hasAndBelongsToMany that reads it from the other side.
+// Zero fields take LoopBack 3's defaults (see "Relations" in the package
+// doc); fields that do not apply to Kind must be zero.
 type Relation struct {
-	// Name is the relation's name; default: the target's name in lowerCamel
-	// ("customer" for Customer). Names are unique per source model.
+	// Kind is the relation's kind; the zero value is BelongsTo.
+	Kind RelationKind
+	// Name is the relation's name, unique among the model's relations.
+	// Default: for a belongsTo and a hasOne, the target's name in
+	// lowerCamel ("customer" for Customer); for the many kinds, its plural
+	// ("orders", "categories": see Plural); for a polymorphic belongsTo,
+	// FK without its "ID" suffix in lowerCamel ("imageable" for
+	// ImageableID).
 	Name string
-	// Target is the name of the referenced model. Required.
+	// Target is the name of the related model: the referenced model of a
+	// belongsTo, the child model of a hasMany or hasOne, the far model of a
+	// hasManyThrough. Required, except for a polymorphic belongsTo, whose
+	// targets are Targets.
 	Target string
-	// FK is the source's foreign key field; default: the target's name plus
-	// "ID" ("CustomerID", "URLPathID"), or, when Name is set, Name with its
-	// first letter upper-cased plus "ID" ("buyer" → "BuyerID"). When the struct has no
-	// such field the store keeps the value in a hidden, nullable "shadow"
-	// column typed like the target key, read and written through package
-	// relations.
+	// FK is the foreign key field. For a belongsTo it is the model's own
+	// field; default: the target's name plus "ID" ("CustomerID",
+	// "URLPathID"), or, when Name is set, Name with its first letter
+	// upper-cased plus "ID" ("buyer" → "BuyerID"). For a hasMany or hasOne
+	// it is Target's field that references this model, and for a
+	// hasManyThrough Through's; default: this model's name plus "ID"
+	// ("CustomerID" on Order). LoopBack calls it foreignKey.
 	FK string
-	// KeyTo is the referenced field of the target; default: its primary key.
-	// It must be the primary key or a unique field (LoopBack's keyTo).
+	// Shadow, for a belongsTo whose FK names no field of the struct, keeps
+	// the foreign key in a hidden, nullable "shadow" column typed like the
+	// target key (LoopBack adds the property; Go structs cannot grow
+	// fields); package relations reads and writes it. Without Shadow, an FK
+	// that names no field is refused: it is most often a misspelling.
+	Shadow bool
+	// KeyTo is the referenced field of a belongsTo's target; default: its
+	// primary key. It must be the primary key or a unique field (LoopBack's
+	// keyTo, or primaryKey).
 	KeyTo string
-	// OnDelete is what deleting a target row does to its referencing rows.
+	// OnDelete is what deleting a belongsTo's target row does to its
+	// referencing rows. The other kinds follow the belongsTo they read
+	// through.
 	OnDelete Action
+
+	// Polymorphic makes a belongsTo polymorphic (LoopBack 3's
+	// "polymorphic": true): the field Discriminator names, row by row, the
+	// model FK references, among Targets and the models that declare the
+	// inverse (a hasMany or hasOne whose Inverse is this relation). Each
+	// target is referenced by its primary key, whose type must be FK's.
+	Polymorphic bool
+	// Targets lists the models a polymorphic belongsTo may reference.
+	Targets []string
+	// Discriminator is a polymorphic belongsTo's field of string kind (or a
+	// pointer to one) that holds the name of the referenced model; default:
+	// Name with its first letter upper-cased plus "Type" ("ImageableType").
+	Discriminator string
+
+	// Inverse names, for a hasMany or hasOne, the belongsTo of Target that
+	// it reads through; default: the belongsTo of Target whose foreign key
+	// is FK. It is how a hasMany names a polymorphic belongsTo (LoopBack's
+	// "polymorphic": "imageable" on the hasMany).
+	Inverse string
+	// Through is the link model of a hasManyThrough (setting it makes a
+	// HasMany a HasManyThrough) or a hasAndBelongsToMany; for the latter
+	// the default is the model named after both ends, in either order
+	// ("PostTag" or "TagPost").
+	Through string
+	// KeyThrough is Through's field that references Target; default:
+	// Target's name plus "ID" ("PatientID").
+	KeyThrough string
 }
 
 // Model declares one model: a Go struct type and the schema that struct tags
@@ -69,6 +118,9 @@ type Model struct {
 	// Name is the model's name in errors and relations; default: the Go
 	// type's name.
 	Name string
+	// Plural is the model's plural, which names hasMany relations to it by
+	// default (LoopBack's "plural"); default: Plural(Name).
+	Plural string
 	// Key names the primary key field; default: the field tagged "pk", else
 	// the field named ID. A model with neither gets a store-assigned RowID.
 	Key string
@@ -77,8 +129,9 @@ type Model struct {
 	AutoKey bool
 	// Unique names fields whose values must be unique, as the "unique" tag does.
 	Unique []string
-	// Relations declares belongsTo relations in code, for types whose source
-	// you cannot tag.
+	// Relations declares relations in code, after those the tags declare:
+	// for types whose source you cannot tag, or for models built at run
+	// time.
 	Relations []Relation
 	// Indexes declares secondary indexes in code, after those the index and
 	// unique=name tags declare.
@@ -119,13 +172,16 @@ type model struct {
 	// restrictOnly: every relation referencing this model is restrict, so a
 	// delete cascades to nothing and nulls nothing.
 	restrictOnly bool
-	slots        []*column // memdb index i is slots[i]; slot 0 is the primary key
-	sec          []*column // the slots of secondary indexes, in declaration order
-	rels         []*relation
-	relMap       map[string]*relation
-	refs         []*relation                   // relations whose target is this model
-	plain        bool                          // no reference fields but pointer key fields: a copy is a deep copy
-	ptrCols      []*column                     // pointer key fields, re-allocated on every copy
+	slots        []*column                     // memdb index i is slots[i]; slot 0 is the primary key
+	sec          []*column                     // the slots of secondary indexes, in declaration order
+	rels         []*relation                   // belongsTo relations of this model, polymorphic ones excluded
+	relMap       map[string]*relation          // rels by name
+	polys        []*polyRel                    // polymorphic belongsTo relations of this model
+	owned        []*ownedRel                   // hasMany, hasOne and through relations declared on this model
+	refs         []*relation                   // relations whose target is this model (a polymorphic one's per target)
+	plural       string                        // Model.Plural, or Plural(name)
+	plan         *copyPlan                     // how a copy of a row makes its references private
+	plain        bool                          // plan.plain(): an assignment copies a row completely
 	args         sync.Pool                     // *keyArg, for lookups (see keyArg)
 	blocks       [18]atomic.Pointer[blockType] // by blockClass, made on first use
 	qonce        sync.Once                     // builds qinfo
@@ -142,6 +198,7 @@ type column struct {
 	shadow   bool // no struct field: the value lives only in the record's keys
 	unique   bool
 	fk       *relation // set when the column is a foreign key
+	poly     *polyRel  // set when the column is a polymorphic foreign key (fk is nil)
 	ix       *secIndex // set when the column is a secondary index's slot (see index.go)
 
 	// word marks a plain (not nullable, not shadow) 64-bit integer field,
@@ -161,6 +218,9 @@ func (c *column) appendKey(dst []byte, base unsafe.Pointer) []byte {
 	return c.codec.appendKey(dst, c.keyPtr(base))
 }
 
+// relation is a compiled belongsTo: source's column fk references
+// target's column keyTo. A polymorphic belongsTo has one per target (see
+// polyRel), whose rows are those whose discriminator names the target.
 type relation struct {
 	name     string
 	source   *model
@@ -168,6 +228,7 @@ type relation struct {
 	fk       *column
 	keyTo    *column
 	onDelete Action
+	poly     *polyRel // the polymorphic relation this is one target of, or nil
 }
 
 // keyPtr returns a pointer to the column's value inside the struct at base,
@@ -182,10 +243,18 @@ func (c *column) keyPtr(base unsafe.Pointer) unsafe.Pointer {
 
 type tagInfo struct {
 	pk, auto, unique bool
+	ignore           bool       // "-": a data field, not a relation (see checkNavigation)
 	index            bool       // index: an index on the field alone
 	indexes          []tagIndex // index=name and unique=name
-	rel              *Relation
+	// rel is the belongsTo (polymorphic or not) that the field is the
+	// foreign key of, or, on a blank (_) field, the relation declared on
+	// the model.
+	rel *Relation
 }
+
+// ownerKinds are the tag options that declare a relation on its owner
+// model, on a blank field.
+var ownerKinds = map[string]RelationKind{"hasMany": HasMany, "hasOne": HasOne, "hasAndBelongsToMany": HasAndBelongsToMany}
 
 func parseTag(modelName string, f reflect.StructField) (tagInfo, error) {
 	var ti tagInfo
@@ -196,8 +265,57 @@ func parseTag(modelName string, f reflect.StructField) (tagInfo, error) {
 	bad := func(format string, args ...any) error {
 		return &SchemaError{Model: modelName, Field: f.Name, Reason: fmt.Sprintf(format, args...)}
 	}
+	if strings.TrimSpace(tag) == "-" {
+		ti.ignore = true
+		return ti, nil
+	}
+	blank := f.Name == "_"
+	// only lists the options that a relation of another kind refuses.
+	only := map[string]string{"keyTo": "a belongsTo", "onDelete": "a belongsTo", "discriminator": "a polymorphic belongsTo",
+		"foreignKey": "a hasMany, hasOne or hasAndBelongsToMany", "through": "a hasMany or hasAndBelongsToMany",
+		"keyThrough": "a hasMany or hasAndBelongsToMany"}
 	for _, part := range strings.Split(tag, ",") {
 		k, v, hasV := strings.Cut(strings.TrimSpace(part), "=")
+		if blank {
+			switch k {
+			case "hasMany", "hasOne", "hasAndBelongsToMany":
+				if ti.rel != nil {
+					return ti, bad("a blank field declares one relation; add another _ field for %s=%s", k, v)
+				}
+				if v == "" {
+					return ti, bad("%s needs a target model: %s=Order", k, k)
+				}
+				ti.rel = &Relation{Kind: ownerKinds[k], Target: v}
+				continue
+			case "as", "foreignKey", "through", "keyThrough", "polymorphic":
+				if ti.rel == nil {
+					return ti, bad("tag option %q must follow hasMany=, hasOne= or hasAndBelongsToMany=", k)
+				}
+				if v == "" {
+					return ti, bad("tag option %q needs a value", k)
+				}
+				if (k == "through" || k == "keyThrough") && ti.rel.Kind == HasOne {
+					return ti, bad("tag option %q is for %s, not a hasOne", k, only[k])
+				}
+				if k == "polymorphic" && ti.rel.Kind == HasAndBelongsToMany {
+					return ti, bad("a hasAndBelongsToMany cannot be polymorphic")
+				}
+				switch k {
+				case "as":
+					ti.rel.Name = v
+				case "foreignKey":
+					ti.rel.FK = v
+				case "through":
+					ti.rel.Through = v
+				case "keyThrough":
+					ti.rel.KeyThrough = v
+				default:
+					ti.rel.Inverse = v
+				}
+				continue
+			}
+			return ti, bad("tag option %q on a blank field (want hasMany=, hasOne=, hasAndBelongsToMany=, as=, foreignKey=, through=, keyThrough=, polymorphic=)", k)
+		}
 		switch k {
 		case "unique", "index":
 			switch {
@@ -219,14 +337,27 @@ func parseTag(modelName string, f reflect.StructField) (tagInfo, error) {
 			} else {
 				ti.auto = true
 			}
-		case "belongsTo":
-			if v == "" {
-				return ti, bad("belongsTo needs a target model: belongsTo=Customer")
+		case "belongsTo", "polymorphic":
+			if ti.rel != nil {
+				return ti, bad("the field is the foreign key of one relation: belongsTo= or polymorphic, once")
 			}
-			ti.rel = &Relation{Target: v, FK: f.Name}
-		case "as", "keyTo", "onDelete":
+			if k == "belongsTo" {
+				if v == "" {
+					return ti, bad("belongsTo needs a target model: belongsTo=Customer")
+				}
+				ti.rel = &Relation{Target: v, FK: f.Name}
+				break
+			}
+			ti.rel = &Relation{Polymorphic: true, FK: f.Name}
+			if hasV {
+				if v == "" {
+					return ti, bad("polymorphic= needs target models: polymorphic=Customer|Product")
+				}
+				ti.rel.Targets = strings.Split(v, "|")
+			}
+		case "as", "keyTo", "onDelete", "discriminator":
 			if ti.rel == nil {
-				return ti, bad("tag option %q must follow belongsTo=Target", k)
+				return ti, bad("tag option %q must follow belongsTo=Target or polymorphic", k)
 			}
 			if v == "" {
 				return ti, bad("tag option %q needs a value", k)
@@ -235,7 +366,15 @@ func parseTag(modelName string, f reflect.StructField) (tagInfo, error) {
 			case "as":
 				ti.rel.Name = v
 			case "keyTo":
+				if ti.rel.Polymorphic {
+					return ti, bad("a polymorphic relation references each target's primary key: keyTo does not apply")
+				}
 				ti.rel.KeyTo = v
+			case "discriminator":
+				if !ti.rel.Polymorphic {
+					return ti, bad("tag option %q is for %s", k, only[k])
+				}
+				ti.rel.Discriminator = v
 			default:
 				a, err := parseAction(v)
 				if err != nil {
@@ -243,8 +382,12 @@ func parseTag(modelName string, f reflect.StructField) (tagInfo, error) {
 				}
 				ti.rel.OnDelete = a
 			}
+		case "hasMany", "hasOne", "hasAndBelongsToMany":
+			return ti, bad("%s declares a relation of the model: put it on a blank field, _ struct{} `relstore:\"%s=%s\"`", k, k, v)
+		case "-":
+			return ti, bad("\"-\" stands alone: it marks a data field")
 		default:
-			return ti, bad("unknown tag option %q (want pk, auto, unique, unique=, index, index=, belongsTo=, as=, keyTo=, onDelete=)", k)
+			return ti, bad("unknown tag option %q (want pk, auto, unique, unique=, index, index=, belongsTo=, polymorphic, as=, keyTo=, onDelete=, discriminator=, -)", k)
 		}
 	}
 	if ti.auto && !ti.pk {
@@ -280,12 +423,15 @@ func lowerCamel(s string) string {
 
 // defaultFK returns LoopBack's default foreign key field for a relation name:
 // customer → CustomerID.
-func defaultFK(name string) string {
-	r := []rune(name)
+func defaultFK(name string) string { return upperFirst(name) + "ID" }
+
+// upperFirst returns s with its first letter upper-cased: buyer → Buyer.
+func upperFirst(s string) string {
+	r := []rune(s)
 	if len(r) > 0 {
 		r[0] = unicode.ToUpper(r[0])
 	}
-	return string(r) + "ID"
+	return string(r)
 }
 
 // fieldOffset finds the named field, following embedded structs by value.
@@ -314,9 +460,10 @@ func compileSchema(models []Model) (*schema, error) {
 		return nil, &SchemaError{Model: "Config", Reason: "no models"}
 	}
 	tags := make([]map[string]tagInfo, len(models))
+	owned := make([][]Relation, len(models)) // relations tags declare on blank fields
 	// Pass 1: models and their own columns.
 	for i, decl := range models {
-		m, ti, err := compileModel(decl, i)
+		m, ti, own, err := compileModel(decl, i)
 		if err != nil {
 			return nil, err
 		}
@@ -329,63 +476,115 @@ func compileSchema(models []Model) (*schema, error) {
 		s.byName[m.name] = m
 		s.byType[m.typ] = m
 		s.models = append(s.models, m)
-		tags[i] = ti
+		tags[i], owned[i] = ti, own
 	}
-	// Pass 2: relations, which need every target's columns.
+	if err := s.checkNavigation(tags); err != nil {
+		return nil, err
+	}
+	// Pass 2: belongsTo relations, which need every target's columns;
+	// polymorphic ones get their targets in pass 3.
 	for i, m := range s.models {
 		var decls []Relation
 		for _, f := range reflect.VisibleFields(m.typ) {
-			if ti, ok := tags[i][f.Name]; ok && ti.rel != nil {
+			if ti, ok := tags[i][f.Name]; ok && ti.rel != nil && f.Name != "_" {
 				decls = append(decls, *ti.rel)
 			}
 		}
-		decls = append(decls, models[i].Relations...)
+		for _, d := range models[i].Relations {
+			if d.Kind == BelongsTo {
+				decls = append(decls, d)
+			}
+		}
 		for _, d := range decls {
-			if err := s.addRelation(m, d); err != nil {
+			var err error
+			if d.Polymorphic {
+				err = s.addPolymorphic(m, d)
+			} else {
+				err = s.addRelation(m, d)
+			}
+			if err != nil {
 				return nil, err
 			}
 		}
 	}
-	// Pass 3: secondary indexes, which need the relations' shadow columns.
+	// Pass 3: relations declared on their owner, which need every
+	// belongsTo, then the targets of polymorphic relations, which these
+	// declarations add to.
+	for i, m := range s.models {
+		decls := owned[i]
+		for _, d := range models[i].Relations {
+			if d.Kind != BelongsTo {
+				decls = append(decls, d)
+			}
+		}
+		for _, d := range decls {
+			if err := s.addOwned(m, d); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, m := range s.models {
+		for _, p := range m.polys {
+			if err := s.finishPolymorphic(p); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, m := range s.models {
+		for _, o := range m.owned {
+			if o.poly != nil {
+				o.via = o.poly.byTarget[m.name]
+			}
+		}
+		if err := m.checkRelationNames(); err != nil {
+			return nil, err
+		}
+	}
+	// Pass 4: secondary indexes, which need the relations' shadow columns.
 	for i, m := range s.models {
 		if err := m.addIndexes(tags[i], models[i].Indexes); err != nil {
 			return nil, err
 		}
 	}
+	plans := newPlanner()
 	for _, m := range s.models {
 		if len(m.slots) > maxSlots {
 			return nil, &SchemaError{Model: m.name, Reason: fmt.Sprintf(
 				"%d indexed columns (the primary key, unique fields, foreign keys and secondary indexes): at most %d", len(m.slots), maxSlots)}
 		}
 		for _, c := range m.slots {
-			if c.nullable && !c.shadow {
-				m.ptrCols = append(m.ptrCols, c)
-			}
 			m.hasShadow = m.hasShadow || c.shadow
 		}
 		m.restrictOnly = true
 		for _, r := range m.refs {
 			m.restrictOnly = m.restrictOnly && r.onDelete == Restrict
 		}
-		m.plain = isPlain(m.typ, m)
+		m.plan = plans.plan(m.typ)
+		m.plain = m.plan.plain()
 	}
 	return s, nil
 }
 
-func compileModel(decl Model, id int) (*model, map[string]tagInfo, error) {
+// compileModel compiles decl's columns. It returns the tags of its fields,
+// by name, and the relations its blank fields declare.
+func compileModel(decl Model, id int) (*model, map[string]tagInfo, []Relation, error) {
 	t := decl.typ
 	if t == nil {
-		return nil, nil, &SchemaError{Model: decl.Name, Reason: "not made by ModelOf"}
+		return nil, nil, nil, &SchemaError{Model: decl.Name, Reason: "not made by ModelOf"}
 	}
 	name := decl.Name
 	if name == "" {
 		name = t.String()
 	}
 	if t.Kind() != reflect.Struct {
-		return nil, nil, &SchemaError{Model: name, Reason: fmt.Sprintf("type %v is not a struct", t)}
+		return nil, nil, nil, &SchemaError{Model: name, Reason: fmt.Sprintf("type %v is not a struct", t)}
 	}
-	m := &model{name: name, typ: t, id: id, table: name, relMap: map[string]*relation{}}
+	m := &model{name: name, typ: t, id: id, table: name, relMap: map[string]*relation{}, plural: decl.Plural}
+	if m.plural == "" {
+		m.plural = Plural(name)
+	}
 	tags := map[string]tagInfo{}
+	var own []Relation
 	pkName, auto := decl.Key, decl.AutoKey
 	uniques := append([]string(nil), decl.Unique...)
 	for _, f := range reflect.VisibleFields(t) {
@@ -394,18 +593,35 @@ func compileModel(decl Model, id int) (*model, map[string]tagInfo, error) {
 		}
 		ti, err := parseTag(name, f)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
+		}
+		if f.Name == "_" {
+			continue // below: VisibleFields hides all but a lone blank field
 		}
 		tags[f.Name] = ti
 		if ti.pk {
 			if pkName != "" && pkName != f.Name {
-				return nil, nil, &SchemaError{Model: name, Field: f.Name, Reason: fmt.Sprintf("second primary key (already %s)", pkName)}
+				return nil, nil, nil, &SchemaError{Model: name, Field: f.Name, Reason: fmt.Sprintf("second primary key (already %s)", pkName)}
 			}
 			pkName = f.Name
 			auto = auto || ti.auto
 		}
 		if ti.unique {
 			uniques = append(uniques, f.Name)
+		}
+	}
+	// Blank fields declare the model's relations; reflect.VisibleFields
+	// drops them when there are several (their names collide), so they are
+	// read from the struct's own fields.
+	for i := range t.NumField() {
+		if f := t.Field(i); f.Name == "_" {
+			ti, err := parseTag(name, f)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			if ti.rel != nil {
+				own = append(own, *ti.rel)
+			}
 		}
 	}
 	if pkName == "" {
@@ -421,13 +637,13 @@ func compileModel(decl Model, id int) (*model, map[string]tagInfo, error) {
 	} else {
 		c, err := m.fieldColumn(pkName, "primary key")
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if c.nullable {
-			return nil, nil, &SchemaError{Model: name, Field: pkName, Reason: "a primary key cannot be a pointer"}
+			return nil, nil, nil, &SchemaError{Model: name, Field: pkName, Reason: "a primary key cannot be a pointer"}
 		}
 		if auto && c.codec.kind != kindInt && c.codec.kind != kindUint {
-			return nil, nil, &SchemaError{Model: name, Field: pkName, Reason: fmt.Sprintf("auto needs an integer key, not %v", c.codec.typ)}
+			return nil, nil, nil, &SchemaError{Model: name, Field: pkName, Reason: fmt.Sprintf("auto needs an integer key, not %v", c.codec.typ)}
 		}
 		c.index, c.unique = "id", true
 		m.pk, m.auto = c, auto
@@ -442,12 +658,12 @@ func compileModel(decl Model, id int) (*model, map[string]tagInfo, error) {
 		}
 		c, err := m.anyFieldColumn(u, "unique field")
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		c.unique = true
 		m.addSlot(c)
 	}
-	return m, tags, nil
+	return m, tags, own, nil
 }
 
 // fieldColumn builds a column for a struct field whose type must be a key
@@ -508,12 +724,16 @@ func (m *model) column(name string) *column {
 	return nil
 }
 
+// addRelation compiles the belongsTo d of m.
 func (s *schema) addRelation(m *model, d Relation) error {
 	bad := func(field, format string, args ...any) error {
 		return &SchemaError{Model: m.name, Field: field, Reason: fmt.Sprintf(format, args...)}
 	}
 	if d.Target == "" {
 		return bad(d.FK, "relation %q has no target model", d.Name)
+	}
+	if err := d.onlyBelongsTo(); err != nil {
+		return bad(d.FK, "relation %q: %v", d.Name, err)
 	}
 	target, ok := s.byName[d.Target]
 	if !ok {
@@ -529,7 +749,7 @@ func (s *schema) addRelation(m *model, d Relation) error {
 	if d.Name == "" {
 		d.Name = lowerCamel(target.name)
 	}
-	if _, dup := m.relMap[d.Name]; dup {
+	if m.hasRelation(d.Name) {
 		return bad(d.FK, "duplicate relation name %q", d.Name)
 	}
 	if d.OnDelete > SetNull {
@@ -538,7 +758,7 @@ func (s *schema) addRelation(m *model, d Relation) error {
 	keyTo := target.pk
 	if d.KeyTo != "" {
 		keyTo = target.column(d.KeyTo)
-		if keyTo == nil || !keyTo.unique {
+		if keyTo == nil || !keyTo.unique || keyTo.shadow {
 			return bad(d.FK, "keyTo %s.%s is not the primary key or a unique field", target.name, d.KeyTo)
 		}
 		if !keyTo.codec.isKey() {
@@ -548,6 +768,9 @@ func (s *schema) addRelation(m *model, d Relation) error {
 	fk := m.column(d.FK)
 	if fk == nil {
 		if _, _, has := fieldOffset(m.typ, d.FK); has {
+			if d.Shadow {
+				return bad(d.FK, "relation %q asks for a shadow column, but the struct has a field %s", d.Name, d.FK)
+			}
 			c, err := m.fieldColumn(d.FK, "foreign key")
 			if err != nil {
 				return err
@@ -555,18 +778,28 @@ func (s *schema) addRelation(m *model, d Relation) error {
 			fk = c
 			m.addSlot(fk)
 		} else {
+			if !d.Shadow {
+				return bad(d.FK, "relation %q: %s has no field %s (misspelt? set Relation.Shadow to keep the foreign key in a hidden column)", d.Name, m.name, d.FK)
+			}
 			// Shadow column: LoopBack adds the property; Go cannot, so the
 			// store keeps it beside the row. It is nullable, since an
 			// inserted struct cannot carry it.
 			fk = &column{name: d.FK, codec: keyTo.codec, nullable: true, shadow: true}
 			m.addSlot(fk)
 		}
+	} else if d.Shadow && !fk.shadow {
+		return bad(d.FK, "relation %q asks for a shadow column, but the struct has a field %s", d.Name, d.FK)
 	}
-	if fk.fk != nil {
-		return bad(d.FK, "field is already the foreign key of relation %q", fk.fk.name)
+	if fk.fk != nil || fk.poly != nil {
+		return bad(d.FK, "field is already the foreign key of relation %q", fk.relationName())
 	}
 	if fk == m.pk {
 		return bad(d.FK, "the primary key cannot be a foreign key")
+	}
+	if keyTo.shadow && (fk.shadow || fk.codec.typ != keyTo.codec.typ) {
+		// The target's key is a store-assigned RowID: only a foreign key
+		// typed RowID, a deliberate choice, may reference it.
+		return bad(d.FK, "target %s has no key field (its rows get store-assigned RowIDs): give %s a key field, reference a unique field with keyTo, or type %s memstore.RowID", target.name, target.name, d.FK)
 	}
 	if fk.codec.typ != keyTo.codec.typ {
 		return bad(d.FK, "type %v differs from %s.%s type %v", fk.codec.typ, target.name, keyTo.name, keyTo.codec.typ)
@@ -580,39 +813,4 @@ func (s *schema) addRelation(m *model, d Relation) error {
 	m.relMap[r.name] = r
 	target.refs = append(target.refs, r)
 	return nil
-}
-
-// isPlain reports whether copying a value of t by assignment, then
-// re-allocating its nullable foreign keys, gives a copy that shares nothing
-// with the original.
-func isPlain(t reflect.Type, m *model) bool {
-	for _, f := range reflect.VisibleFields(t) {
-		if f.Anonymous && f.Type.Kind() == reflect.Struct {
-			continue // its fields are listed too
-		}
-		if !hasRefs(f.Type) {
-			continue
-		}
-		if c := m.column(f.Name); c != nil && c.nullable && !c.shadow && f.Type.Kind() == reflect.Pointer && !hasRefs(f.Type.Elem()) {
-			continue
-		}
-		return false
-	}
-	return true
-}
-
-func hasRefs(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface, reflect.Chan, reflect.Func, reflect.UnsafePointer:
-		return true
-	case reflect.Array:
-		return hasRefs(t.Elem())
-	case reflect.Struct:
-		for i := range t.NumField() {
-			if hasRefs(t.Field(i).Type) {
-				return true
-			}
-		}
-	}
-	return false
 }

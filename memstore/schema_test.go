@@ -308,7 +308,7 @@ func newDefaultsStore(t testing.TB) *memstore.Store {
 	invoice := memstore.ModelOf[Invoice]()
 	invoice.Relations = []memstore.Relation{{Target: "Customer"}}
 	note := memstore.ModelOf[Note]()
-	note.Relations = []memstore.Relation{{Target: "Customer", OnDelete: memstore.SetNull}}
+	note.Relations = []memstore.Relation{{Target: "Customer", OnDelete: memstore.SetNull, Shadow: true}}
 	account := memstore.ModelOf[Account]()
 	account.Key, account.AutoKey, account.Unique = "Code", true, []string{"Email"}
 	s, err := memstore.New(memstore.Config{Models: []memstore.Model{

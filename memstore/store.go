@@ -77,6 +77,9 @@ type Store struct {
 	// lock's holder touches them.
 	maxKeys []maxKey
 
+	// watch counts published states and wakes Watch's callers (watch.go).
+	watch watcher
+
 	// fault, when set by a test (export_test.go), is called before every
 	// step of a write that can fail; a non-nil error fails that step. See
 	// Tx.step.
@@ -128,6 +131,7 @@ type state struct {
 func (s *Store) publish() {
 	f := s.db.Load().Snapshot()
 	s.cur.Store(&state{db: f, read: f.Txn(false)})
+	s.watch.notify()
 }
 
 // Update runs fn in a write transaction and commits what it wrote when it

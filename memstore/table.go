@@ -47,10 +47,7 @@ func (t *Table[T, K]) Name() string { return t.m.name }
 
 // out returns the caller's copy of a record's row.
 func (t *Table[T, K]) out(rec *record) T {
-	if t.m.plain && len(t.m.ptrCols) == 0 {
-		return *(*T)(rec.ptr)
-	}
-	return *(*T)(t.m.copyRow(rec.ptr))
+	return copyOut[T](t.m, rec.ptr)
 }
 
 // keyOf returns a record's primary key.
@@ -283,24 +280,30 @@ func (t *Table[T, K]) Range(tx *Tx, from, to K) (iter.Seq2[K, T], error) {
 	return t.seq(tx, t.m.pk, lo, hi), nil
 }
 
-// ByFK returns the rows whose foreign key of the named relation equals
-// value (a value of the target key's type), in primary key order, through
-// the foreign key's index. The sequence is valid as Scan's is.
+// ByFK returns the rows whose foreign key of the named belongsTo relation
+// equals value (a value of the target key's type), in primary key order,
+// through the foreign key's index; for a polymorphic relation, every row
+// with that value, whatever model its discriminator names. The sequence is
+// valid as Scan's is.
 func (t *Table[T, K]) ByFK(tx *Tx, relation string, value any) (iter.Seq2[K, T], error) {
 	const op = "by foreign key"
 	if err := t.enter(tx, op, false); err != nil {
 		return nil, err
 	}
 	defer tx.leave()
-	r := t.m.relMap[relation]
-	if r == nil {
-		return nil, invalidf("%s %s: no relation %q", op, t.m.name, relation)
+	var c *column
+	if r := t.m.relMap[relation]; r != nil {
+		c = r.fk
+	} else if p := t.m.poly(relation); p != nil {
+		c = p.fk // the rows with the value, whatever model they name
+	} else {
+		return nil, invalidf("%s %s: no relation %q (its belongsTo relations: %s)", op, t.m.name, relation, listOr(belongsToNames(t.m, nil)))
 	}
-	k, err := encodeValue(op, t.m, r.fk, value)
+	k, err := encodeValue(op, t.m, c, value)
 	if err != nil {
 		return nil, err
 	}
-	return t.seq(tx, r.fk, k, nil), nil
+	return t.seq(tx, c, k, nil), nil
 }
 
 // seq iterates index c from lo (a prefix when hi is nil) to hi (exclusive).
@@ -327,12 +330,13 @@ func (t *Table[T, K]) seq(tx *Tx, c *column, lo, hi []byte) iter.Seq2[K, T] {
 		if err != nil {
 			panic(fmt.Sprintf("memstore: internal: scan %s.%s: %v", t.m.name, c.index, err))
 		}
+		var b *batch // the rows' small allocations, shared
 		for raw := it.Next(); raw != nil; raw = it.Next() {
 			rec := raw.(*record)
 			if hi != nil && bytes.Compare(rec.key(c.slot), hi) >= 0 || live.ended() {
 				return
 			}
-			if !yield(t.keyOf(rec), t.out(rec)) {
+			if !yield(t.keyOf(rec), copyOutBatch[T](t.m, rec.ptr, &b)) {
 				return
 			}
 		}

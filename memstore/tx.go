@@ -405,7 +405,7 @@ func (tx *Tx) update(op string, m *model, p unsafe.Pointer, key []byte, shadow [
 func (tx *Tx) checkRow(op string, m *model, rec, old *record) error {
 	for _, c := range m.slots[1:] {
 		k := rec.key(c.slot)
-		if k == nil || (old != nil && bytes.Equal(old.key(c.slot), k)) {
+		if k == nil || (old != nil && bytes.Equal(old.key(c.slot), k) && (c.poly == nil || c.poly.sameTarget(old, rec))) {
 			continue
 		}
 		if c.ix != nil {
@@ -424,6 +424,15 @@ func (tx *Tx) checkRow(op string, m *model, rec, old *record) error {
 		if c.unique && tx.lookup(m, c, k) != nil {
 			return m.uniqueError(op, c, rec)
 		}
+		if p := c.poly; p != nil {
+			if err := tx.step("fk", m.name, c.name); err != nil {
+				return err
+			}
+			if err := tx.checkPoly(op, m, c, rec); err != nil {
+				return err
+			}
+			continue
+		}
 		if r := c.fk; r != nil {
 			if r.target == m && bytes.Equal(rec.key(r.keyTo.slot), k) {
 				continue // the row references itself
@@ -440,6 +449,31 @@ func (tx *Tx) checkRow(op string, m *model, rec, old *record) error {
 	return nil
 }
 
+// checkPoly checks the polymorphic foreign key c of the row rec, which is
+// not null: its discriminator must name a target of the relation, and that
+// target must have a row with the key.
+func (tx *Tx) checkPoly(op string, m *model, c *column, rec *record) error {
+	p, k := c.poly, rec.key(c.slot)
+	r := p.targetOf(rec.ptr)
+	if r == nil {
+		d, _ := p.discOf(rec.ptr)
+		names := make([]string, len(p.targets))
+		for i, t := range p.targets {
+			names[i] = t.target.name
+		}
+		return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(rec), Relation: p.name,
+			Field: c.name, Value: m.value(rec, c), Target: d, Targets: names}
+	}
+	if r.target == m && bytes.Equal(rec.key(r.keyTo.slot), k) {
+		return nil // the row references itself
+	}
+	if tx.lookup(r.target, r.keyTo, k) == nil {
+		return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(rec), Relation: p.name,
+			Field: c.name, Value: m.value(rec, c), Target: r.target.name}
+	}
+	return nil
+}
+
 // checkReferenced refuses to change a key that rows reference.
 func (tx *Tx) checkReferenced(op string, m *model, old, rec *record) error {
 	for _, r := range m.refs {
@@ -451,7 +485,13 @@ func (tx *Tx) checkReferenced(op string, m *model, old, rec *record) error {
 			return err
 		}
 		var child *record
-		tx.each(r.source, r.fk, k, func(c *record) bool { child = c; return false })
+		tx.each(r.source, r.fk, k, func(c *record) bool {
+			if !r.owns(c) {
+				return true
+			}
+			child = c
+			return false
+		})
 		if child != nil {
 			return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(old), Relation: r.name,
 				Field: r.fk.name, Value: m.value(old, r.keyTo), Target: m.name,

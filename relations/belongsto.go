@@ -5,7 +5,6 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/relstore/relstore/cache"
 	"github.com/relstore/relstore/memstore"
@@ -22,15 +21,19 @@ const (
 	Found
 	// NoOwner means the source's foreign key is nil.
 	NoOwner
+	// NoChild means a hasOne's owner has no child.
+	NoChild
 )
 
-// String returns "not cached", "found" or "no owner".
+// String returns "not cached", "found", "no owner" or "no child".
 func (s Status) String() string {
 	switch s {
 	case Found:
 		return "found"
 	case NoOwner:
 		return "no owner"
+	case NoChild:
+		return "no child"
 	}
 	return "not cached"
 }
@@ -47,8 +50,7 @@ type BelongsTo[S, T any] struct {
 	rel   *memstore.Rel[S, T]
 	cache *cache.Cache // nil: no cache (a nil *cache.Cache misses and ignores sets)
 	space uint32
-	cost  int64 // cache cost of one owner, without its key
-	plain bool  // T has no reference fields: a copy is an assignment
+	plain bool // T has no reference fields: a copy is an assignment
 
 	lookups atomic.Int64 // store lookups of owners: the N+1 test counts them
 	pool    sync.Pool    // *includeScratch, Include's reusable bookkeeping
@@ -65,19 +67,27 @@ func NewBelongsTo[S, T any](s *memstore.Store, relation string) (*BelongsTo[S, T
 	}
 	b := &BelongsTo[S, T]{store: s, rel: rel, space: rel.Space(), plain: rel.Plain()}
 	b.cache, _ = s.Cache().(*cache.Cache)
-	var zero T
-	b.cost = int64(unsafe.Sizeof(zero))
 	return b, nil
 }
 
 // Name returns the relation's name.
 func (b *BelongsTo[S, T]) Name() string { return b.rel.Name() }
 
+// Lookups returns how many owners b has looked up in the store, each an
+// index lookup of one key: Get and Fetch on a cache miss, ByKey, and
+// Include once per distinct foreign key the cache did not answer; in a
+// transaction (In), every owner read. A test asserts "no N+1" with it.
+func (b *BelongsTo[S, T]) Lookups() int64 { return b.lookups.Load() }
+
+// In returns b's operations inside the transaction tx (see "Transactions"
+// in the package doc): they read and write tx, see its own writes, and
+// never read or fill the owner cache.
+func (b *BelongsTo[S, T]) In(tx *memstore.Tx) BelongsToTx[S, T] {
+	return BelongsToTx[S, T]{b: b, tx: tx}
+}
+
 func (b *BelongsTo[S, T]) wrap(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &relError{source: b.rel.Source(), name: b.rel.Name(), err: err}
+	return wrapErr(b.rel.Source(), b.rel.Name(), err)
 }
 
 // invalid reports bad input, matching memstore.ErrInvalid.
@@ -171,21 +181,24 @@ func (b *BelongsTo[S, T]) load(tx *memstore.Tx, k []byte) (T, error) {
 }
 
 // offer gives the cache a private copy of owner, read from a snapshot taken
-// after tok. owner is taken by value: a pointer would make every caller's
-// owner escape (the deep copy leaks it), on the hit path too.
+// after tok, charged the memory it holds (its struct, strings, and what its
+// references reach: the copy plan measures it), so that the cache's MaxCost
+// bounds the heap it keeps. owner is taken by value: a pointer would make
+// every caller's owner escape, on the hit path too.
 func (b *BelongsTo[S, T]) offer(tok cache.Token, k []byte, owner T) {
 	if b.cache == nil || tok.Bypass() {
 		return
 	}
 	if b.plain {
-		cache.SetOf(b.cache, tok, b.space, k, owner, b.cost+int64(len(k)))
+		cache.SetOf(b.cache, tok, b.space, k, owner, b.rel.Size(&owner))
 		return
 	}
 	b.offerDeep(tok, k, owner)
 }
 
 func (b *BelongsTo[S, T]) offerDeep(tok cache.Token, k []byte, owner T) {
-	cache.SetOf(b.cache, tok, b.space, k, b.rel.Clone(&owner), b.cost+int64(len(k)))
+	v, size := b.rel.CloneSize(&owner)
+	cache.SetOf(b.cache, tok, b.space, k, v, size)
 }
 
 // out returns the caller's copy of a cached owner: v itself for a plain T,
@@ -208,6 +221,10 @@ func (b *BelongsTo[S, T]) outDeep(t T) T {
 // returns a stale owner: an owner updated or deleted since, or the owner of
 // a foreign key src no longer has, is NotCached. (For a shadow foreign key
 // the key itself is read from the latest snapshot; see the package doc.)
+//
+// What Get, a completed Fetch or Include has just returned, Cached finds at
+// once, with no Wait; the package doc ("Read your fetch") lists exactly when
+// it can still say NotCached.
 func (b *BelongsTo[S, T]) Cached(src S) (T, Status) {
 	var zero T
 	if b.rel.Shadow() {
@@ -289,38 +306,6 @@ func (b *BelongsTo[S, T]) Fetch(ctx context.Context, src S) *Future[T] {
 		f.complete(owner, ok, err)
 	}()
 	return f
-}
-
-// Set points src at owner, or clears src's foreign key when owner is nil,
-// and persists it in one transaction: only the stored row's foreign key
-// changes, and src's foreign key field is updated to match. It is checked
-// like any foreign key write: owner must be a stored row (else an error
-// matching memstore.ErrForeignKey), src must be stored (memstore.ErrNotFound),
-// and only a nullable foreign key can be cleared (memstore.ErrInvalid). On
-// error, src is unchanged. Get returns the new owner next; Cached returns
-// it or NotCached (until a read caches it), never the previous owner.
-func (b *BelongsTo[S, T]) Set(ctx context.Context, src *S, owner *T) error {
-	if src == nil {
-		return b.invalid("nil source")
-	}
-	var k []byte
-	if owner != nil {
-		var ok bool
-		var err error
-		if k, ok, err = b.rel.AppendKey(nil, owner); err != nil {
-			return b.wrap(err)
-		}
-		if !ok {
-			return b.invalid("owner's " + b.rel.KeyTo() + " is nil")
-		}
-	}
-	saved := *src
-	err := b.store.Update(ctx, func(tx *memstore.Tx) error { return b.rel.SetFK(tx, src, k) })
-	if err != nil {
-		*src = saved
-		return b.wrap(err)
-	}
-	return nil
 }
 
 // ByKey returns the owner of the source row whose primary key is key (a

@@ -37,13 +37,13 @@ func TestOwnerDeleted(t *testing.T) {
 		}},
 		{"setNull: the region of a customer", func(t *testing.T, f *fixture) {
 			mustInsert(t, f, f.regions, Region{Code: "EU"})
-			id := mustInsert(t, f, f.customers, Customer{Email: "cy@x", Name: "Cy", Region: ptr("EU")})
+			id := mustInsert(t, f, f.customers, Customer{Email: "cy@x", Name: "Cy", RegionCode: ptr("EU")})
 			stale, _ := stored(t, f, f.customers, id)
 			mustFill(t, f.cache, f.region, stale)
 			f.update(t, func(tx *memstore.Tx) error { return f.regions.Delete(tx, "EU") })
 			row, _ := stored(t, f, f.customers, id)
-			if row.Region != nil {
-				t.Fatalf("stored customer's Region = %q after its region's delete, want nil (setNull)", *row.Region)
+			if row.RegionCode != nil {
+				t.Fatalf("stored customer's Region = %q after its region's delete, want nil (setNull)", *row.RegionCode)
 			}
 			if got, ok, err := f.region.Get(ctx, row); err != nil || ok {
 				t.Errorf("Get(re-read customer) = %+v, %v, %v; want no owner", got, ok, err)
@@ -59,13 +59,13 @@ func TestOwnerDeleted(t *testing.T) {
 			}
 		}},
 		{"setNull: the payer of an invoice, by email", func(t *testing.T, f *fixture) {
-			id := mustInsert(t, f, f.invoices, Invoice{Payer: ptr("ann@x")})
+			id := mustInsert(t, f, f.invoices, Invoice{PayerEmail: ptr("ann@x")})
 			stale, _ := stored(t, f, f.invoices, id)
 			mustFill(t, f.cache, f.payer, stale)
 			f.update(t, func(tx *memstore.Tx) error { return f.customers.Delete(tx, 1) })
 			row, ok := stored(t, f, f.invoices, id)
-			if !ok || row.Payer != nil {
-				t.Fatalf("stored invoice after its payer's delete = %+v, %v; want Payer nil (setNull)", row, ok)
+			if !ok || row.PayerEmail != nil {
+				t.Fatalf("stored invoice after its payer's delete = %+v, %v; want PayerEmail nil (setNull)", row, ok)
 			}
 			if got, ok, err := f.payer.Get(ctx, row); err != nil || ok {
 				t.Errorf("Get(re-read invoice) = %+v, %v, %v; want no owner", got, ok, err)
@@ -350,7 +350,7 @@ func isNilAccessor(a any) bool {
 // filled the cache).
 func TestValuesNotPointers(t *testing.T) {
 	ctx := context.Background()
-	want := Customer{ID: 3, Name: "Cy", Email: "cy@x", Region: ptr("EU")}
+	want := Customer{ID: 3, Name: "Cy", Email: "cy@x", RegionCode: ptr("EU")}
 	reads := []struct {
 		name   string
 		fills  bool // whether a cold read fills the cache
@@ -406,7 +406,7 @@ func TestValuesNotPointers(t *testing.T) {
 				f := newFixture(t, cache.Config{})
 				mustInsert(t, f, f.regions, Region{Code: "EU"})
 				f.seed(t)
-				mustInsert(t, f, f.customers, Customer{Name: "Cy", Email: "cy@x", Region: ptr("EU")})
+				mustInsert(t, f, f.customers, Customer{Name: "Cy", Email: "cy@x", RegionCode: ptr("EU")})
 				id := mustInsert(t, f, f.ordersT, Order{CustomerID: 3})
 				o := f.order(t, id)
 				if warm {
@@ -418,7 +418,7 @@ func TestValuesNotPointers(t *testing.T) {
 					t.Fatalf("%s (-want +got):\n%s", tc.name, diff)
 				}
 				c.Name = "changed"
-				*c.Region = "XX"
+				*c.RegionCode = "XX"
 				f.cache.Wait()
 
 				got, st := f.customer.Cached(o)

@@ -2,6 +2,7 @@ package relations_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -20,7 +21,7 @@ func openShop() (s *memstore.Store, c *cache.Cache, closeShop func()) {
 		log.Fatal(err)
 	}
 	ticket := memstore.ModelOf[Ticket]()
-	ticket.Relations = []memstore.Relation{{Name: "assignee", Target: "Customer", OnDelete: memstore.SetNull}}
+	ticket.Relations = []memstore.Relation{{Name: "assignee", Target: "Customer", OnDelete: memstore.SetNull, Shadow: true}}
 	s, err = memstore.New(memstore.Config{Cache: c, Models: []memstore.Model{
 		memstore.ModelOf[Region](), memstore.ModelOf[Customer](), memstore.ModelOf[Order](),
 		memstore.ModelOf[Invoice](), memstore.ModelOf[Category](), memstore.ModelOf[Profile](), ticket,
@@ -298,13 +299,17 @@ func ExampleHasMany_empty() {
 	}
 	ctx := context.Background()
 
-	// Customer 7 has no orders (nor is it stored): an empty result, no error.
+	// Customer 7 has no orders (nor is it stored): an empty result, no
+	// error; an empty slice, not nil, so that JSON shows [].
 	list, err := orders.List(ctx, Customer{ID: 7})
 	fmt.Println(len(list), list == nil, err)
+	b, _ := json.Marshal(list)
+	fmt.Println(string(b))
 	n, err := orders.Count(ctx, Customer{ID: 7})
 	fmt.Println(n, err)
 	// Output:
-	// 0 true <nil>
+	// 0 false <nil>
+	// []
 	// 0 <nil>
 }
 

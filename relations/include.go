@@ -1,241 +1,343 @@
 package relations
 
 import (
+	"bytes"
 	"context"
-	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync/atomic"
 
-	"github.com/relstore/relstore/cache"
+	"github.com/relstore/relstore/filter"
 	"github.com/relstore/relstore/memstore"
 )
 
-// Include returns the owners of many sources at once, aligned with srcs:
-// owners[i] is srcs[i]'s owner, or nil when its foreign key is nil. Each
-// distinct foreign key is looked up once, in the cache or else in one store
-// snapshot (no N+1), and the owners read from the store are cached. Sources
-// with the same owner share one *T: treat the owners as read-only, or copy
-// them. All owners are the store's state at one instant: cache hits are
-// re-validated after the snapshot is taken. A foreign key that matches no row
-// gives an error matching memstore.ErrNotFound. For a shadow foreign key,
-// keys and owners are read from one snapshot and the cache is neither read
-// nor filled (as ByKey).
-func (b *BelongsTo[S, T]) Include(ctx context.Context, srcs []S) ([]*T, error) {
-	if err := b.checkCtx(ctx); err != nil {
+// MaxIncludeDepth is how deeply an Include's relations may nest: the
+// filter package's default (filter.DefaultMaxIncludeDepth). A relation of a
+// model to itself (a category's parent, its parent's parent) includes as
+// deep as the spec nests, and never further: the walk follows the spec, not
+// the data, so it cannot loop.
+const MaxIncludeDepth = filter.DefaultMaxIncludeDepth
+
+// With returns the include of relation with nested includes: the Go
+// spelling of LoopBack's {"relation": "orders", "scope": {"include":
+// [...]}}. Set its Scope's Limit or Skip for a per-row scope.
+func With(relation string, nested ...filter.Include) filter.Include {
+	return filter.Include{Relation: relation, Scope: filter.Filter{Include: nested}}
+}
+
+// Include reads, for many rows of one model, the rows of several of its
+// relations, nested, each level with its own scope, from one snapshot and
+// with no N+1: each level makes one index lookup per distinct key of the
+// rows above it (see memstore's Tx.Related). It is bound once, by
+// NewInclude (rows of type T) or NewIncludeOf (rows by model name, as any),
+// which check every relation name and scope; it is immutable and safe for
+// concurrent use.
+type Include[T any] struct {
+	store   *memstore.Store
+	model   string
+	steps   []*step
+	types   map[reflect.Type]string // the models' names by Go type
+	lookups atomic.Int64
+}
+
+// step is one bound include: the relation named name of the rows above.
+type step struct {
+	name  string
+	many  bool          // a hasMany or through kind: a list per row
+	scope filter.Filter // the scope, without its Include
+	// nested are the includes of the related rows, by the related model:
+	// one entry, or one per target of a polymorphic belongsTo.
+	nested map[string][]*step
+}
+
+// NewInclude binds includes to the model whose Go type is T. A relation
+// the model (or, nested, the related model) does not have, a relation
+// named twice in one list, an include nested deeper than MaxIncludeDepth or
+// a scope that cannot be applied is an error matching memstore.ErrInvalid.
+func NewInclude[T any](s *memstore.Store, includes ...filter.Include) (*Include[T], error) {
+	if s == nil {
+		return nil, invalid("include: nil store")
+	}
+	t := reflect.TypeFor[T]()
+	for _, m := range s.Models() {
+		if m.Type == t {
+			return newInclude[T](s, m.Name, includes)
+		}
+	}
+	return nil, invalid(fmt.Sprintf("include: %v is not a registered model", t))
+}
+
+// NewIncludeOf binds includes, such as the Include of a filter parsed from
+// LoopBack's JSON, to the named model; its rows are values of that model
+// (or pointers to them) in an any. Errors are as NewInclude's.
+func NewIncludeOf(s *memstore.Store, model string, includes []filter.Include) (*Include[any], error) {
+	if s == nil {
+		return nil, invalid("include: nil store")
+	}
+	return newInclude[any](s, model, includes)
+}
+
+func newInclude[T any](s *memstore.Store, model string, includes []filter.Include) (*Include[T], error) {
+	if err := (filter.Parser{MaxIncludeDepth: MaxIncludeDepth}).Validate(filter.Filter{Include: includes}); err != nil {
+		return nil, errors.Join(memstore.ErrInvalid, err)
+	}
+	steps, err := bindSteps(s, model, includes, "include")
+	if err != nil {
 		return nil, err
 	}
-	out := make([]*T, len(srcs))
-	if len(srcs) == 0 {
-		return out, nil
+	inc := &Include[T]{store: s, model: model, steps: steps, types: map[reflect.Type]string{}}
+	for _, m := range s.Models() {
+		inc.types[m.Type] = m.Name
 	}
-	if b.rel.Shadow() {
-		return out, b.includeShadow(ctx, srcs, out)
-	}
-	// Each distinct foreign key is one cache lookup (see
-	// includeScratch.index). The bookkeeping is reused across calls, so
-	// only the result is garbage.
-	sc := b.scratch(len(srcs))
-	defer b.release(sc)
-	arena, err := b.rel.AppendFKs(sc.arena, srcs, sc.ends, sc.hashes)
-	sc.arena = arena[:0] // keep a grown arena
-	if err != nil {
-		return nil, b.wrap(err)
-	}
-	sc.index(arena)
-	ls := sc.ls
-	owners := make([]T, len(ls)) // one backing array for every owner
-	misses := len(ls)
-	if !b.cache.Enabled() {
-		for j := range ls { // zero Tokens: never current, never stored
-			ls[j].Token, ls[j].Hit = cache.Token{}, false
+	return inc, nil
+}
+
+// bindSteps binds includes to model; path names them in errors.
+func bindSteps(s *memstore.Store, model string, includes []filter.Include, path string) ([]*step, error) {
+	var steps []*step
+	for i, inc := range includes {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		ri, err := s.Relation(model, inc.Relation)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
 		}
-	} else {
-		cache.GetManyOf(b.cache, b.space, ls, owners)
-		for j := range ls {
-			if ls[j].Hit {
-				if !b.plain {
-					owners[j] = b.outDeep(owners[j])
-				}
-				misses--
-			}
+		scope := inc.Scope
+		scope.Include = nil
+		if err := scopeSupported(scope); err != nil {
+			return nil, fmt.Errorf("%s.scope: %w", p, err)
 		}
-	}
-	// With no miss, the hits are consistent if every token is still current
-	// now; otherwise read a snapshot and re-check the hits after taking it.
-	stale := false
-	if misses == 0 {
-		for j := range ls {
-			if !b.cache.Current(ls[j].Token) {
-				stale = true
-				break
-			}
+		st := &step{name: ri.Name, many: ri.Kind != memstore.BelongsTo && ri.Kind != memstore.HasOne,
+			scope: scope, nested: map[string][]*step{}}
+		if ri.Kind == memstore.BelongsTo && (scope.Limit > 0 || scope.Skip > 0) {
+			return nil, fmt.Errorf("%s.scope: %w", p, invalid("limit and skip apply to the many kinds, not to a belongsTo"))
 		}
-	}
-	if misses > 0 || stale {
-		err := b.store.View(ctx, func(tx *memstore.Tx) error {
-			for j := range ls {
-				l := &ls[j]
-				if l.Hit && b.cache.Current(l.Token) {
+		targets := []string{ri.Target}
+		if ri.Kind == memstore.BelongsTo && ri.Polymorphic {
+			targets = ri.Targets
+		}
+		if n := inc.Scope.Include; len(n) > 0 {
+			var errs []error
+			for _, t := range targets {
+				nested, err := bindSteps(s, t, n, p+".scope.include")
+				if err != nil {
+					errs = append(errs, err)
 					continue
 				}
-				o, err := b.load(tx, l.Key)
-				if err != nil {
+				st.nested[t] = nested
+			}
+			if len(st.nested) == 0 { // a polymorphic target may lack a relation, not all of them
+				return nil, errors.Join(errs...)
+			}
+		}
+		steps = append(steps, st)
+	}
+	return steps, nil
+}
+
+// Lookups returns how many index lookups inc's loads have made in the
+// store, over all levels: a test asserts "no N+1" with it.
+func (inc *Include[T]) Lookups() int64 { return inc.lookups.Load() }
+
+// Load reads the included relations of rows from one snapshot, the latest,
+// and returns a Node per row, aligned with rows. It never reads the cache.
+func (inc *Include[T]) Load(ctx context.Context, rows []T) (out []*Node, err error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
+	err = inc.store.View(ctx, func(tx *memstore.Tx) error {
+		out, err = inc.In(tx).Load(rows)
+		return err
+	})
+	return out, err
+}
+
+// In returns inc's Load inside the transaction tx: it reads tx, its own
+// writes included.
+func (inc *Include[T]) In(tx *memstore.Tx) IncludeTx[T] { return IncludeTx[T]{inc: inc, tx: tx} }
+
+// IncludeTx is an Include's Load inside one transaction, made by
+// Include.In.
+type IncludeTx[T any] struct {
+	inc *Include[T]
+	tx  *memstore.Tx
+}
+
+// Load reads the included relations of rows, as the transaction sees them.
+func (t IncludeTx[T]) Load(rows []T) ([]*Node, error) {
+	nodes := make([]*Node, len(rows))
+	for i := range rows {
+		nodes[i] = &Node{Row: rows[i]}
+	}
+	if len(rows) == 0 {
+		return nodes, nil
+	}
+	if err := t.expand(t.inc.model, rows, nodes, t.inc.steps); err != nil {
+		return nil, err
+	}
+	return nodes, nil
+}
+
+// expand reads the steps' relations of rows (a []T or []any of model) into
+// nodes, aligned with rows, then the nested steps of the related rows.
+func (t IncludeTx[T]) expand(model string, rows any, nodes []*Node, steps []*step) error {
+	for _, st := range steps {
+		rel, err := t.tx.Related(model, st.name, rows)
+		if err != nil {
+			return err
+		}
+		t.inc.lookups.Add(int64(rel.Lookups))
+		// The related rows of every node, grouped by model for the nested
+		// steps (one model, except below a polymorphic belongsTo).
+		var groups map[string]*group
+		for i, list := range rel.Rows {
+			if st.many {
+				if list, err = applyScope(list, st.scope); err != nil {
 					return err
 				}
-				if !l.Hit {
-					b.offer(l.Token, l.Key, o)
+			}
+			kids := make([]*Node, len(list))
+			for j, r := range list {
+				kids[j] = &Node{Row: r}
+				if len(st.nested) > 0 {
+					m := t.modelName(r)
+					if groups == nil {
+						groups = map[string]*group{}
+					}
+					g := groups[m]
+					if g == nil {
+						g = &group{}
+						groups[m] = g
+					}
+					g.rows = append(g.rows, r)
+					g.nodes = append(g.nodes, kids[j])
 				}
-				owners[j] = o
 			}
-			return nil
-		})
+			nodes[i].add(st.name, st.many, kids)
+		}
+		for m, g := range groups {
+			if nested := st.nested[m]; len(nested) > 0 {
+				if err := t.expand(m, g.rows, g.nodes, nested); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// group is the related rows of one model at one level, and their nodes.
+type group struct {
+	rows  []any
+	nodes []*Node
+}
+
+// modelName returns the model name of a related row.
+func (t IncludeTx[T]) modelName(row any) string { return t.inc.types[reflect.TypeOf(row)] }
+
+// Node is a row of an Include's result and the rows of its included
+// relations. It marshals to JSON as LoopBack shows an include: the row's
+// fields, then each included relation under its name (an object or null
+// for a belongsTo, hasOne and polymorphic belongsTo; an array, [] when
+// empty, for the others).
+type Node struct {
+	// Row is the row, a value of its model's Go type. Rows that several
+	// nodes share (an owner of many rows) are one value: treat them as
+	// read-only.
+	Row     any
+	related []relatedNodes
+}
+
+// relatedNodes are the nodes of one included relation of a Node.
+type relatedNodes struct {
+	name  string
+	many  bool
+	nodes []*Node
+}
+
+func (n *Node) add(name string, many bool, nodes []*Node) {
+	n.related = append(n.related, relatedNodes{name: name, many: many, nodes: nodes})
+}
+
+// Relations returns the names of the relations included for n, in the
+// include's order.
+func (n *Node) Relations() []string {
+	out := make([]string, len(n.related))
+	for i, r := range n.related {
+		out[i] = r.name
+	}
+	return out
+}
+
+// One returns the node of the included belongsTo, hasOne or polymorphic
+// relation named relation: nil when the row has none, or when the
+// relation was not included.
+func (n *Node) One(relation string) *Node {
+	for _, r := range n.related {
+		if r.name == relation && len(r.nodes) > 0 {
+			return r.nodes[0]
+		}
+	}
+	return nil
+}
+
+// Many returns the nodes of the included relation named relation, in the
+// relation's order, after its scope; an empty slice, never nil, when there
+// are none or the relation was not included.
+func (n *Node) Many(relation string) []*Node {
+	for _, r := range n.related {
+		if r.name == relation {
+			return r.nodes
+		}
+	}
+	return []*Node{}
+}
+
+// MarshalJSON returns the row's JSON object with each included relation
+// added under its name. The row must marshal to a JSON object.
+func (n *Node) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(n.Row)
+	if err != nil || len(n.related) == 0 {
+		return b, err
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return nil, fmt.Errorf("relations: include: a %T does not marshal to a JSON object", n.Row)
+	}
+	out := append([]byte(nil), b[:len(b)-1]...)
+	first := len(bytes.TrimSpace(b[1:len(b)-1])) == 0
+	for _, r := range n.related {
+		if !first {
+			out = append(out, ',')
+		}
+		first = false
+		name, _ := json.Marshal(r.name)
+		out = append(out, name...)
+		out = append(out, ':')
+		var v []byte
+		switch {
+		case r.many:
+			v, err = json.Marshal(r.nodes)
+		case len(r.nodes) == 0:
+			v = []byte("null")
+		default:
+			v, err = json.Marshal(r.nodes[0])
+		}
 		if err != nil {
-			return nil, b.wrap(err)
+			return nil, err
 		}
+		out = append(out, v...)
 	}
-	for i, j := range sc.pos {
-		if j >= 0 {
-			out[i] = &owners[j]
-		}
-	}
-	return out, nil
+	return append(out, '}'), nil
 }
 
-// includeShadow reads shadow foreign keys and their owners from one snapshot.
-func (b *BelongsTo[S, T]) includeShadow(ctx context.Context, srcs []S, out []*T) error {
-	return b.wrap(b.store.View(ctx, func(tx *memstore.Tx) error {
-		owners := map[string]*T{}
-		for i := range srcs {
-			k, ok, err := b.rel.AppendFK(tx, nil, &srcs[i])
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
-			if o, dup := owners[string(k)]; dup {
-				out[i] = o
-				continue
-			}
-			o, err := b.load(tx, k)
-			if err != nil {
-				return err
-			}
-			owners[string(k)] = &o
-			out[i] = &o
-		}
-		return nil
-	}))
-}
-
-// includeScratch is the bookkeeping of one Include call, reused by later
-// calls through BelongsTo.pool. Between calls ls holds no Value (GetManyOf
-// leaves them nil), only keys into arena, which sc keeps anyway.
-type includeScratch struct {
-	ls     []cache.Lookup // one per distinct key
-	pos    []int32        // per source: index into ls, -1 for no owner
-	ends   []int32        // per source: where its key ends in arena, -1 for none
-	hashes []uint64       // per source: its key's hash
-	table  []uint64       // per slot: the key's hash's top half | index into ls + 1; 0 is free
-	arena  []byte         // the keys
-}
-
-// maxScratchRows bounds the Include calls whose bookkeeping is kept for
-// reuse (about 2.3 MiB), so one huge call does not pin its buffers.
-const maxScratchRows = 1 << 14
-
-// scratch returns bookkeeping for n sources (see reset).
-func (b *BelongsTo[S, T]) scratch(n int) *includeScratch {
-	sc, _ := b.pool.Get().(*includeScratch)
-	if sc == nil {
-		sc = &includeScratch{}
+// Rows returns the rows of nodes as values of T (the zero T for a row of
+// another type).
+func Rows[T any](nodes []*Node) []T {
+	out := make([]T, len(nodes))
+	for i, n := range nodes {
+		out[i], _ = n.Row.(T)
 	}
-	sc.reset(n)
-	return sc
-}
-
-// reset readies sc for n sources: ls and arena empty, pos, ends and hashes
-// of length n, and table zeroed, a power of two at least 2n long (so ls
-// has room for every distinct key, and table stays at most half full).
-func (sc *includeScratch) reset(n int) {
-	size := 1
-	for size < 2*n {
-		size <<= 1
-	}
-	if cap(sc.ls) < n {
-		sc.ls = make([]cache.Lookup, 0, n) // every Value nil, as index needs
-		sc.pos = make([]int32, n)
-		sc.ends = make([]int32, n)
-		sc.hashes = make([]uint64, n)
-		sc.arena = make([]byte, 0, 16*n)
-	}
-	if cap(sc.table) < size {
-		sc.table = make([]uint64, size)
-	}
-	sc.ls, sc.pos, sc.table, sc.arena = sc.ls[:0], sc.pos[:n], sc.table[:size], sc.arena[:0]
-	sc.ends, sc.hashes = sc.ends[:n], sc.hashes[:n]
-	clear(sc.table)
-}
-
-// index sets sc.pos for the sources whose keys AppendFKs put in arena
-// (with sc.ends and sc.hashes): for each, the index in sc.ls of the lookup
-// for its key, appending a lookup for each distinct key, or -1 for a source
-// without a key. A lookup's Key is the key's place in arena. Keys are
-// deduplicated by the hash the cache needs anyway, in an open-addressing
-// table (no string per key, no Go map); keys with the same hash are
-// compared and, if they differ, simply get a lookup each.
-func (sc *includeScratch) index(arena []byte) {
-	// Locals, not sc's fields: the compiler keeps them in registers, and
-	// ends and hashes resliced to pos's length need no bounds checks.
-	table, ls, pos := sc.table, sc.ls, sc.pos
-	ends, hashes := sc.ends[:len(pos)], sc.hashes[:len(pos)]
-	mask := uint64(len(table) - 1)
-	start := int32(0)
-	for i := range pos {
-		end := ends[i]
-		if end < 0 {
-			pos[i] = -1
-			continue
-		}
-		k := arena[start:end:end]
-		start = end
-		h := hashes[i]
-		slot, top := h&mask, h&^0xFFFF_FFFF
-		j := int32(-1)
-		for t := table[slot]; t != 0; t = table[slot] {
-			// The top half of the hash tells most other keys apart
-			// without reading their lookup.
-			if c := int32(t) - 1; t&^0xFFFF_FFFF == top && ls[c].Hash == h && sameKey(ls[c].Key, k) {
-				j = c
-				break
-			}
-			slot = (slot + 1) & mask
-		}
-		if j < 0 {
-			j = int32(len(ls))
-			table[slot] = top | uint64(j+1)
-			// Only Hash and Key: GetManyOf sets Token and Hit (Include
-			// zeroes the Tokens itself without a cache), and a reused
-			// lookup's Value is already nil (storing nil again would cost a
-			// write barrier while the GC runs).
-			ls = ls[:j+1]
-			ls[j].Hash, ls[j].Key = h, k
-		}
-		pos[i] = j
-	}
-	sc.ls = ls
-}
-
-// sameKey reports whether a and b are the same key; an 8-byte key (any
-// 64-bit integer) is compared as one word, without a call.
-func sameKey(a, b []byte) bool {
-	if len(a) == 8 && len(b) == 8 {
-		return binary.NativeEndian.Uint64(a) == binary.NativeEndian.Uint64(b)
-	}
-	return string(a) == string(b)
-}
-
-// release returns sc for reuse unless it is too big to keep.
-func (b *BelongsTo[S, T]) release(sc *includeScratch) {
-	if cap(sc.ls) <= maxScratchRows {
-		b.pool.Put(sc)
-	}
+	return out
 }

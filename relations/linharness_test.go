@@ -158,10 +158,15 @@ func linReader(t testing.TB, e *linEnv, acc linAccess, rng *rand.Rand, client in
 			out.fk[2] = linIndex(*slip.OwnerID)
 		}
 		record(rows, out, c, ret)
+		extra, hasExtra := acc.(linExtra)
+		kinds := 6
+		if hasExtra {
+			kinds = 11
+		}
 		for range 2 {
 			stats.reads.Add(1)
 			o := ords[rng.IntN(2)]
-			switch rng.IntN(6) {
+			switch rng.IntN(kinds) {
 			case 0, 1:
 				c := now()
 				v, err := acc.get(ctx, o)
@@ -231,6 +236,64 @@ func linReader(t testing.TB, e *linEnv, acc linAccess, rng *rand.Rand, client in
 				default:
 					stats.notCached.Add(1)
 				}
+			case 6, 7: // a hasOne's child: the slip, if it names the owner
+				key := linOwnerKey(g, rng.IntN(linOwnersPer))
+				in := linIn{kind: linReadChild, group: g}
+				in.idx[0] = linIndex(key)
+				var out linOut
+				c := now()
+				var has bool
+				if rng.IntN(2) == 0 {
+					var err error
+					if has, err = extra.child(ctx, key); err != nil {
+						t.Errorf("hasOne Get: %v", err)
+						continue
+					}
+				} else {
+					var st relations.Status
+					if has, st = extra.cachedChild(key); st == relations.NotCached {
+						stats.notCached.Add(1)
+						continue
+					}
+				}
+				ret := now()
+				if has {
+					out.fk[0] = 1
+				}
+				record(in, out, c, ret)
+			case 8, 9: // a polymorphic owner, sharing the owners' cache entries
+				key := o.OwnerID
+				c := now()
+				if rng.IntN(2) == 0 {
+					v, err := extra.poly(ctx, key)
+					observe(g, key, v, err, c, now())
+					continue
+				}
+				v, st := extra.cachedPoly(key)
+				ret := now()
+				if st == relations.Found {
+					observe(g, key, v, nil, c, ret)
+				} else {
+					stats.notCached.Add(1)
+				}
+			case 10: // a hasManyThrough's include: the owners of the group's orders
+				c := now()
+				owners, err := extra.through(ctx, g)
+				ret := now()
+				if err != nil {
+					t.Errorf("through Include: %v", err)
+					continue
+				}
+				in := linIn{kind: linReadThrough, group: g, n: int8(len(owners))}
+				var out linOut
+				if len(owners) > linOwnersPer {
+					t.Errorf("through Include: %d owners", len(owners))
+					continue
+				}
+				for k, v := range owners {
+					in.idx[k], out.ver[k] = linIndex(v.ID), v.Version
+				}
+				record(in, out, c, ret)
 			}
 		}
 	}
@@ -413,7 +476,7 @@ func linWrite1(t testing.TB, e *linEnv, acc linAccess, rng *rand.Rand, g int, no
 			if err != nil {
 				return err
 			}
-			o := linOrder{ID: linRowKey(g, r), OwnerID: linOwnerKey(g, int(j))}
+			o := linOrder{ID: linRowKey(g, r), OwnerID: linOwnerKey(g, int(j)), GroupID: linGroupKey(g)}
 			if want.fk[r] < 0 {
 				_, err = e.orders.Insert(tx, o)
 			} else {

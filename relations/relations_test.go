@@ -22,10 +22,10 @@ type Region struct {
 }
 
 type Customer struct {
-	ID     int64  `relstore:"pk,auto"`
-	Email  string `relstore:"unique"`
-	Name   string
-	Region *string `relstore:"belongsTo=Region,as=region,onDelete=setNull"`
+	ID         int64  `relstore:"pk,auto"`
+	Email      string `relstore:"unique"`
+	Name       string
+	RegionCode *string `relstore:"belongsTo=Region,as=region,onDelete=setNull"`
 }
 
 type Order struct {
@@ -36,8 +36,8 @@ type Order struct {
 
 // Invoice points at a customer through a nullable key, by email (keyTo).
 type Invoice struct {
-	ID    int64   `relstore:"pk,auto"`
-	Payer *string `relstore:"belongsTo=Customer,as=payer,keyTo=Email,onDelete=setNull"`
+	ID         int64   `relstore:"pk,auto"`
+	PayerEmail *string `relstore:"belongsTo=Customer,as=payer,keyTo=Email,onDelete=setNull"`
 }
 
 type Category struct {
@@ -85,7 +85,7 @@ func newFixture(t testing.TB, cfg cache.Config) *fixture {
 	}
 	t.Cleanup(func() { c.Close() })
 	ticket := memstore.ModelOf[Ticket]()
-	ticket.Relations = []memstore.Relation{{Name: "assignee", Target: "Customer", OnDelete: memstore.SetNull}}
+	ticket.Relations = []memstore.Relation{{Name: "assignee", Target: "Customer", OnDelete: memstore.SetNull, Shadow: true}}
 	s, err := memstore.New(memstore.Config{Cache: c, Models: []memstore.Model{
 		memstore.ModelOf[Region](), memstore.ModelOf[Customer](), memstore.ModelOf[Order](),
 		memstore.ModelOf[Invoice](), memstore.ModelOf[Category](), memstore.ModelOf[Profile](), ticket,
@@ -302,7 +302,7 @@ func TestSet(t *testing.T) {
 	f := newFixture(t, cache.Config{})
 	f.seed(t)
 	f.update(t, func(tx *memstore.Tx) error {
-		_, err := f.invoices.Insert(tx, Invoice{Payer: ptr("ann@x")})
+		_, err := f.invoices.Insert(tx, Invoice{PayerEmail: ptr("ann@x")})
 		return err
 	})
 	for _, tc := range []struct {
@@ -329,8 +329,8 @@ func TestSet(t *testing.T) {
 			if err := f.payer.Set(ctx, &inv, nil); err != nil {
 				return err
 			}
-			if inv.Payer != nil {
-				t.Errorf("Set(nil) left Payer = %v", *inv.Payer)
+			if inv.PayerEmail != nil {
+				t.Errorf("Set(nil) left PayerEmail = %v", *inv.PayerEmail)
 			}
 			if _, ok, err := f.payer.Get(ctx, inv); ok || err != nil {
 				t.Errorf("Get after clear = %v, %v; want no owner", ok, err)

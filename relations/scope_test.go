@@ -149,7 +149,7 @@ type keyNote struct {
 func TestHasManyScopedKeys(t *testing.T) {
 	ctx := context.Background()
 	note := memstore.ModelOf[keyNote]()
-	note.Relations = []memstore.Relation{{Name: "writer", Target: "keyOwner", OnDelete: memstore.SetNull}}
+	note.Relations = []memstore.Relation{{Name: "writer", Target: "keyOwner", OnDelete: memstore.SetNull, Shadow: true}}
 	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[keyOwner](), memstore.ModelOf[keyBill](), note}})
 	if err != nil {
 		t.Fatal(err)

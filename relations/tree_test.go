@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/relstore/relstore/cache"
 	"github.com/relstore/relstore/memstore"
@@ -67,7 +68,7 @@ func TestTree(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if diff := cmp.Diff(tc.children, children); diff != "" {
+				if diff := cmp.Diff(tc.children, children, cmpopts.EquateEmpty()); diff != "" {
 					t.Errorf("Children(%s) (-want +got):\n%s", tc.node.ID, diff)
 				}
 			}
@@ -75,7 +76,7 @@ func TestTree(t *testing.T) {
 			if !errors.Is(err, tc.wantAncestors) || (err == nil) != (tc.wantAncestors == nil) {
 				t.Fatalf("Ancestors(%s) error = %v, want %v", tc.node.ID, err, tc.wantAncestors)
 			}
-			if diff := cmp.Diff(tc.ancestors, ancestors); diff != "" {
+			if diff := cmp.Diff(tc.ancestors, ancestors, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("Ancestors(%s) (-want +got):\n%s", tc.node.ID, diff)
 			}
 		})
@@ -125,7 +126,7 @@ func TestTreeCycle(t *testing.T) {
 			if !errors.Is(err, relations.ErrCycle) {
 				t.Errorf("Ancestors(%s) error = %v, want ErrCycle", tc.node, err)
 			}
-			if diff := cmp.Diff(tc.found, got); diff != "" {
+			if diff := cmp.Diff(tc.found, got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("Ancestors(%s) found so far (-want +got):\n%s", tc.node, diff)
 			}
 		})

@@ -209,11 +209,20 @@ func (l *loader) order() ([]*memstore.ModelInfo, error) {
 		}
 		visiting[m.Name] = true
 		for _, r := range m.Relations {
-			if r.Nullable || r.Target == m.Name {
+			if r.Kind != memstore.BelongsTo || r.Nullable {
 				continue
 			}
-			if err := visit(l.byName[strings.ToLower(r.Target)], append(path, m.Name)); err != nil {
-				return err
+			targets := r.Targets // a polymorphic relation's
+			if !r.Polymorphic {
+				targets = []string{r.Target}
+			}
+			for _, t := range targets {
+				if t == m.Name {
+					continue
+				}
+				if err := visit(l.byName[strings.ToLower(t)], append(path, m.Name)); err != nil {
+					return err
+				}
 			}
 		}
 		visiting[m.Name] = false
@@ -233,7 +242,7 @@ func (l *loader) order() ([]*memstore.ModelInfo, error) {
 func (f *fixture) deferNullable() {
 	v := f.ptr.Elem()
 	for _, r := range f.model.Relations {
-		if !r.Nullable || r.Shadow {
+		if r.Kind != memstore.BelongsTo || !r.Nullable || r.Shadow {
 			continue
 		}
 		fv := v.FieldByName(r.FK)
@@ -251,7 +260,7 @@ func (f *fixture) deferNullable() {
 func sortSelf(m *memstore.ModelInfo, rows []*fixture) []*fixture {
 	var self []memstore.RelationInfo
 	for _, r := range m.Relations {
-		if r.Target == m.Name && !r.Nullable && !r.Shadow {
+		if r.Kind == memstore.BelongsTo && r.Target == m.Name && !r.Nullable && !r.Shadow {
 			self = append(self, r)
 		}
 	}

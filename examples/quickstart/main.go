@@ -175,7 +175,6 @@ func tour(ctx context.Context, store *memstore.Store, owners *cache.Cache, ann i
 		return err
 	}
 	fmt.Println("fetched owner of order", first.ID, "->", c.Name)
-	owners.Wait() // ristretto applies sets asynchronously; a demo wants the hit now
 	c, st = customer.Cached(first)
 	fmt.Println("cached owner after the fetch:", c.Name, "("+st.String()+")")
 

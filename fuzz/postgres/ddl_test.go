@@ -193,8 +193,8 @@ func TestRestrictAfterCascade(t *testing.T) {
 // hangs from it cascades to node 2, which relstore accepts.
 type Node struct {
 	ID  int64
-	Pin *int64 `relstore:"belongsTo=Node,as=pin"`
-	Up  *int64 `relstore:"belongsTo=Node,as=up,onDelete=cascade"`
+	Pin *int64 `relstore:"belongsTo=Node,as=pinned"`
+	Up  *int64 `relstore:"belongsTo=Node,as=parent,onDelete=cascade"`
 }
 
 // TestDeepCascadeDifference pins a difference: deleting a Root cascades to
@@ -202,7 +202,8 @@ type Node struct {
 // deletion. relstore plans the whole cascade first and accepts the delete;
 // PostgreSQL checks the Leaf's reference to the Root (queued with the
 // Root's deletion) before the Mid's cascade to the Leaf (queued with the
-// Mid's), and refuses it. No order of constraint creation avoids it.
+// Mid's), and refuses it, as the trigger queue rule (predictDelete)
+// predicts. No order of constraint creation avoids it.
 func TestDeepCascadeDifference(t *testing.T) {
 	ctx := context.Background()
 	conn := newTestConn(t)
@@ -213,6 +214,28 @@ func TestDeepCascadeDifference(t *testing.T) {
 	_, err := conn.Exec(ctx, `DELETE FROM "root" WHERE "id" = 1`)
 	if sqlState(err) != "23503" {
 		t.Errorf("PostgreSQL: delete of root 1: %v, want foreign_key_violation (the difference is gone: update ddl's Caveats)", err)
+	}
+	qs := &opseq.Schema{
+		Models: []opseq.ModelSpec{specOf[Root]("ID"), specOf[Mid]("ID"), specOf[Leaf]("ID")},
+		Rels: []opseq.RelSpec{
+			{Name: "root", Source: 1, Target: 0, FK: "RootID", KeyTo: "ID", OnDelete: memstore.Cascade},
+			{Name: "root", Source: 2, Target: 0, FK: "RootID", KeyTo: "ID", OnDelete: memstore.Restrict},
+			{Name: "mid", Source: 2, Target: 1, FK: "MidID", KeyTo: "ID", OnDelete: memstore.Cascade},
+		},
+	}
+	p := &pgdb{s: qs, conns: []*pgx.Conn{conn}}
+	if err := p.readNames(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.readTriggers(); err != nil {
+		t.Fatal(err)
+	}
+	rows := snapOf(qs, Root{ID: 1}, Mid{ID: 1, RootID: 1}, Leaf{ID: 1, RootID: 1, MidID: 1})
+	if got, _ := predictDelete(qs, p.trig, rows, 0, int64(1), false, false); got != opseq.ForeignKey {
+		t.Errorf("the queue rule: %v, want ErrForeignKey", got)
+	}
+	if got, _ := predictDelete(qs, p.trig, rows, 0, int64(1), true, false); got != opseq.OK {
+		t.Errorf("the plan rule: %v, want ok", got)
 	}
 	err = s.Update(ctx, func(tx *memstore.Tx) error {
 		for _, row := range []any{Root{ID: 1}, Mid{ID: 1, RootID: 1}, Leaf{ID: 1, RootID: 1, MidID: 1}} {

@@ -1,15 +1,82 @@
 // Package postgres checks relstore against a real PostgreSQL: the schemas
 // that package ddl writes apply to the server (every golden schema and the
 // fuzzers' models), the Go types of each column kind round-trip through pgx,
-// and the same integrity violation gets the same SQLSTATE from relstore and
-// from the server. It is a nested module so that pgx stays out of
-// relstore's module graph.
+// the same integrity violation gets the same SQLSTATE from relstore and
+// from the server, and the operation sequences of the fuzz corpora replay
+// alike on both. It is a nested module so that pgx stays out of relstore's
+// module graph.
 //
 // The tests read one variable, RELSTORE_PG_DSN, a pgx connection string for
-// a database they may create schemas in; `source .ci/postgres.sh` (from the
-// repository root) starts a throwaway server and sets it. Without it the
-// tests skip, unless CI=true, where they fail. Each test works in a schema of
-// its own, dropped when it ends.
+// a database they may create schemas in, as a superuser (the replay's
+// Restore turns the foreign key triggers off with session_replication_role);
+// `source .ci/postgres.sh` (from the repository root) starts a throwaway
+// server and sets it. Without it the tests skip, unless CI=true, where they
+// fail. Each test works in schemas of its own, dropped when it ends.
+//
+// # The replay
+//
+// TestFidelity replays FuzzOps's and FuzzSeats's sequences (internal/opseq:
+// schemas Shop and Seats, the latter with the on-delete actions each input
+// chooses) on relstore and on PostgreSQL, as fuzz/sqlite does on SQLite:
+// the seed corpora, the committed corpus files under fuzz/testdata/fuzz, and
+// -ops.n random sequences per schema (default 50, to keep CI short; the
+// seed is printed, and -ops.seed replays it). Each relstore store is a
+// schema of the server with ddl's DDL, reached through a connection of its
+// own; the concurrent writers of an OpConcurrent run serially, in the order
+// they committed on relstore.
+// Every op must get the same outcome (ok, ErrForeignKey = 23503, ErrUnique =
+// 23505, ErrTxAborted = 25P02, ErrReadOnly = 25006, ErrNotFound = no row,
+// ErrInvalid where relstore refuses bad input, and the same keys and rows
+// returned), and every store the same rows after every op. Every DELETE is
+// also checked against the trigger queue rule (cascade_test.go), the model of
+// how PostgreSQL runs referential actions that explains the one difference
+// of outcome left, 1 below.
+//
+// # Differences
+//
+// Each difference is accounted for explicitly, and pinned by a test where
+// the server shows it:
+//
+//	#  difference                         relstore                              PostgreSQL                              how the replay accounts for it
+//	1  restrict after cascades            plans the whole delete, cascades      runs a delete's referential actions     each DELETE's outcome must be the queue
+//	                                      included, and refuses it only if a    as a queue of row events (the foreign   rule's; where the queue rule refuses and
+//	                                      row outside the plan references a     keys of each row in the order they      relstore's plan rule accepts, the op is
+//	                                      deleted row                           were created: ddl creates cascading     counted, PostgreSQL gets relstore's rows
+//	                                                                            and nulling ones first); a NO ACTION    (the plan applied with the triggers off)
+//	                                                                            check refuses if the referencing row    and the sequence goes on (it ends in a
+//	                                                                            is still there when its turn comes:     transaction). TestDeepCascadeDifference,
+//	                                                                            removed by a deeper cascade, or by a    TestSiblingCascadeOrder; TestCascadeRowOrder:
+//	                                                                            sibling's cascade queued later, it is   PostgreSQL's outcome can depend on the
+//	                                                                            not                                     physical order of the rows
+//	2  failed statement in a transaction  aborts it: ErrTxAborted (25P02)       the same                                compared: the later statements are sent
+//	3  auto keys                          largest key ever + 1, rolled back     an identity sequence: ignores keys      relstore's key is given explicitly; the
+//	                                      with its transaction, part of         given explicitly, never rolled back     counter is the replay's, transactional
+//	                                      snapshots                                                                     and snapshotted. TestAutoKeyDifference
+//	4  zero keys and bad input            ErrInvalid for 0 and "" keys, nil,    0 and '' are keys; Go-level inputs do   refused before any SQL, as relstore's
+//	                                      typed nil, unregistered types,        not exist                               API does (opseq.Schema.Refused); OpBad
+//	                                      nested Update                                                                 is not sent. TestZeroKeyIsAKey
+//	5  clearing a NOT NULL foreign key    ErrInvalid, before looking at the     23502, or no error when no row matches  refused before any SQL
+//	                                      row
+//	6  Snapshot / Restore                 O(1) snapshots of the whole store     none                                    emulated: a snapshot copies every row and
+//	                                                                                                                    the counters; Restore reloads them with
+//	                                                                                                                    the triggers off
+//	7  context cancelled in Update's fn   checked before commit: rolled back,   a cancelled context is a client matter  the replay rolls back and reports
+//	                                      context.Canceled                                                              context.Canceled; a context cancelled
+//	                                                                                                                    before the call sends nothing
+//	8  changing a referenced key          ErrForeignKey                         ON UPDATE NO ACTION: 23503              compared
+//	9  duplicate primary key or unique    ErrUnique                             23505 for both                          compared
+//	10 a model without a key field        a store-assigned RowID, not in the    ddl's "rowid" identity column           RowIDs given explicitly (3); the API-only
+//	                                      struct                                                                        refusals made before any SQL
+//	11 a handle of another store          ErrInvalid                            no such thing                           refused before any SQL
+//	12 update or delete of no row         ErrNotFound, which aborts the         no error: no row affected, and the      reported as ErrNotFound; in a transaction
+//	                                      transaction                           transaction goes on                     the later ops report ErrTxAborted without
+//	                                                                                                                    being sent. TestNoRowIsNoError
+//	13 a write in a View                  ErrReadOnly                           25006 in a READ ONLY transaction        compared
+//
+// Text compares in byte order on both (ddl's columns are COLLATE "C"), and
+// NULLs sort last in ascending order on both; the replay reads rows in key
+// order only, so the random filters of the query layer will check orders
+// more widely.
 package postgres
 
 import (

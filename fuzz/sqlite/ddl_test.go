@@ -110,6 +110,6 @@ func TestDDLRestrictIsNoAction(t *testing.T) {
 // RESTRICT refuses it.
 type DDLNode struct {
 	ID  int64
-	Up  *int64 `relstore:"belongsTo=DDLNode,as=up,onDelete=cascade"`
-	Pin *int64 `relstore:"belongsTo=DDLNode,as=pin"`
+	Up  *int64 `relstore:"belongsTo=DDLNode,as=parent,onDelete=cascade"`
+	Pin *int64 `relstore:"belongsTo=DDLNode,as=pinned"`
 }

@@ -255,8 +255,8 @@ func runLite(t *testing.T, s *opseq.Schema, restrict string, ops []opseq.Op) []o
 // pins its parent (Pin, restrict) is removed by the same delete.
 type Node struct {
 	ID  int64
-	Up  *int64 `relstore:"belongsTo=Node,as=up,onDelete=cascade"`
-	Pin *int64 `relstore:"belongsTo=Node,as=pin"`
+	Up  *int64 `relstore:"belongsTo=Node,as=parent,onDelete=cascade"`
+	Pin *int64 `relstore:"belongsTo=Node,as=pinned"`
 }
 
 // TestRestrictTiming shows difference 1: SQLite's RESTRICT refuses the

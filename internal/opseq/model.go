@@ -571,9 +571,25 @@ func (st *state) checkRow(m ModelID, k, row, old any) Class {
 			}
 		}
 	}
+	for _, ix := range s.Models[m].Indexes {
+		if !ix.Unique {
+			continue
+		}
+		for ok, other := range st.inOrder(m) {
+			if ok != k && sameValues(row, other, ix.Fields) {
+				return Unique
+			}
+		}
+	}
 	for r := range s.Rels {
 		spec := s.Rels[r]
 		if spec.Source != m {
+			continue
+		}
+		if spec.Poly() {
+			if c := st.checkPoly(Rel(r), m, k, row, old); c != OK {
+				return c
+			}
 			continue
 		}
 		v := s.FK(Rel(r), row)
@@ -590,12 +606,47 @@ func (st *state) checkRow(m ModelID, k, row, old any) Class {
 	return OK
 }
 
+// sameValues reports whether rows a and b have the same values, none nil,
+// in every field of fields (a unique index's: a NULL never collides).
+func sameValues(a, b any, fields []string) bool {
+	for _, f := range fields {
+		va, vb := Field(a, f), Field(b, f)
+		if va == nil || vb == nil || va != vb {
+			return false
+		}
+	}
+	return true
+}
+
+// checkPoly checks the polymorphic foreign key r of a new or changed row
+// with key k: a non-null key must be the key of a row of the model the
+// discriminator names, one of the relation's targets.
+func (st *state) checkPoly(r Rel, m ModelID, k, row, old any) Class {
+	s := st.s
+	spec := &s.Rels[r]
+	v := s.RawFK(r, row)
+	if v == nil || (old != nil && s.RawFK(r, old) == v && Field(old, spec.Disc) == Field(row, spec.Disc)) {
+		return OK
+	}
+	t, ok := s.polyTarget(r, row)
+	if !ok {
+		return ForeignKey
+	}
+	if t == m && k == v {
+		return OK // the row references itself
+	}
+	if _, ok := st.rows[t][v]; !ok {
+		return ForeignKey
+	}
+	return OK
+}
+
 // checkReferenced refuses to change a referenced value that rows use.
 func (st *state) checkReferenced(m ModelID, k, old, row any) Class {
 	s := st.s
 	for r := range s.Rels {
 		spec := s.Rels[r]
-		if spec.Target != m {
+		if spec.Target != m || spec.Poly() { // a polymorphic relation references primary keys, which never change
 			continue
 		}
 		v := s.KeyTo(Rel(r), k, old)
@@ -637,16 +688,23 @@ func (t *mtx) delete(m ModelID, k any) Class {
 		row := st.rows[d.m][d.k]
 		for r := range s.Rels {
 			spec := s.Rels[r]
-			if spec.Target != d.m {
+			if !spec.Poly() && spec.Target != d.m || spec.Poly() && !slices.Contains(spec.Targets, d.m) {
 				continue
 			}
 			v := s.KeyTo(Rel(r), d.k, row)
+			if spec.Poly() {
+				v = d.k // each target by its primary key
+			}
 			if v == nil {
 				continue
 			}
 			for ck, child := range st.inOrder(spec.Source) {
 				c := ref{spec.Source, ck}
-				if s.FK(Rel(r), child) != v || gone[c] {
+				if spec.Poly() {
+					if t, ok := s.polyTarget(Rel(r), child); !ok || t != d.m || s.RawFK(Rel(r), child) != v || gone[c] {
+						continue
+					}
+				} else if s.FK(Rel(r), child) != v || gone[c] {
 					continue
 				}
 				switch spec.OnDelete {
@@ -664,7 +722,7 @@ func (t *mtx) delete(m ModelID, k any) Class {
 	}
 	for _, e := range nulls {
 		if c := e.child; !gone[c] {
-			st.rows[c.m][c.k] = s.SetFK(e.r, st.rows[c.m][c.k], nil)
+			st.rows[c.m][c.k] = WithField(st.rows[c.m][c.k], s.Rels[e.r].FK, nil) // a discriminator stays
 		}
 	}
 	// The end of the statement: every foreign key must still resolve. A
@@ -674,6 +732,16 @@ func (t *mtx) delete(m ModelID, k any) Class {
 	for r := range s.Rels {
 		spec := s.Rels[r]
 		for _, src := range st.inOrder(spec.Source) {
+			if spec.Poly() {
+				if v := s.RawFK(Rel(r), src); v != nil {
+					if t, ok := s.polyTarget(Rel(r), src); !ok {
+						return ForeignKey
+					} else if _, ok := st.rows[t][v]; !ok {
+						return ForeignKey
+					}
+				}
+				continue
+			}
 			if v := s.FK(Rel(r), src); v != nil {
 				if _, ok := st.owner(Rel(r), v); !ok {
 					return ForeignKey

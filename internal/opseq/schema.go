@@ -60,6 +60,13 @@ type ModelSpec struct {
 	// Tagged: the struct's tags declare the key, uniques and relations.
 	// Otherwise Models declares them in code from this spec and Rels.
 	Tagged bool
+	// Indexes are the model's secondary indexes (declared in code); the
+	// unique ones are constraints the model checks, after the unique
+	// fields (a NULL in any field never collides).
+	Indexes []memstore.Index
+	// Owned are relations the model declares as their owner (a hasMany, a
+	// hasManyThrough): the store compiles them, the ops do not use them.
+	Owned []memstore.Relation
 
 	of func() memstore.Model
 }
@@ -100,7 +107,18 @@ type RelSpec struct {
 	// with one byte at the start of the input, so that one fuzz target
 	// explores every combination; OnDelete is then the chosen one.
 	Actions []memstore.Action
+	// Targets, for a polymorphic relation, are the models it may
+	// reference, each by its primary key, and Disc the source's field that
+	// names one of them (its model name). The relation's ops (OpSet,
+	// OpGet, OpInclude, OpMove) go through its typed view of Target, one of
+	// Targets: a source whose Disc names another model has no owner there
+	// (see Schema.FK), and Set writes Disc.
+	Targets []ModelID
+	Disc    string
 }
+
+// Poly reports whether the relation is polymorphic.
+func (r *RelSpec) Poly() bool { return len(r.Targets) > 0 }
 
 // modelSpec describes model T; the key, uniques and relations come from the
 // arguments (and, when tagged, must agree with T's tags).
@@ -119,11 +137,22 @@ func (s *Schema) MemstoreModels() []memstore.Model {
 		m := spec.of()
 		if !spec.Tagged {
 			m.Key, m.AutoKey, m.Unique = spec.Key, spec.Auto && spec.Key != "", spec.Unique
+			m.Indexes = spec.Indexes
+			m.Relations = append(m.Relations, spec.Owned...)
 			for _, r := range s.Rels {
-				if int(r.Source) == i {
-					m.Relations = append(m.Relations, memstore.Relation{Name: r.Name,
-						Target: s.Models[r.Target].Name, FK: r.FK, KeyTo: r.KeyTo, OnDelete: r.OnDelete})
+				if int(r.Source) != i {
+					continue
 				}
+				if r.Poly() {
+					rel := memstore.Relation{Name: r.Name, Polymorphic: true, FK: r.FK, Discriminator: r.Disc, OnDelete: r.OnDelete}
+					for _, t := range r.Targets {
+						rel.Targets = append(rel.Targets, s.Models[t].Name)
+					}
+					m.Relations = append(m.Relations, rel)
+					continue
+				}
+				m.Relations = append(m.Relations, memstore.Relation{Name: r.Name,
+					Target: s.Models[r.Target].Name, FK: r.FK, KeyTo: r.KeyTo, OnDelete: r.OnDelete})
 			}
 		}
 		out[i] = m
@@ -221,12 +250,45 @@ func (s *Schema) WithPK(row any, k any) any {
 }
 
 // FK returns the foreign key of relation r in a source row, or nil when it
-// is null.
-func (s *Schema) FK(r Rel, row any) any { return Field(row, s.Rels[r].FK) }
+// is null; for a polymorphic relation, nil also when the row's
+// discriminator names another model than the relation's Target (its typed
+// view has no owner then).
+func (s *Schema) FK(r Rel, row any) any {
+	spec := &s.Rels[r]
+	if spec.Poly() && Field(row, spec.Disc) != s.Models[spec.Target].Name {
+		return nil
+	}
+	return Field(row, spec.FK)
+}
+
+// RawFK returns the foreign key field of relation r in a source row, or nil
+// when it is null, whatever model a polymorphic relation's discriminator
+// names.
+func (s *Schema) RawFK(r Rel, row any) any { return Field(row, s.Rels[r].FK) }
 
 // SetFK returns row with relation r's foreign key set to v, or cleared when
-// v is nil (a non-nullable key gets its zero value).
-func (s *Schema) SetFK(r Rel, row any, v any) any { return WithField(row, s.Rels[r].FK, v) }
+// v is nil (a non-nullable key gets its zero value); a polymorphic
+// relation's discriminator is set to its Target's name when v is not nil.
+func (s *Schema) SetFK(r Rel, row any, v any) any {
+	spec := &s.Rels[r]
+	row = WithField(row, spec.FK, v)
+	if spec.Poly() && v != nil {
+		row = WithField(row, spec.Disc, s.Models[spec.Target].Name)
+	}
+	return row
+}
+
+// polyTarget returns the model a polymorphic relation's source row names.
+func (s *Schema) polyTarget(r Rel, row any) (ModelID, bool) {
+	spec := &s.Rels[r]
+	d := Field(row, spec.Disc)
+	for _, t := range spec.Targets {
+		if s.Models[t].Name == d {
+			return t, true
+		}
+	}
+	return 0, false
+}
 
 // KeyTo returns the referenced value of a target row of relation r whose
 // primary key is k (k is what a keyless target is referenced by).

@@ -103,7 +103,7 @@ var Seats = &Schema{
 		RelSeatAcct:  {Name: "acct", Source: MSeat, Target: MAcct, FK: "AcctID", KeyTo: "ID", Nullable: true, Actions: anyAction},
 		RelBadgeSeat: {Name: "seat", Source: MBadge, Target: MSeat, FK: "SeatAcctID", KeyTo: "AcctID", Actions: notNullAct},
 		RelPinTag:    {Name: "tag", Source: MPin, Target: MTag, FK: "TagCode", KeyTo: "Code", Nullable: true, Actions: anyAction},
-		RelPinTagRow: {Name: "tagRow", Source: MPin, Target: MTag, FK: "TagRow", Nullable: true, Actions: anyAction},
+		RelPinTagRow: {Name: "rowTag", Source: MPin, Target: MTag, FK: "TagRow", Nullable: true, Actions: anyAction},
 		RelPinSeat:   {Name: "seat", Source: MPin, Target: MSeat, FK: "SeatAcctID", KeyTo: "AcctID", Nullable: true, Actions: anyAction},
 		RelPinUp:     {Name: "up", Source: MPin, Target: MPin, FK: "UpID", KeyTo: "ID", Nullable: true, Actions: anyAction},
 	},

@@ -206,7 +206,7 @@ const (
 )
 
 // seats makes a Seed of schema Seats whose relations have the given actions,
-// in the order of Seats.Rels: Seat.acct, Badge.seat, Pin.tag, Pin.tagRow,
+// in the order of Seats.Rels: Seat.acct, Badge.seat, Pin.tag, Pin.rowTag,
 // Pin.seat, Pin.up.
 func seats(name string, acts []memstore.Action, ops ...[]Op) Seed {
 	return Seed{name, Seq{Seats.withActions(acts), seq(ops...)}}

@@ -6,7 +6,9 @@
 //	go run ./cmd/benchtable out/bench-*.txt
 //
 // Sub-benchmarks name the system: "relstore", "relstore-warm",
-// "relstore-Cached", "memdb", "sqlite", "map", "ristretto". A ratio compares
+// "relstore-Cached", "memdb", "sqlite", "map", "ristretto", and a few that
+// only some benchmarks have ("plain", "sqlite-rollback", "memstore"), which
+// get columns of their own after the usual four. A ratio compares
 // the benchmark's headline metric: B/row, ns/row or ns/order when the
 // benchmark reports one, else ns/op. Below 1.00x relstore is faster (smaller).
 //
@@ -33,8 +35,24 @@ import (
 // headline metrics, preferred over ns/op for the ratios, in order.
 var headline = []string{"B/row", "ns/row", "ns/order"}
 
-// baselines are the systems relstore is compared with, in column order.
+// baselines are the systems relstore is compared with, in column order;
+// columns for any other system the input names that is not relstore's
+// ("plain", "sqlite-rollback", "memstore", ...) follow, in first-seen order.
 var baselines = []string{"memdb", "sqlite", "map", "ristretto"}
+
+// columns returns the baselines and the other non-relstore systems of s.
+func (s *samples) columns() []string {
+	cols := slices.Clone(baselines)
+	for _, k := range s.order {
+		if !isRelstore(k.sys) && !slices.Contains(cols, k.sys) {
+			cols = append(cols, k.sys)
+		}
+	}
+	return cols
+}
+
+// isRelstore reports whether sys is one of relstore's systems.
+func isRelstore(sys string) bool { return sys == "relstore" || strings.HasPrefix(sys, "relstore-") }
 
 type key struct{ bench, sys string }
 
@@ -191,10 +209,11 @@ func (s *samples) ratios(w io.Writer, caption string, cell func(mine, theirs []f
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, caption)
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "| benchmark | relstore | metric | %s |\n", strings.Join(baselines, " | "))
-	fmt.Fprintf(w, "|---|---|---|%s\n", strings.Repeat("---:|", len(baselines)))
+	cols := s.columns()
+	fmt.Fprintf(w, "| benchmark | relstore | metric | %s |\n", strings.Join(cols, " | "))
+	fmt.Fprintf(w, "|---|---|---|%s\n", strings.Repeat("---:|", len(cols)))
 	for _, k := range s.order {
-		if k.sys != "relstore" && !strings.HasPrefix(k.sys, "relstore-") {
+		if !isRelstore(k.sys) {
 			continue
 		}
 		u := s.metric(k.bench)
@@ -202,8 +221,8 @@ func (s *samples) ratios(w io.Writer, caption string, cell func(mine, theirs []f
 		if !ok {
 			continue
 		}
-		cells := make([]string, len(baselines))
-		for i, b := range baselines {
+		cells := make([]string, len(cols))
+		for i, b := range cols {
 			cells[i] = "—"
 			if theirs, ok := s.values[key{k.bench, b}][u]; ok && len(theirs) > 0 {
 				if c, ok := cell(mine, theirs); ok {

@@ -56,3 +56,26 @@ BenchmarkInsert/memdb-2      10   60 ns/op
 		}
 	}
 }
+
+func TestOtherSystemsGetColumns(t *testing.T) {
+	in := `BenchmarkRealisticGet/relstore-2   10   150 ns/op
+BenchmarkRealisticGet/plain-2      10  100 ns/op
+BenchmarkTestCase/relstore-2       10   20 ns/op
+BenchmarkTestCase/sqlite-rollback-2 10 100 ns/op
+`
+	s := &samples{values: map[key]map[string][]float64{}, units: map[key][]string{}}
+	if err := s.read(strings.NewReader(in)); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	s.print(&out)
+	for _, want := range []string{
+		"| benchmark | relstore | metric | memdb | sqlite | map | ristretto | plain | sqlite-rollback |",
+		"| RealisticGet | relstore | ns/op | — | — | — | — | 1.50x | — |",
+		"| TestCase | relstore | ns/op | — | — | — | — | — | 0.20x |",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
+	}
+}

@@ -43,6 +43,16 @@ func bindingOf(s *opseq.Schema) (binding, error) {
 				newRel[opseq.Pin, opseq.Tag], newRel[opseq.Pin, opseq.Seat], newRel[opseq.Pin, opseq.Pin],
 			},
 		}, nil
+	case opseq.Links.Name:
+		return binding{
+			tables: []func(*memstore.Store) (table, error){
+				newTable[opseq.LDoc, int64], newTable[opseq.LPat, int64], newTable[opseq.LVisit, int64],
+				newTable[opseq.LPic, int64],
+			},
+			rels: []func(*memstore.Store, string) (rel, error){
+				newRel[opseq.LVisit, opseq.LDoc], newRel[opseq.LVisit, opseq.LPat], newRel[opseq.LPic, opseq.LDoc],
+			},
+		}, nil
 	}
 	return binding{}, fmt.Errorf("replay: no binding for schema %q", s.Name)
 }

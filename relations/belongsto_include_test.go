@@ -53,9 +53,9 @@ func TestInclude(t *testing.T) {
 		}
 	})
 	t.Run("a nil foreign key gives nil", func(t *testing.T) {
-		mustInsert(t, f, f.invoices, Invoice{Payer: ptr("bob@x")})
+		mustInsert(t, f, f.invoices, Invoice{PayerEmail: ptr("bob@x")})
 		mustInsert(t, f, f.invoices, Invoice{})
-		got, err := f.payer.Include(ctx, []Invoice{{ID: 2}, {ID: 1, Payer: ptr("bob@x")}, {ID: 2}})
+		got, err := f.payer.Include(ctx, []Invoice{{ID: 2}, {ID: 1, PayerEmail: ptr("bob@x")}, {ID: 2}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -176,9 +176,9 @@ func TestIncludeNested(t *testing.T) {
 	mustInsert(t, f, f.regions, Region{Code: "US"})
 	f.update(t, func(tx *memstore.Tx) error {
 		for _, c := range []Customer{
-			{Name: "Ann", Email: "ann@x", Region: ptr("EU")},
+			{Name: "Ann", Email: "ann@x", RegionCode: ptr("EU")},
 			{Name: "Bob", Email: "bob@x"},
-			{Name: "Cy", Email: "cy@x", Region: ptr("US")},
+			{Name: "Cy", Email: "cy@x", RegionCode: ptr("US")},
 		} {
 			if _, err := f.customers.Insert(tx, c); err != nil {
 				return err

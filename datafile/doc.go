@@ -1,0 +1,74 @@
+// Package datafile saves a store to a JSON file and loads it back, and keeps
+// the file in step with the store as it changes: the durable data file of
+// `relstore serve --data FILE`, and a library feature for any Go program
+// that wants its prototype's data to survive a restart.
+//
+// # Basics
+//
+//	f, report, err := datafile.Open(ctx, store, datafile.Config{Path: "db.json", Schema: schema})
+//	defer f.Close()            // writes what is not written yet
+//	... store.Update(...) ...  // every commit reaches the file, soon
+//	err = f.Flush(ctx)         // wait until it has
+//
+// Open loads the file into the store (an empty one), then a goroutine
+// rewrites the file after commits. Load, Marshal and Save are the same steps
+// one at a time.
+//
+// # The format
+//
+// The file is LoopBack 3's memory connector's file ("file": "db.json" in a
+// datasource), so a LoopBack application's data loads as it is, and
+// LoopBack reads what relstore writes:
+//
+//	{
+//	  "ids": {"Customer": 3, "Order": 12},
+//	  "models": {
+//	    "Customer": {
+//	      "1": {"id":1,"name":"Ann","email":"ann@example.com"},
+//	      "2": {"id":2,"name":"Bob","email":"bob@example.com"}
+//	    },
+//	    "Order": {...}
+//	  },
+//	  "schema": {"Customer": ["id", "name", "email"], "Order": [...]}
+//	}
+//
+// "ids" holds the next key of each model whose key the store assigns; rows
+// are keyed by their primary key and written as objects (LoopBack writes
+// each as a string of JSON; Load reads both). "schema", which LoopBack
+// ignores, lists each model's properties as they were when the file was
+// written, so that a later Load can tell a property the model gained from a
+// value that was absent. Properties are named as in JSON (the json tags of
+// a Go struct, or LoopBack's names); a field that encoding/json leaves out
+// (json:"-", unexported) is not saved.
+//
+// # Guarantees
+//
+//   - Whole files: each write goes to a temporary file in the same
+//     directory, is fsynced, renamed over the file, and the directory is
+//     fsynced. A crash (even SIGKILL, mid-write) leaves the previous file or
+//     the new one; Open removes the temporaries a crash left.
+//   - Consistent files: each write is one snapshot of the store (all of a
+//     commit or none of it).
+//   - Coalesced writes: the file is rewritten whole, after commits; commits
+//     made while a write runs are written together by the next, so a burst
+//     of commits costs a few writes. Config.MinInterval spaces writes
+//     further. A commit is in the file once Flush (or Close) returns.
+//   - Keys are never reused across restarts: the auto-key counters are saved
+//     and restored, so a key whose row was deleted is not handed out again.
+//   - Integrity on load: rows are inserted in foreign key order and checked
+//     as any write is; a dangling foreign key or a duplicate unique value is
+//     refused with an *Error naming the file, the model, the record and the
+//     property, and nothing is loaded.
+//   - Evolving models: a row may lack properties the model has gained (they
+//     take their default, else none) and hold properties it has lost (they
+//     are dropped); whole models may be gone. The Report lists all three.
+//
+// # Caveats
+//
+// The whole file is rewritten on each write, so a write costs time in
+// proportion to the data: fine for a prototype's thousands of rows, not for
+// millions. A shadow foreign key (a code-declared relation without a struct
+// field) cannot be saved, and Open refuses a store that has one. Writes are
+// asynchronous: a commit acknowledged to a client may be lost by a crash
+// that comes before the next write ends (call Flush to wait for it).
+package datafile

@@ -1,0 +1,634 @@
+package relations_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log"
+
+	"github.com/relstore/relstore/cache"
+	"github.com/relstore/relstore/filter"
+	"github.com/relstore/relstore/memstore"
+	"github.com/relstore/relstore/relations"
+)
+
+// The clinic: every kind of relation, declared on the models that own them.
+type (
+	Physician struct {
+		ID   int64 `relstore:"pk,auto"`
+		Name string
+		_    struct{} `relstore:"hasMany=Patient,through=Appointment"` // patients
+		_    struct{} `relstore:"hasMany=Appointment"`                 // appointments
+		_    struct{} `relstore:"hasAndBelongsToMany=Specialty"`       // specialties, through PhysicianSpecialty
+	}
+	Patient struct {
+		ID   int64 `relstore:"pk,auto"`
+		Name string
+		_    struct{} `relstore:"hasOne=Chart"`                          // chart
+		_    struct{} `relstore:"hasMany=Picture,polymorphic=imageable"` // pictures
+	}
+	// Appointment links a physician and a patient at most once: its two
+	// foreign keys make the unique index "visit".
+	Appointment struct {
+		ID          int64 `relstore:"pk,auto"`
+		PhysicianID int64 `relstore:"belongsTo=Physician,onDelete=cascade,unique=visit"`
+		PatientID   int64 `relstore:"belongsTo=Patient,onDelete=cascade,unique=visit"`
+		Date        string
+	}
+	Chart struct {
+		ID        int64 `relstore:"pk,auto"`
+		PatientID int64 `relstore:"belongsTo=Patient,unique,onDelete=cascade"`
+		Notes     string
+	}
+	Ward struct {
+		ID   int64 `relstore:"pk,auto"`
+		Name string
+		_    struct{} `relstore:"hasMany=Picture,polymorphic=imageable"` // pictures
+	}
+	// Picture belongs to a Patient or a Ward: ImageableType names which.
+	Picture struct {
+		ID            int64  `relstore:"pk,auto"`
+		ImageableID   *int64 `relstore:"polymorphic,onDelete=cascade"` // imageable
+		ImageableType string
+		URL           string
+	}
+	Specialty struct {
+		ID   int64 `relstore:"pk,auto"`
+		Name string
+	}
+	PhysicianSpecialty struct {
+		ID          int64 `relstore:"pk,auto"`
+		PhysicianID int64 `relstore:"belongsTo=Physician,onDelete=cascade"`
+		SpecialtyID int64 `relstore:"belongsTo=Specialty,onDelete=cascade"`
+	}
+)
+
+// openClinic opens a store of the clinic with a cache and seeds it:
+// physicians Grey (1) and House (2); patients Ann (1), Bob (2) and Cy (3);
+// Grey sees Ann and Bob, House sees Ann; Ann has a chart and two pictures,
+// ward East (1) one.
+func openClinic() (*memstore.Store, func()) {
+	c, err := cache.New(cache.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	s, err := memstore.New(memstore.Config{Cache: c, Models: []memstore.Model{
+		memstore.ModelOf[Physician](), memstore.ModelOf[Patient](), memstore.ModelOf[Appointment](),
+		memstore.ModelOf[Chart](), memstore.ModelOf[Ward](), memstore.ModelOf[Picture](),
+		memstore.ModelOf[Specialty](), memstore.ModelOf[PhysicianSpecialty](),
+	}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	one := int64(1)
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		for _, v := range []any{
+			&Physician{Name: "Grey"}, &Physician{Name: "House"},
+			&Patient{Name: "Ann"}, &Patient{Name: "Bob"}, &Patient{Name: "Cy"},
+			&Appointment{PhysicianID: 1, PatientID: 1, Date: "mon"}, &Appointment{PhysicianID: 1, PatientID: 2, Date: "tue"},
+			&Appointment{PhysicianID: 2, PatientID: 1, Date: "wed"},
+			&Chart{PatientID: 1, Notes: "healthy"}, &Ward{Name: "East"},
+			&Picture{ImageableID: &one, ImageableType: "Patient", URL: "ann.png"},
+			&Picture{ImageableID: &one, ImageableType: "Patient", URL: "ann2.png"},
+			&Picture{ImageableID: &one, ImageableType: "Ward", URL: "east.png"},
+		} {
+			if err := tx.Insert(v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	return s, func() { s.Close(); c.Close() }
+}
+
+func names[T any](rows []T, name func(T) string) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = name(r)
+	}
+	return out
+}
+
+func patientName(p Patient) string { return p.Name }
+
+func ExampleHasManyThrough() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	grey, house := Physician{ID: 1}, Physician{ID: 2}
+
+	list, _ := patients.List(ctx, grey)
+	fmt.Println("Grey sees", names(list, patientName))
+	cy := Patient{ID: 3}
+	ok, _ := patients.Exists(ctx, house, cy)
+	fmt.Println("House sees Cy:", ok)
+
+	// Add a link with its own data; a second link of the pair is refused by
+	// the link model's unique index.
+	appt := Appointment{Date: "fri"}
+	err = patients.Add(ctx, house, cy, &appt)
+	fmt.Println("add:", err, appt.ID, appt.PhysicianID, appt.PatientID)
+	err = patients.Add(ctx, house, cy, nil)
+	fmt.Println("again:", errors.Is(err, memstore.ErrUnique))
+
+	// Remove the link; the patient stays.
+	n, _ := patients.Remove(ctx, house, cy)
+	count, _ := patients.Count(ctx, house)
+	fmt.Println("removed", n, "links; House sees", count)
+	// Output:
+	// Grey sees [Ann Bob]
+	// House sees Cy: false
+	// add: <nil> 4 2 3
+	// again: true
+	// removed 1 links; House sees 1
+}
+
+func ExampleHasManyThrough_Create() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	// A new patient and its appointment, in one transaction.
+	dee := Patient{Name: "Dee"}
+	appt := Appointment{Date: "sat"}
+	if err := patients.Create(ctx, Physician{ID: 2}, &dee, &appt); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(dee.ID, appt.PhysicianID, appt.PatientID, appt.Date)
+	list, _ := patients.List(ctx, Physician{ID: 2})
+	fmt.Println(names(list, patientName))
+	// Output:
+	// 4 2 4 sat
+	// [Ann Dee]
+}
+
+func ExampleHasManyThrough_Include() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Both hops for many owners from one snapshot: the appointments of each
+	// physician (one lookup each), then each distinct patient once.
+	lists, err := patients.Include(context.Background(), []Physician{{ID: 1}, {ID: 2}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, l := range lists {
+		fmt.Println(names(l, patientName))
+	}
+	fmt.Println("lookups:", patients.Lookups())
+	// Output:
+	// [Ann Bob]
+	// [Ann]
+	// lookups: 4
+}
+
+func ExampleHasManyThrough_hasAndBelongsToMany() {
+	s, done := openClinic()
+	defer done()
+	// hasAndBelongsToMany is a hasManyThrough over a plain link model.
+	specialties, err := relations.NewHasManyThrough[Physician, Specialty, PhysicianSpecialty](s, "specialties")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	grey := Physician{ID: 1}
+	for _, name := range []string{"surgery", "cardiology"} {
+		if err := specialties.Create(ctx, grey, &Specialty{Name: name}, nil); err != nil {
+			log.Fatal(err)
+		}
+	}
+	list, _ := specialties.List(ctx, grey)
+	fmt.Println(names(list, func(s Specialty) string { return s.Name }))
+	// Output:
+	// [surgery cardiology]
+}
+
+func ExamplePolymorphic() {
+	s, done := openClinic()
+	defer done()
+	imageable, err := relations.NewPolymorphic[Picture](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	fmt.Println(imageable.Targets())
+	for _, pic := range []Picture{{ID: 1}, {ID: 3}} {
+		pic = getRow[Picture](s, pic.ID)
+		owner, _, err := imageable.Get(ctx, pic)
+		if err != nil {
+			log.Fatal(err)
+		}
+		switch o := owner.(type) {
+		case Patient:
+			fmt.Println(pic.URL, "shows patient", o.Name)
+		case Ward:
+			fmt.Println(pic.URL, "shows ward", o.Name)
+		}
+	}
+	// Re-point a picture at a ward: its type follows.
+	pic := getRow[Picture](s, 2)
+	if err := imageable.Set(ctx, &pic, Ward{ID: 1}); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(pic.ImageableType, *pic.ImageableID)
+	// A discriminator that names no model of the relation is refused.
+	err = s.Update(ctx, func(tx *memstore.Tx) error {
+		return tx.Insert(Picture{ImageableID: pic.ImageableID, ImageableType: "Physician"})
+	})
+	fmt.Println(errors.Is(err, memstore.ErrForeignKey))
+	// Output:
+	// [Patient Ward]
+	// ann.png shows patient Ann
+	// east.png shows ward East
+	// Ward 1
+	// true
+}
+
+func ExamplePolymorphic_Include() {
+	s, done := openClinic()
+	defer done()
+	imageable, err := relations.NewPolymorphic[Picture](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	pics := []Picture{getRow[Picture](s, 1), getRow[Picture](s, 2), getRow[Picture](s, 3)}
+	// One lookup per distinct (model, key): Patient 1 once, Ward 1 once.
+	owners, err := imageable.Include(context.Background(), pics)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for i, o := range owners {
+		fmt.Printf("%s: %T\n", pics[i].URL, o)
+	}
+	fmt.Println("lookups:", imageable.Lookups())
+	// Output:
+	// ann.png: relations_test.Patient
+	// ann2.png: relations_test.Patient
+	// east.png: relations_test.Ward
+	// lookups: 2
+}
+
+func ExamplePolymorphic_typed() {
+	s, done := openClinic()
+	defer done()
+	// A typed view of one target: a BelongsTo named like the polymorphic
+	// relation, with the target's Go type...
+	patient, err := relations.NewBelongsTo[Picture, Patient](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	// ...and the hasMany that the target declares.
+	pictures, err := relations.NewHasMany[Patient, Picture](s, "pictures")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	p, ok, _ := patient.Get(ctx, getRow[Picture](s, 1))
+	fmt.Println(p.Name, ok)
+	_, ok, _ = patient.Get(ctx, getRow[Picture](s, 3)) // a ward's picture
+	fmt.Println(ok)
+	list, _ := pictures.List(ctx, Patient{ID: 1})
+	fmt.Println(names(list, func(p Picture) string { return p.URL }))
+	// Output:
+	// Ann true
+	// false
+	// [ann.png ann2.png]
+}
+
+func ExampleHasOne_Cached() {
+	s, done := openClinic()
+	defer done()
+	chart, err := relations.NewHasOne[Patient, Chart](s, "chart")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	ann, bob := Patient{ID: 1}, Patient{ID: 2}
+	_, st := chart.Cached(ann)
+	fmt.Println(st) // nothing read yet
+	c, ok, _ := chart.Get(ctx, ann)
+	fmt.Println(c.Notes, ok)
+	c, st = chart.Cached(ann) // what Get read, at once
+	fmt.Println(c.Notes, st)
+	chart.Get(ctx, bob)
+	_, st = chart.Cached(bob) // "no child" is cached too
+	fmt.Println(st)
+	// A write of the child moves the cache on: never a stale child.
+	c.Notes = "sprained ankle"
+	if err := chart.Update(ctx, ann, c); err != nil {
+		log.Fatal(err)
+	}
+	_, st = chart.Cached(ann)
+	fmt.Println(st)
+	// Output:
+	// not cached
+	// healthy true
+	// healthy found
+	// no child
+	// not cached
+}
+
+func ExampleHasOne_Update() {
+	s, done := openClinic()
+	defer done()
+	chart, err := relations.NewHasOne[Patient, Chart](s, "chart")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	ann := Patient{ID: 1}
+	c, _, _ := chart.Get(ctx, ann)
+	// Moving the chart to another patient is refused: the foreign key is
+	// the relation's.
+	c.PatientID = 2
+	err = chart.Update(ctx, ann, c)
+	fmt.Println(errors.Is(err, relations.ErrOtherOwner))
+	fmt.Println(chart.Delete(ctx, ann))
+	err = chart.Delete(ctx, ann)
+	fmt.Println(errors.Is(err, relations.ErrEmpty))
+	// Output:
+	// true
+	// <nil>
+	// true
+}
+
+func ExampleNewInclude() {
+	s, done := openClinic()
+	defer done()
+	// Physicians with their patients, each patient with its chart and
+	// pictures: three levels, one snapshot, one lookup per distinct key.
+	inc, err := relations.NewInclude[Physician](s,
+		relations.With("patients", relations.With("chart"), relations.With("pictures")))
+	if err != nil {
+		log.Fatal(err)
+	}
+	nodes, err := inc.Load(context.Background(), []Physician{getRow[Physician](s, 1), getRow[Physician](s, 2)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, n := range nodes {
+		fmt.Print(n.Row.(Physician).Name, ":")
+		for _, p := range n.Many("patients") {
+			fmt.Print(" ", p.Row.(Patient).Name, " (", len(p.Many("pictures")), " pictures")
+			if c := p.One("chart"); c != nil {
+				fmt.Print(", chart: ", c.Row.(Chart).Notes)
+			}
+			fmt.Print(")")
+		}
+		fmt.Println()
+	}
+	fmt.Println("lookups:", inc.Lookups())
+	// Output:
+	// Grey: Ann (2 pictures, chart: healthy) Bob (0 pictures)
+	// House: Ann (2 pictures, chart: healthy)
+	// lookups: 8
+}
+
+func ExampleNewIncludeOf() {
+	s, done := openClinic()
+	defer done()
+	// LoopBack's include, as a REST client sends it in ?filter=: by model
+	// name, with a scope per level.
+	f, err := filter.Parse([]byte(`{"include": [{"relation": "patients", "scope": {"limit": 1, "include": "chart"}}]}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	inc, err := relations.NewIncludeOf(s, "Physician", f.Include)
+	if err != nil {
+		log.Fatal(err)
+	}
+	nodes, err := inc.Load(context.Background(), []any{getRow[Physician](s, 1)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, _ := json.Marshal(nodes)
+	fmt.Println(string(b))
+	// Output:
+	// [{"ID":1,"Name":"Grey","patients":[{"ID":1,"Name":"Ann","chart":{"ID":1,"PatientID":1,"Notes":"healthy"}}]}]
+}
+
+func ExampleTree_Descendants() {
+	type Unit struct {
+		ID       string
+		ParentID *string `relstore:"belongsTo=Unit,as=parent"`
+	}
+	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[Unit]()}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	err = s.Update(ctx, func(tx *memstore.Tx) error {
+		for _, u := range []Unit{{ID: "hq"}, {ID: "sales", ParentID: ptr("hq")}, {ID: "it", ParentID: ptr("hq")},
+			{ID: "ops", ParentID: ptr("it")}, {ID: "dev", ParentID: ptr("it")}} {
+			if err := tx.Insert(u); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	tree, err := relations.NewTree[Unit](s, "parent")
+	if err != nil {
+		log.Fatal(err)
+	}
+	unitID := func(u Unit) string { return u.ID }
+	all, _ := tree.Descendants(ctx, Unit{ID: "hq"}, 0) // to the leaves, level by level
+	fmt.Println(names(all, unitID))
+	top, _ := tree.Descendants(ctx, Unit{ID: "hq"}, 1) // the children only
+	fmt.Println(names(top, unitID))
+	// Output:
+	// [it sales dev ops]
+	// [it sales]
+}
+
+func ExampleBelongsTo_Create() {
+	s, done := openClinic()
+	defer done()
+	patient, err := relations.NewBelongsTo[Chart, Patient](s, "patient")
+	if err != nil {
+		log.Fatal(err)
+	}
+	// A new patient and the chart that points at it, in one transaction
+	// (LoopBack: chart.patient.create(data)).
+	chart := Chart{Notes: "new"}
+	dee := Patient{Name: "Dee"}
+	if err := patient.Create(context.Background(), &chart, &dee); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(dee.ID, chart.ID, chart.PatientID)
+	// Output:
+	// 4 2 4
+}
+
+func ExampleBelongsTo_Update() {
+	s, done := openClinic()
+	defer done()
+	patient, err := relations.NewBelongsTo[Chart, Patient](s, "patient")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	chart := getRow[Chart](s, 1)
+	// Update the chart's patient (LoopBack: chart.patient.update(data))...
+	fmt.Println(patient.Update(ctx, chart, Patient{ID: 1, Name: "Ann Lee"}))
+	p, _, _ := patient.Get(ctx, chart)
+	fmt.Println(p.Name)
+	// ...but never another patient: the referenced key does not change.
+	err = patient.Update(ctx, chart, Patient{ID: 2, Name: "Bob"})
+	fmt.Println(errors.Is(err, relations.ErrOtherOwner))
+	// Output:
+	// <nil>
+	// Ann Lee
+	// true
+}
+
+func ExampleBelongsTo_Unset() {
+	s, done := openClinic()
+	defer done()
+	// A picture's owner, typed: Ann, a Patient.
+	patient, err := relations.NewBelongsTo[Picture, Patient](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	pic := getRow[Picture](s, 1)
+	fmt.Println(patient.Unset(ctx, &pic), pic.ImageableID == nil)
+	err = patient.Unset(ctx, &pic)
+	fmt.Println(errors.Is(err, relations.ErrEmpty), err)
+	// Output:
+	// <nil> true
+	// true relations: Picture.imageable: relations: relation is empty
+}
+
+func ExampleBelongsTo_In() {
+	s, done := openClinic()
+	defer done()
+	patient, err := relations.NewBelongsTo[Chart, Patient](s, "patient")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	// Inside a transaction the accessor sees the transaction's own writes.
+	err = s.Update(ctx, func(tx *memstore.Tx) error {
+		dee := Patient{Name: "Dee"}
+		if err := tx.Insert(&dee); err != nil {
+			return err
+		}
+		chart := Chart{PatientID: dee.ID}
+		if err := tx.Insert(&chart); err != nil {
+			return err
+		}
+		p, ok, err := patient.In(tx).Get(chart)
+		fmt.Println(p.Name, ok, err)
+		return errors.New("changed my mind") // rolls back both rows
+	})
+	fmt.Println(err)
+	_, _, err = patient.ByKey(ctx, int64(2))
+	fmt.Println(errors.Is(err, memstore.ErrNotFound))
+	// Output:
+	// Dee true <nil>
+	// changed my mind
+	// true
+}
+
+func ExampleHasMany_In() {
+	s, done := openClinic()
+	defer done()
+	appointments, err := relations.NewHasMany[Physician, Appointment](s, "appointments")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	// A repository method that writes an owner and its children atomically.
+	err = s.Update(ctx, func(tx *memstore.Tx) error {
+		doc := Physician{Name: "Quinn"}
+		if err := tx.Insert(&doc); err != nil {
+			return err
+		}
+		return appointments.In(tx).CreateMany(doc, []Appointment{{PatientID: 1, Date: "mon"}, {PatientID: 2, Date: "tue"}})
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	n, _ := appointments.Count(ctx, Physician{ID: 3})
+	fmt.Println(n)
+	// Output:
+	// 2
+}
+
+func ExampleHasMany_FindByKey() {
+	s, done := openClinic()
+	defer done()
+	appointments, err := relations.NewHasMany[Physician, Appointment](s, "appointments")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	grey, house := Physician{ID: 1}, Physician{ID: 2}
+	a, err := appointments.FindByKey(ctx, grey, int64(2))
+	fmt.Println(a.Date, err)
+	// Appointment 2 is Grey's, not House's: not found in House's scope.
+	_, err = appointments.FindByKey(ctx, house, int64(2))
+	fmt.Println(errors.Is(err, memstore.ErrNotFound), errors.Is(err, relations.ErrOtherOwner))
+	ok, _ := appointments.ExistsKey(ctx, house, int64(3))
+	fmt.Println(ok)
+	// Output:
+	// tue <nil>
+	// true true
+	// true
+}
+
+func ExampleHasMany_CreateMany() {
+	s, done := openClinic()
+	defer done()
+	appointments, err := relations.NewHasMany[Physician, Appointment](s, "appointments")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	house := Physician{ID: 2}
+	// All or nothing: the second row repeats the pair (House, Ann), which
+	// the unique index refuses, so neither is inserted.
+	batch := []Appointment{{PatientID: 3, Date: "thu"}, {PatientID: 1, Date: "fri"}}
+	err = appointments.CreateMany(ctx, house, batch)
+	fmt.Println(errors.Is(err, memstore.ErrUnique), batch[0].ID)
+	batch = batch[:1]
+	fmt.Println(appointments.CreateMany(ctx, house, batch), batch[0].ID, batch[0].PhysicianID)
+	// Output:
+	// true 0
+	// <nil> 4 2
+}
+
+// getRow returns the stored row of model T with key id.
+func getRow[T any](s *memstore.Store, id int64) T {
+	t, err := memstore.TableOf[T, int64](s)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var row T
+	err = s.View(context.Background(), func(tx *memstore.Tx) error {
+		row, err = t.Get(tx, id)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	return row
+}

@@ -536,6 +536,25 @@ func (b *bound) seekKey(pl *plan, constant map[*qfield]bool, terms []*cond) []by
 			return nil
 		}
 	}
+	// So does a leading field of the index fixed by an inq of one value
+	// (not constant above: an inq of several values is not).
+	for i, vals := range pl.fixed {
+		f := b.indexField(c, i)
+		if i == pl.param || constant[f] || !slices.ContainsFunc(b.order, func(k okey) bool { return k.f == f }) {
+			continue
+		}
+		enc, null := fieldEncoding(f, pos)
+		if null && !tagged(c, i) {
+			return nil // outside an index that holds no NULL
+		}
+		pv := []byte{partNull}
+		if !null {
+			pv = withTag(tagged(c, i), enc)
+		}
+		if len(vals) != 1 || !bytes.Equal(pv, vals[0]) {
+			return nil
+		}
+	}
 	var key []byte
 	for i := len(pl.fixed); i < c.nfields(); i++ {
 		f := b.indexField(c, i)

@@ -30,7 +30,7 @@ func (tx *Tx) AutoKey(model string) (last any, ok bool, err error) {
 // RaiseAutoKey makes last (a value of the named model's key type) the last
 // key its auto-key counter has given, unless the counter is past it
 // already: it never lowers the counter, so no key is ever handed out twice.
-// It is part of the transaction, as the counter is (see the package doc).
+// It is part of the transaction, as the counter is (see "Keys" in Model).
 // It fails with ErrInvalid, and aborts the transaction, for an unknown
 // model, one without an auto key, or a value of another type.
 func (tx *Tx) RaiseAutoKey(model string, last any) error {

@@ -15,8 +15,8 @@ import (
 // row follows a short list of operations at fixed offsets, with no
 // reflection over the type.
 //
-// What a copy does, by kind of field (see "Values, not pointers" in the
-// package doc for the user's version):
+// What a copy does, by kind of field (see "Copies" in Table's doc for the
+// user's version):
 //
 //   - bools, numbers, arrays and structs of them, strings (immutable) and
 //     time.Time (its *Location is immutable and compared by identity): the

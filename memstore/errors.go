@@ -81,9 +81,11 @@ var (
 
 	// ErrInvalid is matched by errors for bad input: a nil or typed-nil value,
 	// a value of an unregistered type or of the wrong model, a zero or empty
-	// key where one is required, a key longer than MaxKeyLen, an unknown field
-	// or relation, a nil function or context, a Table or Rel given a Tx of
-	// another store.
+	// key where one is required, a key longer than MaxKeyLen (or a row whose
+	// encoded keys take more than 64 KiB), an unknown field or relation, a nil
+	// function or context, a Table or Rel given a Tx of another store, a Tx
+	// used by two goroutines at once. The store is unchanged and later calls
+	// work.
 	ErrInvalid = errors.New("memstore: invalid argument")
 
 	// ErrIntegrity is matched by the error Tx.CheckIntegrity returns when the
@@ -98,6 +100,34 @@ var (
 )
 
 // SchemaError describes an invalid model or relation found by New.
+//
+// New validates every model and reports the first problem, naming the model
+// and field: an unknown target, a foreign key whose type differs from the
+// target key's, a keyTo that is not unique, setNull on a non-nullable
+// foreign key, duplicate relation names, an unsupported key type, more than
+// 255 indexes (primary key, unique fields, foreign keys and secondary
+// indexes) in one model; for an index, an unknown or shadow field, a field
+// of a type that cannot be indexed, a duplicate index name, or an index that
+// repeats one the model has anyway (a non-unique index on the primary key, a
+// unique field or a foreign key alone; a second index over the same fields
+// in the same order). It also refuses:
+//
+//   - a relation named like a field of its model (whatever the case, or
+//     the field's JSON name) or like a method: an include puts the related
+//     rows under the relation's name, beside the fields;
+//   - a belongsTo whose target has no key field (unless the foreign key is
+//     typed RowID, to reference its store-assigned keys);
+//   - a field whose type is a registered model, or a pointer, slice, array
+//     or map of one: the store would keep a private copy of those rows in
+//     each row, which their own writes never update. Read related rows with
+//     package relations (an accessor or an include); tag such a field
+//     relstore:"-" to keep it as plain data;
+//   - a code-declared foreign key that names no field, unless
+//     Relation.Shadow asks for a shadow column;
+//   - a hasMany or hasOne whose target has no belongsTo to the owner over
+//     the foreign key, a hasOne whose foreign key is not unique, a through
+//     relation whose link model lacks either belongsTo, a polymorphic
+//     relation with no target model or whose discriminator is not a string.
 type SchemaError struct {
 	Model  string // the model's name (or Go type when it has none yet)
 	Field  string // the field or relation at fault; empty for the whole model
@@ -116,6 +146,8 @@ func (e *SchemaError) Error() string {
 func (e *SchemaError) Is(target error) bool { return target == ErrSchema }
 
 // ForeignKeyError describes a refused write that would break a foreign key.
+// Its message reads like "memstore: insert Order 10: CustomerID 2
+// references no Customer".
 //
 // For an insert or update (Referrer empty) the row Model/Key has Field = Value
 // and no Target row has that key. For a delete, or a change of a referenced
@@ -124,6 +156,33 @@ func (e *SchemaError) Is(target error) bool { return target == ErrSchema }
 // ReferrerKey through its Field; Target/Value differ from Model/Key when the
 // delete was refused deep inside a cascade, or because a setNull would clear
 // the Target row's referenced Value.
+//
+// Every rule is checked inside the write transaction that writes, against
+// what that transaction sees, so there is no check-then-write race:
+//
+//   - insert and update: a non-nil foreign key must match a row of the
+//     target (a row may reference itself), else *ForeignKeyError; the primary
+//     key must not exist on insert and unique fields and unique indexes must
+//     not repeat, else *UniqueError (go-memdb alone would silently replace
+//     the row);
+//   - delete of a referenced row: restrict refuses with *ForeignKeyError;
+//     cascade deletes the referencing rows, recursively, terminating on
+//     cycles; setNull clears their foreign key;
+//   - update of a referenced unique field (a keyTo target) while rows
+//     reference it is refused, and so is a delete whose setNull would clear
+//     such a field (as in PostgreSQL, where SET NULL is an update that the
+//     referencing key refuses), unless the same delete removes the
+//     referencing rows. Primary keys never change: Update finds the row by
+//     its key.
+//
+// A delete is planned whole before anything is written: its cascades are
+// collected, then restrict is checked against the plan, so a row that the
+// same delete removes does not block it. This is PostgreSQL's NO ACTION
+// checked at the end of the statement; PostgreSQL's RESTRICT checks each row
+// at once, and SQLite's RESTRICT likewise, which can refuse a delete whose
+// cascade would have removed the referencing row. Where SQLite and
+// PostgreSQL differ, the store follows PostgreSQL: a failed statement aborts
+// the whole transaction (ErrTxAborted afterwards).
 type ForeignKeyError struct {
 	Op          string // "insert", "update", "upsert" or "delete"
 	Model       string // model of the row being written

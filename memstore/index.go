@@ -10,7 +10,52 @@ import (
 )
 
 // Index declares a secondary index of a model in code, in Model.Indexes: the
-// index tags declare the same (see the package doc).
+// index and unique=name tags of [Model] declare the same.
+//
+// Every model is indexed by its primary key, each unique field and each
+// foreign key. Secondary indexes serve the reads by other fields: a
+// non-unique index on one field, and named indexes over several fields in a
+// declared order, each optionally unique:
+//
+//	type Post struct {
+//		ID        int64     `relstore:"pk,auto"`
+//		AuthorID  int64     `relstore:"belongsTo=User"`
+//		Status    string    `relstore:"index=status_created"`
+//		CreatedAt time.Time `relstore:"index=status_created"`
+//		Score     *float64  `relstore:"index"`
+//	}
+//
+//	type PostTag struct {
+//		ID     int64 `relstore:"pk,auto"`
+//		PostID int64 `relstore:"belongsTo=Post,unique=post_tag"`
+//		TagID  int64 `relstore:"belongsTo=Tag,unique=post_tag"`
+//	}
+//
+// or, in code, Model.Indexes: []memstore.Index{{Name: "created_status",
+// Fields: []string{"CreatedAt", "Status"}}}. A unique index refuses a second
+// row with the same values in all its fields, on insert and on update, with
+// a *UniqueError whose Fields and Values name every field of the index: a
+// PostTag refuses a second identical link. As in PostgreSQL (NULLS
+// DISTINCT), a row with a NULL (a nil pointer) in any field of a unique
+// index never conflicts.
+//
+// Indexable fields have an integer, float32, float64, bool, string,
+// time.Time or [16]byte kind, a named type of one of these, or a pointer to
+// one, nil being SQL's NULL. An index keeps its rows in the order of its
+// fields' values, then of primary keys: integers and floats numerically
+// (-0 equals +0; NaN has no place in an order and is refused with
+// ErrInvalid), strings byte-wise (PostgreSQL's "C" collation), false before
+// true, times by instant whatever their Location or monotonic reading,
+// [16]byte byte-wise. NULL sorts after every value, as in PostgreSQL, so an
+// index gives ascending order with NULLS LAST and, read backward, descending
+// order with NULLS FIRST (SQLite puts NULLs first in ascending order; the
+// store follows PostgreSQL). An indexed string longer than [MaxKeyLen] is
+// refused with ErrInvalid, as a key is.
+//
+// Each index costs every insert, update and delete of the model one more
+// index write (bench/README.md measures it). Indexes of unique fields and
+// foreign keys hold no rows whose value is NULL; secondary indexes hold
+// every row.
 type Index struct {
 	// Name names the index in errors and plans; it is unique among the
 	// model's indexes, and differs from the names of its primary key,

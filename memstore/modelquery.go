@@ -26,8 +26,8 @@ type Field struct {
 	Index []int        // the field's index sequence, for reflect.Value.FieldByIndex
 }
 
-// Query binds f to the model named model (see "Queries" in the package
-// doc). It fails with ErrInvalid for an unknown model and with a
+// Query binds f to the model named model, as Table.Query binds a typed
+// filter (its doc says how filters bind and plan). It fails with ErrInvalid for an unknown model and with a
 // *FilterError for a filter the model cannot take.
 func (s *Store) Query(model string, f filter.Filter) (*ModelQuery, error) {
 	if s == nil {

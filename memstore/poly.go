@@ -14,6 +14,8 @@ import (
 // immutable and safe for concurrent use; its methods that take a Tx run
 // inside that transaction, which must be one of the Poly's store (else an
 // error matching ErrInvalid).
+//
+// For package relations; most programs use package relations instead.
 type Poly[S any] struct {
 	s     *Store
 	p     *polyRel
@@ -24,6 +26,8 @@ type Poly[S any] struct {
 // model S. It fails with ErrInvalid, naming the relation and listing the
 // model's relations, if S is not a registered model or has no polymorphic
 // relation of that name.
+//
+// For package relations; most programs use package relations instead.
 func PolymorphicOf[S any](s *Store, name string) (*Poly[S], error) {
 	if s == nil {
 		return nil, invalidf("relation %q: nil store", name)

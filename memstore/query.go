@@ -18,15 +18,63 @@ import (
 // the whole filter applies, After, Skip and Limit included; a filter with
 // only a Where is LoopBack's count, destroyAll and updateAll. Fields and
 // Include do not apply to typed rows (see ModelQuery and package
-// relations).
+// relations). First returns ErrNotFound when nothing matches.
+//
+// A bulk Delete is one statement: the on-delete actions of every relation
+// apply to the deleted rows together. A bulk Update writes each row as
+// Table.Update does. Both count the rows they touched, and any refusal
+// aborts the transaction. Rel.Query scopes a filter to the rows of one
+// owner (package relations' HasMany.Find). Tx.Find, Tx.Count, Tx.DeleteAll,
+// Tx.UpdateAll, Tx.Get and Tx.ByFK do the same by model name, for generic
+// tools.
 type Query[T any, K comparable] struct {
 	t *Table[T, K]
 	b *bound
 }
 
-// Query binds f to the table's model (see "Queries" in the package doc).
-// Every refusal is a *FilterError matching ErrInvalid and filter.ErrInvalid
-// that names the path in the filter; nothing is read.
+// Query binds f to the table's model, once; the Query runs in any
+// transaction. Every refusal is a *FilterError matching ErrInvalid and
+// filter.ErrInvalid that names the path in the filter; nothing is read.
+//
+//	q, err := posts.Query(filter.Filter{
+//		Where: filter.Eq("Status", "published"),
+//		Order: []filter.Order{filter.Desc("CreatedAt")},
+//		Limit: 20,
+//	})
+//	err = s.View(ctx, func(tx *memstore.Tx) error {
+//		page, err := q.Find(tx) // the 20 newest published posts
+//		...
+//	})
+//
+// Binding validates the filter (filter.Filter.Validate, with the zero
+// Parser's limits: and/or nested at most filter.DefaultMaxDepth deep),
+// resolves each field by its Go name or its json tag name, converts every
+// value to the field's type (filter.Coerce), checks that each operator fits
+// the field's kind and that After fits the order, and reports the first
+// refusal naming its path in the filter ("where.createdAt.gt: want a time,
+// got 12"), before any row is read. The semantics are package filter's
+// (NULLs as in PostgreSQL, ties broken by primary key, like and regexp,
+// keyset pages). For the next page, set the filter's After to Query.After
+// of the last row shown: the read then starts right after it in the index.
+// Fields applies to ModelQuery's description of the rows (ModelQuery.Fields),
+// not to typed rows; Include is left to package relations, which binds each
+// scope against its related model.
+//
+// # Plans
+//
+// A query reads its rows through the best index for its conditions and
+// order (the primary key, a unique field, a foreign key or a secondary
+// index), in either direction, and stops as soon as it has Skip+Limit rows
+// when the index gives the order; otherwise it evaluates the conditions on
+// each row as it reads, without copying it, and keeps only the first
+// Skip+Limit rows in order. Only the rows returned are copied. Explain says
+// which index a query reads, within which bounds, and whether it sorts.
+//
+// The plan is chosen when the query is bound, from the indexes alone (there
+// are no statistics): a unique index whose every field is fixed by equality
+// first, then the index with the most leading fields fixed by eq or inq (a
+// range on the next one counting half), then one that gives the order. To
+// serve "where A = x order by B", declare an index on (A, B).
 func (t *Table[T, K]) Query(f filter.Filter) (*Query[T, K], error) {
 	b, err := bind(t.s, t.m, f, nil)
 	if err != nil {

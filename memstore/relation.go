@@ -24,6 +24,8 @@ import (
 // immutable and safe for concurrent use; its methods that take a Tx run
 // inside that transaction, which must be one of the Rel's store (else an
 // error matching ErrInvalid).
+//
+// For package relations; most programs use package relations instead.
 type Rel[S, T any] struct {
 	s *Store
 	r *relation
@@ -38,6 +40,8 @@ type Rel[S, T any] struct {
 // ErrInvalid, naming the relation and listing those that exist, if S or T
 // is not a registered model, S has no such belongsTo, or its target is not
 // T.
+//
+// For package relations; most programs use package relations instead.
 func RelationOf[S, T any](s *Store, name string) (*Rel[S, T], error) {
 	if s == nil {
 		return nil, invalidf("relation %q: nil store", name)
@@ -59,6 +63,8 @@ func RelationOf[S, T any](s *Store, name string) (*Rel[S, T], error) {
 // S whose target is T (for a polymorphic one, its view of T). A name that T
 // does not declare may name the belongsTo of S itself (RelationOf[S, T]).
 // Errors are as RelationOf's.
+//
+// For package relations; most programs use package relations instead.
 func InverseOf[T, S any](s *Store, name string) (*Rel[S, T], error) {
 	if s == nil {
 		return nil, invalidf("relation %q: nil store", name)
@@ -93,6 +99,8 @@ func InverseOf[T, S any](s *Store, name string) (*Rel[S, T], error) {
 // the hasManyThrough or hasAndBelongsToMany relation named name of owner
 // model T reads through: toOwner, to T, and toFar, to the far model F.
 // Errors are as RelationOf's.
+//
+// For package relations; most programs use package relations instead.
 func ThroughOf[T, F, L any](s *Store, name string) (toOwner *Rel[L, T], toFar *Rel[L, F], err error) {
 	if s == nil {
 		return nil, nil, invalidf("relation %q: nil store", name)
@@ -593,7 +601,7 @@ func (r *Rel[S, T]) LookupSource(tx *Tx, key any) (S, error) {
 }
 
 // Clone returns a copy of the target value v that shares no memory with it
-// (see "Values, not pointers" in the package doc). Package relations clones
+// (see "Copies" in Table's doc). Package relations clones
 // owners before they enter a shared cache.
 func (r *Rel[S, T]) Clone(v *T) T {
 	return copyOut[T](r.r.target, unsafe.Pointer(v))

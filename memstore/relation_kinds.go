@@ -133,6 +133,8 @@ func (m *model) rowValue(p unsafe.Pointer) any {
 // copying no row: the first hop of a hasManyThrough. toOwner and toFar must
 // be relations of the same model and store (else ErrInvalid); on an error
 // arena and ends are returned as given.
+//
+// For package relations; most programs use package relations instead.
 func AppendLinked[L, T, F any](tx *Tx, toOwner *Rel[L, T], toFar *Rel[L, F], k []byte, arena []byte, ends []int32) ([]byte, []int32, error) {
 	op := toOwner.opList
 	if toOwner.s != toFar.s || toOwner.r.source != toFar.r.source {
@@ -177,6 +179,8 @@ const linkSkips = 16
 // only past a run of linkSkips entries of other owners, so that the links
 // of many owners cost one pass over their part of the index rather than
 // one seek each.
+//
+// For package relations; most programs use package relations instead.
 func AppendLinkedMany[L, T, F any](tx *Tx, toOwner *Rel[L, T], toFar *Rel[L, F], keys [][]byte, arena []byte, ends []int32, spans [][2]int32) ([]byte, []int32, error) {
 	op := toOwner.opList
 	switch {

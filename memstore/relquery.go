@@ -15,6 +15,8 @@ import (
 // like any other condition: the foreign key's index, or a secondary index
 // that starts with the foreign key field. A RelQuery is immutable and safe
 // for concurrent use.
+//
+// For package relations; most programs use package relations instead.
 type RelQuery[S, T any] struct {
 	r *Rel[S, T]
 	b *bound

@@ -42,8 +42,40 @@ func (a Action) String() string {
 // "relations" section does: a belongsTo on the model that holds the foreign
 // key (Kind's zero value), or, on the owner model, the hasMany, hasOne,
 // hasManyThrough or hasAndBelongsToMany that reads it from the other side.
-// Zero fields take LoopBack 3's defaults (see "Relations" in the package
-// doc); fields that do not apply to Kind must be zero.
+// Zero fields take LoopBack 3's defaults; fields that do not apply to Kind
+// must be zero. The tags of [Model] declare the same.
+//
+// A belongsTo is the relation the store enforces (see [ForeignKeyError]).
+// The other kinds are declared on the owner and read through a belongsTo of
+// another model; package relations gives the accessors of every kind:
+//
+//   - hasMany (a customer's orders) and hasOne (its address, through a
+//     unique foreign key) read through the child's belongsTo whose foreign
+//     key is named (default: the owner's name + "ID", "CustomerID");
+//   - hasManyThrough (a physician's patients, through Appointment) reads
+//     through the link model's belongsTo to the owner (default field
+//     "PhysicianID") and to the target (keyThrough, default "PatientID");
+//     hasAndBelongsToMany is the same over a link model of just the two
+//     keys, found by name when not given (PostTag or TagPost). A link model
+//     with a unique index over its two keys links a pair at most once;
+//   - a polymorphic belongsTo (a picture's imageable) references the model
+//     its discriminator field names (the model's name, "Customer"), each by
+//     its primary key, whose type must be the foreign key's.
+//
+// Default names follow LoopBack 3: a belongsTo or hasOne is named after its
+// target in lowerCamel ("customer", "address"), a hasMany, hasManyThrough or
+// hasAndBelongsToMany after the target's plural ("orders", "categories",
+// "people"; see [Plural] and Model.Plural). Names are unique per model,
+// across kinds. [Store.Models] and [Store.Relation] describe every relation
+// with its keys, defaults resolved.
+//
+// A polymorphic relation's integrity holds per named model: an insert or
+// update checks the row in the model the discriminator names, and refuses a
+// discriminator that names none of the relation's models (a
+// *ForeignKeyError, as a dangling key); deleting a target row applies the
+// relation's onDelete to the rows whose discriminator names that model,
+// and only to them. A nil foreign key references nothing, whatever the
+// discriminator says.
 type Relation struct {
 	// Kind is the relation's kind; the zero value is BelongsTo.
 	Kind RelationKind
@@ -111,9 +143,99 @@ type Relation struct {
 }
 
 // Model declares one model: a Go struct type and the schema that struct tags
-// (see the package doc) and these fields give it. Make one with ModelOf.
-// Fields set here add to what the tags declare; a Key set here replaces the
+// and these fields give it. Make one with ModelOf. Fields set here add to
+// what the tags declare, for types whose source cannot be tagged or an index
+// whose fields are not in declaration order; a Key set here replaces the
 // default key (the field named ID) and must agree with a pk tag, if any.
+//
+// # Tags
+//
+// The tag key is relstore; options are comma-separated:
+//
+//	pk                 the primary key (default: the field named ID)
+//	auto               with pk: an integer key that is zero on insert gets
+//	                   the next value (keys are never reused)
+//	unique             the field's values must be unique
+//	index              a non-unique index on the field alone, named after
+//	                   the field
+//	index=name         the field is part of the non-unique index name;
+//	                   its fields are those tagged index=name, in the order
+//	                   the struct declares them
+//	unique=name        the same, for a unique index: no two rows have the
+//	                   same values in all of its fields
+//	belongsTo=Target   the field is a foreign key to model Target
+//	polymorphic=A|B    the field is a foreign key to the model that the
+//	                   discriminator field names, A or B (or, as plain
+//	                   polymorphic, those whose hasMany names it)
+//	as=name            with belongsTo or polymorphic: the relation's name
+//	                   (default: Target in lowerCamel, e.g. "customer"; for
+//	                   polymorphic, the field without ID: "imageable")
+//	keyTo=Field        with belongsTo: the target field referenced
+//	                   (default: the target's primary key; must be unique)
+//	onDelete=action    with belongsTo or polymorphic: restrict (default),
+//	                   cascade or setNull
+//	discriminator=F    with polymorphic: the field naming the target model
+//	                   (default: the relation's name + "Type")
+//	-                  a data field: the store keeps it as is, even if its
+//	                   type is a model's (see SchemaError)
+//
+// For example:
+//
+//	type Customer struct {
+//		ID    int64  `relstore:"pk,auto"`
+//		Email string `relstore:"unique"`
+//		Name  string
+//	}
+//
+//	type Order struct {
+//		ID         int64
+//		CustomerID int64 `relstore:"belongsTo=Customer,onDelete=cascade"`
+//		Note       string
+//	}
+//
+//	type Category struct {
+//		ID       string
+//		ParentID *string `relstore:"belongsTo=Category,as=parent,onDelete=setNull"`
+//	}
+//
+// Relations seen from the owner are declared on blank fields, one per
+// field, as LoopBack declares them in a model's "relations" (see [Relation]
+// for the kinds and their default names):
+//
+//	_ struct{} `relstore:"hasMany=Order"`                          // orders
+//	_ struct{} `relstore:"hasOne=Address"`                         // address
+//	_ struct{} `relstore:"hasMany=Patient,through=Appointment"`    // patients
+//	_ struct{} `relstore:"hasAndBelongsToMany=Tag"`                // tags, through PostTag or TagPost
+//	_ struct{} `relstore:"hasMany=Picture,polymorphic=imageable"`  // pictures
+//
+// with as=name, foreignKey=Field (the child's, or the link model's,
+// field that references the owner), through=Model, keyThrough=Field (the
+// link model's field that references the target) and polymorphic=name
+// (the polymorphic belongsTo of the target to read through).
+//
+// A field may carry several options, index and unique ones included
+// (`relstore:"belongsTo=Post,unique=post_tag"`, `relstore:"index=a,index=b"`).
+// [Index] describes what can be indexed and in which order.
+//
+// # Keys
+//
+// Keys (primary and foreign keys, and keyTo targets) have an integer kind,
+// the string kind, or [16]byte (UUIDs), or are named types of these. A
+// foreign key has exactly the type of the key it references; a pointer
+// foreign key is nullable, nil meaning "no owner". A model may reference
+// itself. A model with no key field gets a store-assigned [RowID].
+//
+// An auto key's counter is part of the transaction and of snapshots, unlike
+// a PostgreSQL sequence: a rolled-back insert does not consume a key and
+// Store.Restore puts the counter back, so a test sees the same keys on every
+// run. Keys are never reused (SQLite's rowid without AUTOINCREMENT reuses
+// the largest freed key).
+//
+// A code-declared relation whose FK field the struct lacks is refused (most
+// often a misspelling), unless it sets [Relation].Shadow: then the store
+// keeps a hidden, nullable "shadow" column typed like the target key
+// (LoopBack adds the property; Go structs cannot grow fields), which package
+// relations reads and writes.
 type Model struct {
 	// Name is the model's name in errors and relations; default: the Go
 	// type's name.

@@ -32,6 +32,8 @@ type Config struct {
 //
 // keys are the KeyHash of every primary key and unique field value that the
 // commit deletes, inserts or changes, before and after (duplicates possible).
+// That is all a coherent cache of owners needs; package cache's *Cache is
+// one. A transaction that rolls back tells the cache nothing.
 type Invalidator interface {
 	// BeginCommit is called before a commit becomes visible to readers.
 	BeginCommit(keys []uint64)
@@ -46,6 +48,21 @@ type Invalidator interface {
 // Store is an in-memory, relation-aware data store. It is safe for
 // concurrent use: writers (Update, Restore) are serialised, readers (View,
 // Snapshot) never block and never wait for writers.
+//
+// Writers are serialised by one writer lock; Update and Restore wait for it
+// and honour their context while they wait. Each commit and Restore
+// publishes the new state with one atomic store: that is the instant the
+// commit takes effect for every reader. Readers (View, Snapshot,
+// Snapshot.View, the accessors of package relations) load the published
+// state and never wait. A Tx ends with its function: using it afterwards
+// returns ErrTxDone, writing in a View returns ErrReadOnly, and calling
+// Update, Restore or Close from inside an Update function returns ErrNested
+// instead of deadlocking. Snapshot is O(1) and Restore swaps the whole
+// store in O(1), atomically.
+//
+// go-memdb leaves an index half-written when an Insert fails midway; the
+// store checks every rule before it writes and aborts the whole go-memdb
+// transaction on any error, so a failed write never becomes visible.
 type Store struct {
 	schema *schema
 	// db is the writer's database: only Update and Restore, holding the

@@ -14,6 +14,42 @@ import (
 // the store. A Table is a small immutable handle of one store, safe for
 // concurrent use; its methods run inside the transaction they are given,
 // which must be one of that store's (else an error matching ErrInvalid).
+//
+// # Copies
+//
+// Rows go in and come out as copies that share no memory a caller can
+// change: changing a struct passed in or got back, or anything it points to,
+// changes neither the store nor another caller's copy. How each model is
+// copied is planned once, when the store opens, from its fields, exported
+// or not:
+//
+//   - numbers, bools, strings (immutable) and time.Time are copied by the
+//     assignment that copies the struct; a time's *time.Location, immutable
+//     and compared by identity, is shared, as is a *time.Location field;
+//   - a pointer gets a new value: one small allocation for a pointer to a
+//     number or string (a nullable foreign key), a deep copy otherwise;
+//   - a slice gets a new array of exactly its length (a nil slice stays nil,
+//     an empty one has no capacity); a map gets a new map with the same keys;
+//     their elements and values are copied the same way, recursively;
+//   - interface, channel, function and unsafe.Pointer values are shared,
+//     never followed: what they point to is the caller's to keep immutable.
+//
+// A type that reaches itself (a tree or list node) is copied faithfully:
+// what a row reaches twice, a cycle included, is copied once, so the copy
+// has the same shape; in other types two fields pointing to one value get a
+// copy each. No depth of nesting overflows the stack. A model without
+// pointers, slices or maps (strings and times are fine) is copied by one
+// assignment, with no allocation; the rows of one read (a scan, a list of
+// children) carve their small allocations from shared chunks, so a row the
+// caller keeps may keep a few KB of its siblings' memory alive.
+//
+// # Iterators
+//
+// The iterators of Scan, Range and ByFK (and Rel.Children) read a snapshot:
+// a View's, valid after the View returns, or in an Update, one taken when
+// the iterator was made. One made in an Update yields nothing once the
+// Update has returned (its rows may never have been committed); an iter.Seq
+// cannot carry an error, so range over it inside the Update function.
 type Table[T any, K comparable] struct {
 	s *Store
 	m *model

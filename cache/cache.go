@@ -8,8 +8,8 @@ import (
 )
 
 // Cache is a bounded cache of values keyed by (space, key) that never returns
-// a value a committed write has replaced; see the package documentation for
-// the protocol and why it is correct.
+// a value a committed write has replaced, if its callers follow the protocol
+// below (cache/DESIGN.md says why it is correct).
 //
 // All methods are safe for concurrent use. The writer side
 // ([Cache.BeginCommit], [Cache.EndCommit], [Cache.BeginReset],
@@ -22,6 +22,64 @@ import (
 //
 // Create a Cache with [New]; the zero Cache is not usable. A nil *Cache acts
 // as a disabled one: bypass tokens, misses, no-ops, and Close returns nil.
+//
+// # Protocol
+//
+// The cache never sees rows. The caller names an entry by a well-mixed
+// 64-bit hash of (space, key), the space (which table and index the key
+// belongs to) and the encoded key bytes. Two sides use it:
+//
+//   - Readers (relation accessors) take a [Token] for the hash, read the
+//     store only if [Cache.Get] misses, and offer what they read with
+//     [Cache.Set]: take the token, then read the store, then Set.
+//   - The store's writer, under its write lock, brackets every commit with
+//     [Cache.BeginCommit] and [Cache.EndCommit] (passing the hashes of every
+//     key whose cached value may change) and every whole-store reset with
+//     [Cache.BeginReset] and [Cache.EndReset]. memstore.Store does this
+//     for the Cache in its memstore.Config.
+//
+// A reader's flow:
+//
+//	tok := c.Token(hash)
+//	if v, ok := c.Get(tok, space, key); ok {
+//		return v
+//	}
+//	v := readFromStoreSnapshot() // after Token, never before
+//	c.Set(tok, space, key, v, size)
+//	return v
+//
+// [SetOf], [GetOf] and [GetManyOf] store a typed value in the entry's own
+// allocation, so a hit reads the value from the memory it has just checked
+// the entry in; package relations caches owners this way.
+//
+// A Get returns the value of its key as of some instant during the call,
+// and never a value from before a reset. Set is applied before it returns: a
+// Get after it (with a later token) finds the value unless, since the Set, a
+// commit touched its key, a reset happened, or the budget evicted it. Each
+// Set evicts (approximately least recently used first) before it returns,
+// so the entries' costs never stay above MaxCost. Several stores may share
+// one Cache: their writer-side calls are serialised inside it, and each
+// store hashes keys with its own seed, so their entries do not meet (an
+// entry's identity check would refuse them anyway).
+//
+// A Set can be refused, which only costs a later miss: when its token is a
+// bypass token (a commit on its stripe, or a reset, was open when the token
+// was taken), when a commit on its stripe or a reset began after the token
+// (the value read may be what that commit replaced; counted in
+// [Metrics].StaleSets), when the entry alone costs more than MaxCost
+// ([Metrics].Drops), and on a closed or disabled Cache.
+//
+// The callers must keep three rules:
+//
+//   - The hash passed to Token must be the hash the store passes to
+//     BeginCommit for that key.
+//   - Every BeginCommit must be followed by EndCommit with the same hashes,
+//     and every BeginReset by EndReset: a stripe left open makes its keys'
+//     fills bypass the cache for ever.
+//   - Stripes are shared by many keys: a commit on one key makes fills of
+//     the other keys of its stripe that overlap it skip the cache. With
+//     automatic stripes (the default) there are two to four stripes per
+//     entry held.
 type Cache struct {
 	// shards hold the entries (a map and an eviction ring each) and count
 	// operations for metrics, indexed by hash.
@@ -108,7 +166,7 @@ type entry struct {
 	ref atomic.Bool
 	// dead is set, under the shard's lock, when the entry leaves its shard
 	// (a commit on its key, an eviction, a replacement); a hit requires it
-	// clear. See the package documentation.
+	// clear. See cache/DESIGN.md.
 	dead atomic.Bool
 }
 
@@ -150,7 +208,7 @@ func (e *entry) is(space uint32, key []byte) bool {
 // shard. An entry still in its shard holds the key's current value (a
 // commit on the key removes it before the commit becomes visible); the
 // epoch check rejects entries from before a reset, which removes entries
-// without marking them (see the package documentation).
+// without marking them (see cache/DESIGN.md).
 func (e *entry) accepts(tok Token, space uint32, key []byte) bool {
 	return e.hash == tok.hash && e.epoch == tok.epoch && !e.dead.Load() && e.is(space, key)
 }

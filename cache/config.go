@@ -56,7 +56,7 @@ type Config struct {
 	// Stripes is the number of generation counters, a power of two, at most
 	// [MaxStripes]. A commit that is open on a stripe makes readers of the
 	// stripe's keys go to the store without caching what they read (see the
-	// package documentation), so more stripes mean fewer fills lost to
+	// protocol on Cache), so more stripes mean fewer fills lost to
 	// unrelated writes, at 8 bytes each. Zero means automatic: 256, growing
 	// with the number of entries held (two to four stripes per entry).
 	Stripes int

@@ -1,78 +1,54 @@
-// Package cache is a bounded cache that is linearizable with the store it
-// fronts: no read through it returns a value that a committed write has
-// already replaced or deleted, a value from a rolled-back transaction, or
-// one from before a whole-store reset.
+// Package cache is the owner cache of package relations: a bounded cache of
+// resolved rows (an order's customer) that is never stale. No read through
+// it returns a row that a committed write has already replaced or deleted,
+// a row from a rolled-back transaction, or one from before a Restore.
 //
 // # Basics
 //
-// The cache never sees rows. The caller names an entry by a well-mixed 64-bit
-// hash of (space, key), the space (which table and index the key belongs to)
-// and the encoded key bytes. Two sides use it:
+// A program makes one [Cache] and gives it to the store; package relations
+// reads owners through it, and the store keeps it coherent:
 //
-//   - Readers (relation accessors) take a [Token] for the hash, read the store
-//     only if [Cache.Get] misses, and offer what they read with [Cache.Set]:
-//     take the token, then read the store, then Set.
-//   - The store's writer, under its write lock, brackets every commit with
-//     [Cache.BeginCommit] and [Cache.EndCommit] (passing the hashes of every
-//     key whose cached value may change) and every whole-store reset with
-//     [Cache.BeginReset] and [Cache.EndReset].
+//	owners, err := cache.New(cache.Config{MaxCost: 64 << 20}) // bytes
+//	store, err := memstore.New(memstore.Config{Cache: owners, Models: models})
+//	customer, err := relations.NewBelongsTo[Order, Customer](store, "customer")
+//	c, ok, err := customer.Get(ctx, order) // the cache, else the store
+//	c, st := customer.Cached(order)        // the cache only: never the store
+//	fmt.Println(owners.Metrics().Hits)
 //
-// A reader's flow:
+// Do you need one? Without it (memstore.Config.Cache nil) every accessor
+// reads the store, which is always correct: an index lookup and a copy per
+// owner. A cache saves those for owners read more often than they change,
+// and it is what BelongsTo.Cached (LoopBack's synchronous read of a fetched
+// owner) reads; without a cache Cached always reports NotCached.
 //
-//	tok := c.Token(hash)
-//	if v, ok := c.Get(tok, space, key); ok {
-//		return v
-//	}
-//	v := readFromStoreSnapshot() // after Token, never before
-//	c.Set(tok, space, key, v, size)
-//	return v
-//
-// [Cache.Metrics] reports hits, misses, bypasses, refused Sets, evictions,
-// the entries and the bytes held; [Config] bounds memory with MaxCost.
-// [SetOf], [GetOf] and [GetManyOf] store a typed value in the entry's own
-// allocation, so a hit reads the value from the memory it has just checked
-// the entry in; package relations caches owners this way.
+// [Config].MaxCost is the budget in bytes: each entry is charged the size
+// of the owner's copy (its struct, strings, slices and maps) plus
+// [EntryOverhead] plus its key's length. The zero Config is usable: 64 MiB.
+// [Cache.Metrics] reports hits, misses, evictions, the entries and the bytes
+// held.
 //
 // # Guarantees
 //
-//   - Never stale: a Get returns the value of its key as of some instant
-//     during the call, and never a value from before a reset. See DESIGN.md
-//     beside this file for the argument.
-//   - Read your fill: Set is applied before it returns. A Get after it (with
-//     a later token) finds the value unless, since the Set, a commit touched
-//     its key, a reset happened, or the budget evicted it.
-//   - Memory: the entries held are charged their caller-given cost plus
-//     [EntryOverhead] plus their key's length, and their sum never stays above
-//     MaxCost: each Set evicts (approximately least recently used first)
-//     before it returns. A commit removes the entries of the keys it touches
-//     at once, so deleted rows are not kept alive by the cache.
-//   - Cost: [New] allocates a few KB and starts no goroutine, whatever
-//     MaxCost is; the entries, the front table (a lock-free index of entries,
-//     about one way per entry) and the stripe counters grow with use.
-//   - Sharing: several stores may use one Cache. Their writer-side calls are
-//     serialised inside it; each store hashes keys with its own seed, so their
-//     entries do not meet (and [entry]'s identity check would refuse them).
-//
-// A Set can be refused, which only costs a later miss: when its token is a
-// bypass token (a commit on its stripe, or a reset, was open when the token
-// was taken), when a commit on its stripe or a reset began after the token
-// (the value read may be what that commit replaced; counted in
-// [Metrics].StaleSets), when the entry alone costs more than MaxCost
-// ([Metrics].Drops), and on a closed or disabled Cache.
+//   - Never stale: a read returns the owner as of some instant during the
+//     call (cache/DESIGN.md gives the argument).
+//   - Read your fetch: after an accessor fetched an owner, Cached finds it
+//     unless, since, a commit touched it, a Restore reset the store, or the
+//     budget evicted it.
+//   - Bounded memory: the entries held never stay above MaxCost, and a
+//     commit drops the entries of the rows it touches at once, so deleted
+//     rows are not kept alive by the cache.
+//   - Cheap: New allocates a few KB and starts no goroutine, whatever
+//     MaxCost is; several stores may share one Cache.
 //
 // # Caveats
 //
-//   - The hash passed to Token must be the hash the store passes to
-//     BeginCommit for that key.
-//   - Every BeginCommit must be followed by EndCommit with the same hashes,
-//     and every BeginReset by EndReset: a stripe left open makes its keys'
-//     fills bypass the cache for ever.
-//   - Values are shared, not copied: do not modify a value after Set or after
-//     Get returned it. Keys are copied.
-//   - Stripes are shared by many keys: a commit on one key makes fills of the
-//     other keys of its stripe that overlap it skip the cache. With automatic
-//     stripes (the default) there are two to four stripes per entry held.
-//   - The eviction is a clock (second chance), without ristretto's
-//     admission policy: a scan of many cold keys evicts hot ones that were
-//     not read since the hand last passed them.
+//   - Eviction is a clock (second chance) with no admission policy: a scan
+//     of many cold owners evicts hot ones not read since the hand passed.
+//   - A commit can make a concurrent fill of another key skip the cache (a
+//     later miss, never a stale row; counted in Metrics.StaleSets and
+//     Bypasses). It is rare: there are two to four stripes per entry held.
+//   - Values are shared, not copied: package relations copies owners in and
+//     out; code that calls Set or Get itself must not modify them.
+//
+// A store or accessor of your own uses the protocol on [Cache]'s doc.
 package cache

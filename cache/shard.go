@@ -132,7 +132,7 @@ func (c *Cache) drop(hashes []uint64) {
 // wipe removes every entry, in time proportional to the number of shards:
 // the maps, rings and front table are dropped whole, and their entries are
 // not marked dead (the epoch, which a reset moves first, rejects them; see
-// the package documentation).
+// cache/DESIGN.md).
 func (c *Cache) wipe() {
 	for i := range c.shards {
 		s := &c.shards[i]

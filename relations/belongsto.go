@@ -45,6 +45,27 @@ const keyBuf = 64
 // BelongsTo is the accessor of a belongsTo relation: source S (an Order)
 // belongs to target T (its Customer) through a foreign key. It is immutable
 // and safe for concurrent use.
+//
+// # The owner cache
+//
+// BelongsTo (and the polymorphic accessor, and a hasOne's Get and Cached,
+// and a hasManyThrough's Include for its far rows) read through the owner
+// cache the store was opened with (memstore.Config.Cache, a *cache.Cache);
+// without one they read the store every time. The cache maps (index, key)
+// to the row. It is linearizable with the store — no accessor ever returns
+// a row that a committed write had already replaced or deleted before the
+// call began, nor one from a rolled-back transaction or from before a
+// Restore — because every read follows package cache's protocol: take the
+// key's token, then read the cache or one store snapshot, then offer the
+// snapshot's value to the cache under that token (see package cache). A
+// changed foreign key is simply a different key, so Cached never returns
+// the previous owner.
+//
+// Owners go into the cache as private copies and come out as copies: a
+// caller who changes a returned owner cannot change the cache. Each is
+// charged what its copy holds (its struct, strings, slices and maps), so the
+// cache's MaxCost bounds the memory it keeps. The accessors fill the cache
+// only from committed snapshots, never from a write transaction.
 type BelongsTo[S, T any] struct {
 	store *memstore.Store
 	rel   *memstore.Rel[S, T]
@@ -219,12 +240,48 @@ func (b *BelongsTo[S, T]) outDeep(t T) T {
 // and it is still current, without reading the store or waiting: Found with
 // the owner, NoOwner when src's foreign key is nil, else NotCached. It never
 // returns a stale owner: an owner updated or deleted since, or the owner of
-// a foreign key src no longer has, is NotCached. (For a shadow foreign key
-// the key itself is read from the latest snapshot; see the package doc.)
+// a foreign key src no longer has, is NotCached.
 //
-// What Get, a completed Fetch or Include has just returned, Cached finds at
-// once, with no Wait; the package doc ("Read your fetch") lists exactly when
-// it can still say NotCached.
+// A shadow foreign key (declared in code on a struct without the field)
+// lives only in the store: Cached then reads the latest snapshot for the
+// foreign key (without waiting for anything) and checks, through the source
+// row's cache token, that the row did not change while the owner was read
+// from the cache.
+//
+// # Read your fetch
+//
+// LoopBack's promise: the results of a fetch are "available via later
+// synchronous calls". After Get, a completed Fetch or Include returns an
+// owner, Cached for a source with that foreign key returns Found at once,
+// with no Wait, unless one of these happened; then it says NotCached, never
+// a stale owner:
+//
+//   - since the fetch, a commit changed or deleted that owner, a Restore
+//     reset the store, or the cache's budget evicted the entry (its MaxCost
+//     is full), or the cache was closed;
+//   - the fetch did not fill the cache: the owner came from the cache
+//     already and was evicted since; the owner alone costs more than
+//     MaxCost; or a write overlapped the fetch (a commit on a key of the
+//     same cache stripe was open when the fetch began, or began before it
+//     offered the owner; counted in cache.Metrics.StaleSets and Bypasses,
+//     and rare: the cache keeps two to four stripes per entry);
+//   - Include re-read, from its snapshot, an owner whose cache hit a commit
+//     on its stripe made unverifiable; it does not offer it again;
+//   - the foreign key is a shadow column and the fetch was Include (shadow
+//     keys are read and resolved from one snapshot, without the cache), or
+//     the key changed between the two reads of a shadow key; ByKey never fills the
+//     cache;
+//   - the fetch ran in a transaction (In): Tx forms never fill the cache;
+//   - there is no cache (memstore.Config.Cache nil, or a disabled one).
+//
+// The same holds for HasOne's Get and Cached (the cache then holds the
+// owner's child, or that it has none) and for the polymorphic accessor.
+// TestReadYourFetch checks it with 10^5 fetch-then-Cached pairs while
+// unrelated writes commit.
+//
+// Include and the other batch reads are consistent: cache hits are
+// re-validated after the store snapshot is taken (cache.Cache.Current), so
+// all rows returned are the store's state at one instant.
 func (b *BelongsTo[S, T]) Cached(src S) (T, Status) {
 	var zero T
 	if b.rel.Shadow() {

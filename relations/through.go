@@ -19,6 +19,10 @@ import (
 // to both. A far row linked twice is listed once. Reads go through the
 // link model's foreign key index, then the far model's key index, never a
 // scan. It is immutable and safe for concurrent use.
+//
+// Its writes are checked by the store as any write is: a link model with a
+// unique index over its two keys links a pair at most once, and deleting
+// either end of a link follows the link model's onDelete.
 type HasManyThrough[T, F, L any] struct {
 	store   *memstore.Store
 	toOwner *memstore.Rel[L, T]

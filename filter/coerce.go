@@ -10,7 +10,7 @@ import (
 )
 
 // Coerce converts v, a value of a condition or of After, to t, the type of
-// the field it meets, by the rules of the package doc ("Values"): v is a
+// the field it meets, by the rules under "Values" below: v is a
 // JSON value as Parse keeps it (nil, bool, json.Number, string), a Text, or
 // a Go value. t is a bool, integer, float or string kind, time.Time, a
 // [16]byte array, a named type of one of these, or a pointer to any of
@@ -20,6 +20,36 @@ import (
 // The error is an *Error with an empty Path and a Reason such as "want a
 // time, got 12" or "want an int8, got 300"; binding sets the Path (copy
 // the Reason into an Error of its own, or wrap this one).
+//
+// # Values
+//
+// A condition's values are compared with a field of the model, whose type
+// decides what a value means. Coerce(v, t) is the one implementation of
+// these rules, shared by memstore and the REST server, and its errors say
+// what was wanted ("want a time, got 12"). By the field's type:
+//
+//	bool                   JSON true or false; Text "true" or "false"
+//	int, int8, ... uint64  a number whose value is an integer in the type's
+//	                       range: 12, 12.0 and 1.2e1 are 12, 12.5 and 300 for
+//	                       int8 are refused; Text of such a number
+//	float32, float64       a finite number, rounded to the nearest float;
+//	                       out of range is refused; Text of a number
+//	string                 a JSON string, or Text
+//	time.Time              an RFC 3339 string ("2026-01-01T00:00:00Z", with
+//	                       optional fractional seconds), or Text of one
+//	[16]byte               a UUID string, 8-4-4-4-12 hex digits, either case
+//	*T (nullable)          null is NULL; anything else as for T
+//	named types            as their underlying type (type Status string takes
+//	                       a string)
+//
+// A number is never a string nor a time, and a string never a number:
+// {"age": "12"} is refused for an int field, where LoopBack 3 converts it
+// (use Text, from a query string, for values whose type the field decides).
+// A Go value (from a Filter built in Go) converts when its kind fits: any
+// integer to an integer field if in range, an integer-valued float too, any
+// number to a float field, a string kind to a string field, time.Time to a
+// time field, a [16]byte kind to a [16]byte field; a pointer stands for what
+// it points at, a nil pointer for null.
 func Coerce(v any, t reflect.Type) (reflect.Value, error) {
 	if t == nil {
 		return reflect.Value{}, errorf("", "no type to convert to")

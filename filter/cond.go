@@ -178,7 +178,19 @@ func Inq[T any](field string, values ...T) Cond { return list(OpInq, field, valu
 // row.
 func Nin[T any](field string, values ...T) Cond { return list(OpNin, field, values) }
 
-// Like returns field LIKE pattern (see the package doc for the pattern).
+// Like returns field LIKE pattern.
+//
+// like and ilike follow PostgreSQL: % matches any run of characters, _
+// exactly one character, and a backslash makes the next character literal
+// (\%, \_, \\); the pattern must match the whole string, and a pattern that
+// ends with a lone backslash is refused. like compares characters (code
+// points) exactly. ilike compares them under Unicode simple case folding,
+// one character at a time (the rule of strings.EqualFold): 'É' matches 'é',
+// and the Kelvin sign matches 'k'. That is PostgreSQL's ILIKE in a database
+// whose LC_CTYPE is a UTF-8 locale, except for the few characters whose
+// folding is not a plain upper/lower pair ('ſ', U+017F, matches 's' here and
+// not there); under the C locale PostgreSQL folds ASCII only. The patterns
+// apply to string fields.
 func Like(field, pattern string) Cond { return cmp(OpLike, field, pattern) }
 
 // NLike returns field NOT LIKE pattern, which never matches a NULL field.

@@ -11,6 +11,22 @@ import (
 var ErrInvalid = errors.New("filter: invalid filter")
 
 // Error is a refusal of a filter or of one of its values.
+//
+// Parse and Validate refuse, with an *Error that names the path in the
+// filter and matches ErrInvalid, everything that needs no schema: malformed
+// JSON, an unknown key or operator, a duplicate key, an operand of the wrong
+// shape (between wants two values, inq an array, like a string), null where
+// only eq and neq accept it, a negative or fractional limit or skip, an
+// invalid like pattern or regexp, a non-finite number, a Go value that is
+// not a scalar, an after of the wrong length, a relation included twice, and
+// nesting deeper than the Parser's limits (and/or nesting MaxDepth, default
+// DefaultMaxDepth; include nesting MaxIncludeDepth). For example:
+//
+//	filter: where.and[1].views.between: want an array of 2 values, got 3 values
+//
+// Binding refuses the rest with paths of the same form, built from Cond.Path:
+// an unknown field or relation, a value the field's type cannot take
+// (Coerce), an operator the field's kind cannot take (like on an int).
 type Error struct {
 	// Path is where in the filter, in the dotted form of the JSON filter:
 	// "where.and[1].createdAt.gt", "order[0]", "include[0].scope.limit".

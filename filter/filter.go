@@ -21,6 +21,14 @@ type Filter struct {
 }
 
 // Fields is a projection: the properties a result carries.
+//
+// Fields chooses the properties a result carries, for the untyped forms
+// (REST, rows by model name): Names lists them, or with Exclude lists those
+// to leave out. The zero Fields means every property. JSON accepts
+// LoopBack's forms: ["id","title"], "title", {"id":true,"title":true} and
+// {"body":false}; in an object, the true entries win when there are any, as
+// in LoopBack, and {} or [] mean every property. As in LoopBack, the primary
+// key is returned only if listed.
 type Fields struct {
 	Names   []string // the properties to return, or with Exclude to leave out
 	Exclude bool     // Names are left out, every other property returned
@@ -31,6 +39,23 @@ func (fs Fields) IsZero() bool { return len(fs.Names) == 0 && !fs.Exclude }
 
 // Include names a relation to read with each result, with a scope over the
 // related rows: where, order, limit, skip, fields, and further includes.
+//
+// Include names related models to read with each result (LoopBack's
+// include), each with a scope: a Filter over the related rows of one owner
+// (where, order, limit, skip, fields), whose own Include nests further. JSON
+// accepts LoopBack's forms, which may be mixed and nested:
+//
+//	"include": "orders"
+//	"include": ["orders", "address"]
+//	"include": {"orders": "items"}                    orders, with their items
+//	"include": {"orders": ["items", "payments"]}
+//	"include": {"relation": "orders", "scope": {"where": {"total": {"gt": 100}},
+//	            "limit": 5, "include": {"items": "product"}}}
+//
+// A relation appears at most once in one include list, and includes nest at
+// most MaxIncludeDepth levels (Parser, default DefaultMaxIncludeDepth).
+// What a scope means for each kind of relation (a limit per owner, for
+// example) is the relations package's to define.
 type Include struct {
 	Relation string // the relation's name, as written
 	Scope    Filter // the related rows to read; the zero Filter reads all

@@ -12,6 +12,20 @@ import (
 const maxQuerySegments = 256
 
 // ParseQuery reads a filter from URL query parameters with the zero Parser.
+//
+// ParseQuery reads a filter from URL query parameters in LoopBack 3's two
+// forms: ?filter= with the filter as JSON, or one parameter per value,
+// nested with brackets as the qs package does:
+//
+//	?filter[where][status]=published&filter[where][views][gt]=100
+//	&filter[order]=createdAt%20DESC&filter[limit]=20
+//	&filter[where][id][inq]=1&filter[where][id][inq]=2     (or [inq][0]=1&[inq][1]=2)
+//	&filter[include][0][relation]=orders&filter[include][0][scope][limit]=5
+//
+// Keys whose brackets hold exactly 0, 1, ... n-1 make an array, as do
+// repeated parameters and []; all values are Text, so null cannot be written
+// this way (use ?filter=). ParseQueryWhere reads ?where= (LoopBack's count
+// and bulk routes) in the same two forms.
 func ParseQuery(q url.Values) (Filter, error) { return Parser{}.ParseQuery(q) }
 
 // ParseQueryWhere reads a where from URL query parameters with the zero

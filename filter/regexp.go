@@ -5,7 +5,19 @@ import (
 	"strings"
 )
 
-// CompileRegexp compiles the operand of a regexp condition. A pattern that
+// CompileRegexp compiles the operand of a regexp condition.
+//
+// regexp takes a pattern in Go's RE2 syntax (package regexp), which shares
+// JavaScript's common syntax (classes, \d \w \s \b, anchors, groups,
+// repetition, (?i)) but refuses lookaround and backreferences; write \x{263A}
+// where JavaScript writes \u263A. Like LoopBack, the pattern may be written
+// "/pattern/flags" with flags among i (case-insensitive, by simple folding),
+// m (^ and $ match at line breaks) and g (accepted and ignored); a string
+// that does not start with / is the pattern itself. It matches when the
+// pattern occurs anywhere in the string (anchor with ^ and $). See
+// CompileRegexp.
+//
+// In detail: A pattern that
 // starts with / and has another / followed only by letters is LoopBack's
 // "/pattern/flags" form, with flags among i (case-insensitive, by Unicode
 // simple folding), m (multi-line: ^ and $ match at line breaks) and g

@@ -189,7 +189,7 @@ func newTable(m *memstore.ModelInfo, byName map[string]*memstore.ModelInfo) (*ta
 		if r.Polymorphic {
 			// No SQL foreign key can name its target row by row: the
 			// discriminator and the key, indexed together; integrity is
-			// the application's (see the package doc).
+			// the application's (see "Relations" in PostgreSQL's doc).
 			d, c := byField[r.Discriminator], byField[r.FK]
 			if d == nil || c == nil {
 				return nil, bad(r.FK, "fields of polymorphic relation %s not found", r.Name)

@@ -15,12 +15,45 @@ import (
 
 // Error is an error response, as LoopBack 3's error handler writes it: the
 // body is {"error": {...}} with these fields.
+//
+// # Statuses and codes
+//
+// Successes are 200 with JSON (LoopBack answers 200 to a create too), or 204
+// with no body where LoopBack sends none. Every error is LoopBack's body:
+//
+//	{"error": {"statusCode": 404, "name": "Error", "message": "Unknown \"Customer\" id \"7\".", "code": "MODEL_NOT_FOUND"}}
+//
+//	400 BAD_REQUEST      malformed JSON, a body of the wrong shape, a changed id or foreign key
+//	                     through a route that sets it, several rows for upsertWithWhere
+//	400 INVALID_FILTER   a filter or where that the language or the model refuses: an unknown
+//	                     property or relation (include included), a value of the wrong type, an
+//	                     operator unfit for the property, nesting or a limit over the caps
+//	403 READ_ONLY        a write to a read-only server
+//	404 MODEL_NOT_FOUND  no row with that id (or a related row of another owner)
+//	404 RELATION_EMPTY   a belongsTo whose foreign key is null
+//	404 ROUTE_NOT_FOUND  no model, relation or method at that path
+//	409 FOREIGN_KEY_VIOLATION  a delete (or key change) refused: restrict, and a row references
+//	                     the row; the message and details name the referencing model, row,
+//	                     property and relation
+//	409 DUPLICATE_ID     a create with an id that exists (LoopBack's memory connector's 409)
+//	409 CONFLICT         a second hasOne through its route
+//	413 REQUEST_TOO_LARGE  a body over Config.MaxBodyBytes
+//	422 ValidationError  the row is not valid; details.codes names each property: presence (a
+//	                     required property missing, null or ""), unknown-property, type and date
+//	                     (a value the property's type cannot take), uniqueness (a duplicate unique
+//	                     value; every property of a unique index), foreignKey (a dangling foreign
+//	                     key): {"details": {"context": "Order", "codes": {"customerId":
+//	                     ["foreignKey"]}, "messages": {"customerId": ["references no Customer"]}}}
+//	500 INTERNAL         a bug: the server logs it (Config.ErrorLog)
+//
+// A refused write changes nothing: each request is one transaction, a create
+// of many rows included.
 type Error struct {
 	StatusCode int    `json:"statusCode"`
 	Name       string `json:"name"` // "Error", or "ValidationError" for a 422
 	Message    string `json:"message"`
 	// Code is a stable name for the kind of error: MODEL_NOT_FOUND (as in
-	// LoopBack), and relstore's own (see the package doc).
+	// LoopBack), and relstore's own (listed below).
 	Code string `json:"code,omitempty"`
 	// Details is, for a ValidationError, LoopBack's {"context": model,
 	// "codes": {property: [code]}, "messages": {property: [message]}}; for

@@ -57,7 +57,56 @@ const (
 )
 
 // Handler serves LoopBack 3's REST API over a store, its OpenAPI document
-// and an explorer page (see the package doc). It is safe for concurrent use.
+// (GET /openapi.json) and an explorer page (GET /). It is safe for
+// concurrent use: reads run on snapshots, writes are serialised by the
+// store.
+//
+// # Routes
+//
+// Per model (LoopBack 3's PersistedModel methods):
+//
+//	GET    /api/Customers?filter={...}          find: where, order, limit, skip, fields, include
+//	GET    /api/Customers/{id}?filter={...}     findById: fields and include          404 if none
+//	HEAD   /api/Customers/{id}                  exists: 200 or 404
+//	GET    /api/Customers/{id}/exists           {"exists": true|false}
+//	GET    /api/Customers/findOne?filter={...}  the first match                       404 if none
+//	GET    /api/Customers/count?where={...}     {"count": n}
+//	POST   /api/Customers                       create one (an object) or many (an array), all or none
+//	PATCH  /api/Customers                       patchOrCreate (upsert) by the body's id
+//	PUT    /api/Customers                       replaceOrCreate by the body's id (also POST .../replaceOrCreate)
+//	POST   /api/Customers/upsertWithWhere?where patch the one match, or create; 400 for several
+//	PUT    /api/Customers/{id}                  replaceById (also POST .../{id}/replace)  404 if none
+//	PATCH  /api/Customers/{id}                  patchAttributes                       404 if none
+//	DELETE /api/Customers/{id}                  deleteById: {"count": 1}, or 0 if none
+//	POST   /api/Customers/update?where={...}    updateAll: {"count": n}
+//	DELETE /api/Customers?where={...}           deleteAll: {"count": n}; a where is required (where={} for all)
+//
+// Per relation (LoopBack 3's relation methods), for a row {id}:
+//
+//	belongsTo  GET    /api/Orders/{id}/customer               the owner; 404 RELATION_EMPTY if the key is null
+//	hasMany    GET    /api/Customers/{id}/orders?filter=      the list (a filter within the owner's rows)
+//	           POST   /api/Customers/{id}/orders              create one or many, the foreign key set
+//	           DELETE /api/Customers/{id}/orders              delete them all: 204
+//	           GET    /api/Customers/{id}/orders/count?where= {"count": n}
+//	           GET    /api/Customers/{id}/orders/{fk}         one of them (404 if it is another owner's)
+//	           PUT    /api/Customers/{id}/orders/{fk}         patch one (its foreign key cannot move: 400)
+//	           DELETE /api/Customers/{id}/orders/{fk}         delete one: 204
+//	hasOne     GET, POST, PUT, DELETE /api/Customers/{id}/address   (a second POST is a 409)
+//	through    the hasMany routes (over the far rows; a POST creates the far row and its link), and
+//	           PUT    /api/Products/{id}/tags/rel/{fk}        link (the body: the link's other properties)
+//	           DELETE /api/Products/{id}/tags/rel/{fk}        unlink (the far row stays): 204
+//	           HEAD   /api/Products/{id}/tags/rel/{fk}        200 if linked, else 404
+//	polymorphic belongsTo  GET /api/Pictures/{id}/imageable   the row the discriminator names
+//
+// Include reads related rows with each result, nested, with scopes
+// (LoopBack's JSON: "include": [{"relation": "orders", "scope": {"where":
+// {...}, "limit": 2, "include": "items"}}, "address"]), from the same
+// snapshot as the rows themselves; a hasMany is a list ([] when empty), a
+// belongsTo or hasOne a row or null.
+//
+// Filters follow package filter (LoopBack 3's filter language, in ?filter=
+// as JSON or filter[where][status]=paid query parameters); where takes
+// property names as written in the model.
 type Handler struct {
 	cfg     Config
 	store   *memstore.Store

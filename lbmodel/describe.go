@@ -10,7 +10,7 @@ import (
 // Describe returns the schema of a store of Go structs, as a REST layer
 // sees it: each model's exported fields are its properties, named by their
 // json tag (or Go name); a field tagged json:"-" is left out. Types follow
-// the Go kinds (see the package doc), the primary key is the store's, and
+// the Go kinds (see Property), the primary key is the store's, and
 // each belongsTo relation is listed under its name. The other relation kinds
 // appear once memstore's schema names them (issue 15). Nothing is refused:
 // a store's schema has been checked by memstore.New.

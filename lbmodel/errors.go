@@ -11,6 +11,12 @@ var ErrInvalid = errors.New("lbmodel: invalid model definition")
 
 // Error is a refused model definition. It names the file, the model and the
 // property or relation at fault, as far as they are known.
+//
+// Compile, Load and Open refuse a definition with an *Error naming the file,
+// the model and the property, relation or index, matching ErrInvalid:
+//
+//	lbmodel: order.json: model Order: property customerId: the foreign key of relation
+//	Order.customer has type string, but Customer.id has type number
 type Error struct {
 	File     string // the definition file, as Load was given it; empty for Describe
 	Model    string // the model's name, if it has one yet

@@ -42,6 +42,55 @@ func Load(fsys fs.FS) (*Schema, error) {
 // first problem found is returned as an *Error (matching ErrInvalid) that
 // names the file, the model and the property, relation or index. The result
 // is ready for Schema.Open.
+//
+// # The format
+//
+// Each file defines one model, as LoopBack 3 documents it
+// (https://loopback.io/doc/en/lb3/Model-definition-JSON-file.html):
+//
+//	{
+//	  "name": "Order",                      required
+//	  "plural": "Orders",                   default: English rules (Plural)
+//	  "idInjection": true,                  default true; "options.idInjection" wins
+//	  "http": {"path": "orders"},           the REST path segment; default: plural
+//	  "properties": {
+//	    "status": {"type": "string", "required": true, "default": "new", "index": true},
+//	    "total": "number",                  the short form: just the type
+//	    "placedAt": {"type": "date", "defaultFn": "now"},
+//	    "sku": {"type": "string", "index": {"unique": true}},
+//	    "code": {"type": "string", "id": true}   the primary key (else an injected id)
+//	  },
+//	  "hidden": ["secret"],                 properties never sent in responses
+//	  "indexes": {
+//	    "status_placed": {"keys": {"status": 1, "placedAt": -1}},
+//	    "pair": {"keys": {"a": 1, "b": 1}, "options": {"unique": true}},
+//	    "short": {"status": 1},             the short form
+//	    "mysql": {"columns": "a,b", "kind": "unique"}
+//	  },
+//	  "relations": {
+//	    "customer": {"type": "belongsTo", "model": "Customer", "foreignKey": "customerId",
+//	                 "onDelete": "cascade"},
+//	    "items": {"type": "hasMany", "model": "Item"},
+//	    "tags": {"type": "hasMany", "model": "Tag", "through": "OrderTag", "keyThrough": "tagId"}
+//	  }
+//	}
+//
+// Properties: type is string, number, boolean, date, object, array or any
+// (case-insensitive, "String" works), or an array of one type (["string"],
+// an array). id, generated, required, default (a value of the type; "$now"
+// for a date), defaultFn ("now"; "uuid", "uuidv4" or "guid" for a random
+// UUID string), index (true, or {"unique": true}), description or doc. Keys
+// LoopBack reads and relstore has no use for (length, precision, columnName,
+// a connector's settings object such as "mysql": {...}, and at the top acls,
+// methods, mixins, scopes, strict, forceId, validations, ...) are accepted
+// and ignored; any other key is refused, so a misspelt "requried" does not
+// pass unnoticed. A property named false or null is dropped, as LoopBack
+// drops a base model's.
+//
+// The primary key is the property with "id": true; without one, an "id"
+// that the store assigns (a generated number) is injected first, unless
+// idInjection is false, and then the rows get a hidden store-assigned key.
+// An id is a string or a number; a generated id is a number.
 func Compile(files ...File) (*Schema, error) {
 	if len(files) == 0 {
 		return nil, &Error{Reason: "no model definitions"}

@@ -64,7 +64,7 @@ type Model struct {
 	Properties []*Property
 	// Relations are the relations the model declares, in the order
 	// written (those a hasMany implies on the other side are not listed:
-	// see the package doc).
+	// see "LoopBack's relations" in Relation).
 	Relations []*Relation
 	// Indexes are the indexes declared in "indexes" (property-level
 	// indexes are flagged on the property).
@@ -97,11 +97,30 @@ func (m *Model) Relation(name string) *Relation { return m.rels[name] }
 func (m *Model) KeyProperty() *Property { return m.byName[m.Key] }
 
 // Property is one property of a model.
+//
+// # Go types
+//
+// Each property is a field of the model's struct, named by the property
+// with its first letter upper-cased (customerId → CustomerId), whose json
+// tag is the property's name:
+//
+//	string                string
+//	number                float64; int64 when it is a key, a foreign key or
+//	                      a property a relation references (primaryKey)
+//	boolean               bool
+//	date                  time.Time
+//	object, array, any    json.RawMessage (an object must be an object, an
+//	                      array an array)
+//
+// A scalar property that is neither required nor the key is a pointer: nil
+// is absent, JSON null, SQL NULL (its json tag has omitempty). ConvertValue
+// converts JSON values to these types by package filter's Coerce rules: a
+// number for an integer field must be whole, a date is an RFC 3339 string.
 type Property struct {
 	Name  string // LoopBack's name: the JSON key in files, requests, responses and filters
 	Field string // the Go struct field that holds it
 	Type  Type   // the LoopBack type
-	// GoType is the field's type (see the package doc): string, float64,
+	// GoType is the field's type (see "Go types" above): string, float64,
 	// int64 (a number that is a key or references one), bool, time.Time or
 	// json.RawMessage, behind a pointer when the property is optional and
 	// scalar (nil is absent, JSON null, SQL NULL).
@@ -129,6 +148,45 @@ func (p *Property) Nullable() bool {
 }
 
 // Relation is a relation a model declares, with every default resolved.
+//
+// # LoopBack's relations
+//
+// The key in "relations" is the relation's name. type is belongsTo,
+// hasMany, hasOne or hasAndBelongsToMany (a hasMany with "through" is a
+// hasManyThrough); foreignKey, primaryKey (relstore also reads keyTo),
+// through, keyThrough and polymorphic take LoopBack's defaults:
+//
+//	belongsTo customer → Customer    foreignKey customerId (relation + "Id") on this model,
+//	                                 referencing Customer's id (or primaryKey, a unique property)
+//	hasMany orders → Order           foreignKey customerId (this model's name, first letter
+//	hasOne address → Address         lower-cased, + "Id") on the other model, referencing this
+//	                                 model's id; a hasOne's foreign key is unique
+//	hasMany tags through OrderTag    foreignKey orderId and keyThrough tagId on OrderTag
+//	hasAndBelongsToMany parts → Part through AssemblyPart (or PartAssembly) if defined,
+//	                                 else a link model AssemblyPart that relstore makes: id,
+//	                                 assemblyId, partId, the pair unique, cascading both ways
+//	belongsTo imageable, polymorphic: true          foreignKey imageableId and discriminator
+//	hasMany pictures → Picture, polymorphic: "imageable"   imageableType on Picture
+//
+// A foreign key property that the model does not declare is added, typed
+// like the key it references (and optional, so nullable). Every
+// non-polymorphic foreign key becomes a memstore belongsTo relation, so the
+// store enforces it: a row cannot reference a missing row, and deleting a
+// referenced row follows onDelete. A belongsTo and its owner's hasMany
+// describe one foreign key from both sides and make one memstore relation;
+// a hasMany (or hasOne, or through) whose other side declares no belongsTo
+// makes one named "~Customer.orders", which Model.Relations does not list.
+//
+// onDelete, relstore's own key, says what deleting a referenced row does to
+// the rows that reference it: restrict (refuse while they exist; the
+// default), cascade (delete them) or setNull (clear their foreign key, which
+// must not be required). It may be written on either side of a foreign key,
+// not differently on both.
+//
+// Polymorphic relations are described (Relation.Polymorphic names the
+// discriminator and, on the belongsTo, the models that point at it), and
+// their two properties are indexed together; memstore does not enforce them
+// yet (issue 15), so onDelete is refused on them.
 type Relation struct {
 	Name  string // the relation's name: the key in "relations"
 	Kind  Kind
@@ -147,7 +205,8 @@ type Relation struct {
 	// references Model.
 	Through    string
 	KeyThrough string
-	// Polymorphic is set for a polymorphic relation (see the package doc).
+	// Polymorphic is set for a polymorphic relation (see "LoopBack's
+	// relations" above).
 	Polymorphic *Polymorphic
 	// OnDelete is what deleting a referenced row does to the rows whose
 	// foreign key references it: restrict (the default), cascade or

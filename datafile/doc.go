@@ -1,6 +1,6 @@
 // Package datafile saves a store to a JSON file and loads it back, and keeps
 // the file in step with the store as it changes: the durable data file of
-// `relstore serve --data FILE`, and a library feature for any Go program
+// `relstore serve -data FILE`, and a library feature for any Go program
 // that wants its prototype's data to survive a restart.
 //
 // # Basics
@@ -14,32 +14,9 @@
 // rewrites the file after commits. Load, Marshal and Save are the same steps
 // one at a time.
 //
-// # The format
-//
-// The file is LoopBack 3's memory connector's file ("file": "db.json" in a
-// datasource), so a LoopBack application's data loads as it is, and
-// LoopBack reads what relstore writes:
-//
-//	{
-//	  "ids": {"Customer": 3, "Order": 12},
-//	  "models": {
-//	    "Customer": {
-//	      "1": {"id":1,"name":"Ann","email":"ann@example.com"},
-//	      "2": {"id":2,"name":"Bob","email":"bob@example.com"}
-//	    },
-//	    "Order": {...}
-//	  },
-//	  "schema": {"Customer": ["id", "name", "email"], "Order": [...]}
-//	}
-//
-// "ids" holds the next key of each model whose key the store assigns; rows
-// are keyed by their primary key and written as objects (LoopBack writes
-// each as a string of JSON; Load reads both). "schema", which LoopBack
-// ignores, lists each model's properties as they were when the file was
-// written, so that a later Load can tell a property the model gained from a
-// value that was absent. Properties are named as in JSON (the json tags of
-// a Go struct, or LoopBack's names); a field that encoding/json leaves out
-// (json:"-", unexported) is not saved.
+// The file is LoopBack 3's memory connector's file, so a LoopBack
+// application's data loads as it is and LoopBack reads what relstore writes
+// ([Marshal] describes the format).
 //
 // # Guarantees
 //

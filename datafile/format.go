@@ -32,6 +32,33 @@ type file struct {
 // Marshal returns the data file of the store's current state (a snapshot):
 // every row of every model of schema (nil: lbmodel.Describe(s)), and the
 // auto-key counters.
+//
+// # The format
+//
+// The file is LoopBack 3's memory connector's file ("file": "db.json" in a
+// datasource), so a LoopBack application's data loads as it is, and
+// LoopBack reads what relstore writes:
+//
+//	{
+//	  "ids": {"Customer": 3, "Order": 12},
+//	  "models": {
+//	    "Customer": {
+//	      "1": {"id":1,"name":"Ann","email":"ann@example.com"},
+//	      "2": {"id":2,"name":"Bob","email":"bob@example.com"}
+//	    },
+//	    "Order": {...}
+//	  },
+//	  "schema": {"Customer": ["id", "name", "email"], "Order": [...]}
+//	}
+//
+// "ids" holds the next key of each model whose key the store assigns; rows
+// are keyed by their primary key and written as objects (LoopBack writes
+// each as a string of JSON; Load reads both). "schema", which LoopBack
+// ignores, lists each model's properties as they were when the file was
+// written, so that a later Load can tell a property the model gained from a
+// value that was absent. Properties are named as in JSON (the json tags of
+// a Go struct, or LoopBack's names); a field that encoding/json leaves out
+// (json:"-", unexported) is not saved.
 func Marshal(ctx context.Context, s *memstore.Store, schema *lbmodel.Schema) ([]byte, error) {
 	if schema == nil {
 		schema = lbmodel.Describe(s)

@@ -15,8 +15,8 @@ func ParseWhere(data []byte) (Cond, error) { return Parser{}.ParseWhere(data) }
 // order, limit, skip (or offset), fields, include and after, each described
 // in the package doc and on Fields and Include; null, for the filter or for
 // a key, means absent. The result satisfies p.Validate, values are kept as
-// written (see the package doc), and each Cond has its Path. The error is an *Error matching
-// ErrInvalid that names the path.
+// written (see the package doc), and each Cond has its Path. The error is
+// an *Error matching ErrInvalid that names the path.
 func (p Parser) Parse(data []byte) (Filter, error) {
 	n, err := decodeJSON(data, "")
 	if err != nil {

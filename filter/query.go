@@ -34,7 +34,7 @@ func ParseQueryWhere(q url.Values) (Cond, error) { return Parser{}.ParseQueryWhe
 
 // ParseQuery reads the filter of a LoopBack 3 REST request from its query
 // parameters: either ?filter= with the filter as JSON, or parameters named
-// filter[key][key]... holding its values (see the package doc). Other
+// filter[key][key]... holding its values (see the function ParseQuery). Other
 // parameters are ignored; with neither form, or an empty ?filter=, the
 // result is the zero Filter. Errors are as Parse's; a malformed parameter
 // name is reported with the name as the path.

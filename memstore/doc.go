@@ -34,13 +34,10 @@
 //
 //	q, err := orders.Query(filter.Filter{Where: filter.Gt("Total", 100),
 //		Order: []filter.Order{filter.Desc("Total")}, Limit: 20})
-//	err = s.View(ctx, func(tx *memstore.Tx) error {
-//		top, err := q.Find(tx) // read backward from the index on Total
-//		...
-//	})
+//	top, err := q.Find(tx) // in a View or Update: read backward from the index on Total
 //
-// An owner declares its hasMany, hasOne and hasManyThrough relations on
-// blank fields ([Relation]); package relations reads every kind.
+// Owners declare hasMany, hasOne and through relations on blank fields
+// ([Relation]); package relations reads them.
 //
 // # Guarantees
 //
@@ -53,9 +50,8 @@
 //     the store ([Table] says what is shared).
 //   - Concurrency: a [Store] is safe for concurrent use; writers are
 //     serialised, readers never wait, Snapshot and Restore are O(1).
-//   - Errors: bad input (nil, a wrong type, an unknown field) is an error
-//     matching [ErrInvalid], never a panic, and changes nothing; integrity
-//     errors report PostgreSQL's SQLSTATE through a SQLState method.
+//   - Errors: bad input is an error matching [ErrInvalid], never a panic,
+//     and changes nothing; integrity errors carry PostgreSQL's SQLSTATE.
 //   - Queries return PostgreSQL's rows, in a deterministic order.
 //
 // # Caveats
@@ -63,12 +59,12 @@
 //   - The query plan is chosen from the indexes alone, without statistics:
 //     to serve "where A = x order by B", declare an index on (A, B); each
 //     index costs every write of its model one more index write.
-//   - The iterators of Scan, Range and ByFK read a snapshot; one made in an
-//     Update yields nothing after the Update returns: range over it inside.
-//   - A Snapshot, and a row a read returned, can keep deleted rows' memory
-//     alive; drop snapshots you no longer need.
-//   - Auto keys are never reused, and a rolled-back insert or a Restore
-//     gives its keys back, so a test sees the same keys on every run.
+//   - An iterator of Scan, Range or ByFK made in an Update yields nothing
+//     after the Update returns: range over it inside.
+//   - A Snapshot keeps every row it holds in memory, deleted since or not:
+//     drop snapshots you no longer need.
+//   - Auto-key counters are transactional (a rollback or a Restore puts
+//     them back), so a test sees the same keys on every run.
 //
 // [Rel], [Poly], [RelQuery], [ThroughOf] and [AppendLinked] are for package
 // relations. Design notes: memstore/DESIGN.md; measurements: bench/README.md.

@@ -209,3 +209,43 @@ func runSnippet(t *testing.T, goBin, root string, sum []byte, sn snippet) {
 		t.Errorf("README.md:%d: the program printed\n%s\nbut the README says it prints\n%s", sn.line, stdout.Bytes(), *sn.output)
 	}
 }
+
+// exampleRef is a README reference to an Example: `memstore.ExampleNew`.
+var exampleRef = regexp.MustCompile("`([a-z]+)\\.(Example\\w*)`")
+
+// TestExampleNames checks that every Example the README names, as
+// `package.ExampleName`, is a function of that package's test files, so a
+// renamed or removed Example cannot leave the README pointing at nothing.
+func TestExampleNames(t *testing.T) {
+	root := filepath.Join("..", "..")
+	md, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := exampleRef.FindAllSubmatch(md, -1)
+	if len(refs) == 0 {
+		t.Fatal("README.md names no Example (`package.ExampleName`): has its format changed?")
+	}
+	for _, r := range refs {
+		pkg, name := string(r[1]), string(r[2])
+		files, err := filepath.Glob(filepath.Join(root, pkg, "*_test.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		decl := []byte("\nfunc " + name + "() {")
+		found := false
+		for _, f := range files {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(src, decl) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("README.md names %s.%s, but no test file of %s declares func %s()", pkg, name, pkg, name)
+		}
+	}
+}

@@ -24,9 +24,8 @@ import (
 // # Values
 //
 // A condition's values are compared with a field of the model, whose type
-// decides what a value means. Coerce(v, t) is the one implementation of
-// these rules, shared by memstore and the REST server, and its errors say
-// what was wanted ("want a time, got 12"). By the field's type:
+// decides what a value means. Coerce is the one implementation of these
+// rules, shared by memstore and the REST server. By the field's type:
 //
 //	bool                   JSON true or false; Text "true" or "false"
 //	int, int8, ... uint64  a number whose value is an integer in the type's

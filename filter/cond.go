@@ -196,7 +196,8 @@ func Like(field, pattern string) Cond { return cmp(OpLike, field, pattern) }
 // NLike returns field NOT LIKE pattern, which never matches a NULL field.
 func NLike(field, pattern string) Cond { return cmp(OpNLike, field, pattern) }
 
-// ILike returns field ILIKE pattern: LIKE under Unicode simple case folding.
+// ILike returns field ILIKE pattern: LIKE under Unicode simple case folding
+// (see Like).
 func ILike(field, pattern string) Cond { return cmp(OpILike, field, pattern) }
 
 // NILike returns field NOT ILIKE pattern, which never matches a NULL field.

@@ -20,10 +20,8 @@ type Filter struct {
 	After   []any     // keyset: continue after this position in the order
 }
 
-// Fields is a projection: the properties a result carries.
-//
-// Fields chooses the properties a result carries, for the untyped forms
-// (REST, rows by model name): Names lists them, or with Exclude lists those
+// Fields is a projection: the properties a result carries, for the untyped
+// forms (REST, rows by model name): Names lists them, or with Exclude lists those
 // to leave out. The zero Fields means every property. JSON accepts
 // LoopBack's forms: ["id","title"], "title", {"id":true,"title":true} and
 // {"body":false}; in an object, the true entries win when there are any, as
@@ -37,11 +35,8 @@ type Fields struct {
 // IsZero reports whether fs selects every property.
 func (fs Fields) IsZero() bool { return len(fs.Names) == 0 && !fs.Exclude }
 
-// Include names a relation to read with each result, with a scope over the
-// related rows: where, order, limit, skip, fields, and further includes.
-//
-// Include names related models to read with each result (LoopBack's
-// include), each with a scope: a Filter over the related rows of one owner
+// Include names a relation to read with each result (LoopBack's include),
+// with a scope: a Filter over the related rows of one owner
 // (where, order, limit, skip, fields), whose own Include nests further. JSON
 // accepts LoopBack's forms, which may be mixed and nested:
 //

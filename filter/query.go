@@ -11,10 +11,8 @@ import (
 // filter within the default limits needs fewer than 100.
 const maxQuerySegments = 256
 
-// ParseQuery reads a filter from URL query parameters with the zero Parser.
-//
-// ParseQuery reads a filter from URL query parameters in LoopBack 3's two
-// forms: ?filter= with the filter as JSON, or one parameter per value,
+// ParseQuery reads a filter from URL query parameters with the zero Parser,
+// in LoopBack 3's two forms: ?filter= with the filter as JSON, or one parameter per value,
 // nested with brackets as the qs package does:
 //
 //	?filter[where][status]=published&filter[where][views][gt]=100

@@ -5,28 +5,19 @@ import (
 	"strings"
 )
 
-// CompileRegexp compiles the operand of a regexp condition.
+// CompileRegexp compiles the operand of a regexp condition. The pattern is
+// Go's RE2 syntax (package regexp), which shares JavaScript's common syntax
+// (classes, \d \w \s \b, anchors, groups, repetition, (?i)) but refuses
+// lookaround and backreferences, so a JavaScript pattern that uses them is an
+// error; write \x{263A} where JavaScript writes \u263A.
 //
-// regexp takes a pattern in Go's RE2 syntax (package regexp), which shares
-// JavaScript's common syntax (classes, \d \w \s \b, anchors, groups,
-// repetition, (?i)) but refuses lookaround and backreferences; write \x{263A}
-// where JavaScript writes \u263A. Like LoopBack, the pattern may be written
-// "/pattern/flags" with flags among i (case-insensitive, by simple folding),
-// m (^ and $ match at line breaks) and g (accepted and ignored); a string
-// that does not start with / is the pattern itself. It matches when the
-// pattern occurs anywhere in the string (anchor with ^ and $). See
-// CompileRegexp.
-//
-// In detail: A pattern that
-// starts with / and has another / followed only by letters is LoopBack's
-// "/pattern/flags" form, with flags among i (case-insensitive, by Unicode
-// simple folding), m (multi-line: ^ and $ match at line breaks) and g
+// A pattern that starts with / and has another / followed only by letters is
+// LoopBack's "/pattern/flags" form, with flags among i (case-insensitive, by
+// Unicode simple folding), m (multi-line: ^ and $ match at line breaks) and g
 // (accepted and ignored: a condition matches or not); any other flag is an
 // error, as in LoopBack. Any other string is the pattern itself, with no
-// flags. The pattern is Go's RE2 syntax (see package regexp); a JavaScript
-// pattern that RE2 cannot compile (lookaround, backreferences) is an error.
-// The result matches when the pattern occurs anywhere in a string. Errors
-// are *Error with an empty Path.
+// flags. The result matches when the pattern occurs anywhere in a string
+// (anchor with ^ and $). Errors are *Error with an empty Path.
 func CompileRegexp(pattern string) (*regexp.Regexp, error) {
 	body, flags := pattern, ""
 	if strings.HasPrefix(pattern, "/") {

@@ -19,7 +19,7 @@
 // reads the store, which is always correct: an index lookup and a copy per
 // owner. A cache saves those for owners read more often than they change,
 // and it is what BelongsTo.Cached (LoopBack's synchronous read of a fetched
-// owner) reads; without a cache Cached always reports NotCached.
+// owner) reads; without a cache, Cached never finds an owner.
 //
 // [Config].MaxCost is the budget in bytes: each entry is charged the size
 // of the owner's copy (its struct, strings, slices and maps) plus
@@ -31,9 +31,9 @@
 //
 //   - Never stale: a read returns the owner as of some instant during the
 //     call (cache/DESIGN.md gives the argument).
-//   - Read your fetch: after an accessor fetched an owner, Cached finds it
-//     unless, since, a commit touched it, a Restore reset the store, or the
-//     budget evicted it.
+//   - Read your fetch: after an accessor fetched an owner, Cached finds it,
+//     unless a commit touched it since, a Restore reset the store or the
+//     budget evicted it (relations' BelongsTo.Cached lists every case).
 //   - Bounded memory: the entries held never stay above MaxCost, and a
 //     commit drops the entries of the rows it touches at once, so deleted
 //     rows are not kept alive by the cache.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/relstore/relstore/ddl"
 	"github.com/relstore/relstore/filter"
+	"github.com/relstore/relstore/internal/querydiff"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -19,7 +20,7 @@ import (
 // its reason. Every case runs one filter on relstore and, translated, on
 // SQLite, and checks each side's answer: where relstore and PostgreSQL
 // differ, the SQLite side is the translation that makes SQLite behave like
-// PostgreSQL (querysql_test.go), so the case shows the difference as
+// PostgreSQL (internal/querydiff/sql.go), so the case shows the difference as
 // PostgreSQL would. TestQueryTranslationMatters shows that each device of
 // the translation is needed: SQLite's plain SQL answers otherwise.
 
@@ -45,7 +46,7 @@ func ptr[T any](v T) *T { return &v }
 type textEnv struct {
 	store *memstore.Store
 	table *memstore.Table[QText, int64]
-	sql   *sqlModel
+	sql   *querydiff.SQLModel
 	conn  *queryConn
 	plain *queryConn
 }
@@ -84,7 +85,7 @@ func newTextEnv(t *testing.T) *textEnv {
 			if _, err := table.Insert(tx, row); err != nil {
 				return err
 			}
-			q, args := sqliteSQL.insert(env.sql, reflect.ValueOf(row))
+			q, args := querydiff.SQLite.Insert(env.sql, reflect.ValueOf(row))
 			for _, c := range []*queryConn{env.conn, env.plain} {
 				if _, err := c.ExecContext(ctx, q, args...); err != nil {
 					return err
@@ -183,7 +184,7 @@ func TestQueryPinnedDifferences(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := filter.Filter{Where: c.where, Order: order}
-			q, args, err := sqliteSQL.selectKeys(env.sql, f)
+			q, args, err := querydiff.SQLite.SelectKeys(env.sql, f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -246,7 +247,7 @@ func TestQueryTranslationMatters(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			rel := env.relstoreIDs(t, c.f)
-			q, args, err := sqliteSQL.selectKeys(env.sql, c.f)
+			q, args, err := querydiff.SQLite.SelectKeys(env.sql, c.f)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package sqlite
+package querydiff
 
 import (
 	"fmt"
@@ -11,10 +11,9 @@ import (
 	"github.com/relstore/relstore/filter"
 )
 
-// The differential test of issue 14's queries: random rows of QGroup and
-// QItem, random filters over them, each run on relstore and translated to
-// SQL (querysql_test.go), same rows in the same order required
-// (query_test.go). This file generates the rows and the filters.
+// The rows and the filters of the differential test: random rows of QGroup
+// and QItem, random filters over them (Run runs each on relstore and,
+// translated by sql.go, on the database).
 //
 // Values come from small domains, so that equal values (ties), NULLs and
 // the boundaries of comparisons are frequent: a filter's value is a value
@@ -24,7 +23,7 @@ import (
 // (PostgreSQL's resolution) in several Locations, from 1900 to 2100.
 // Characters whose case rules differ between relstore and PostgreSQL (ſ,
 // ς, İ) and newlines (regexp's '.') stay out of the random data: each
-// difference is a pinned test (querydiff_test.go).
+// difference is a pinned test (fuzz/sqlite/querydiff_test.go).
 
 // Status is a named string type: filters convert to it.
 type Status string

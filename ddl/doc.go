@@ -58,6 +58,13 @@
 //     replies to p). Which row runs first depends on the order the foreign
 //     keys were created and, among the rows one cascade removes, on their
 //     order on disk. fuzz/postgres pins these cases and explains them.
+//   - Text columns are COLLATE "C", under which PostgreSQL's ILIKE, lower()
+//     and ~* fold ASCII letters only; the store's ilike and regexp flag i
+//     fold every letter ('é' matches 'É'). Write col COLLATE "C.utf8"
+//     ILIKE $1 (or ~*) for the store's folding, except for the few letters
+//     whose folding is no lower/upper pair (ſ, ς, İ, the Kelvin sign in a
+//     regexp); and a regexp's '.' matches a newline in PostgreSQL, not in
+//     the store (RE2). fuzz/postgres pins each case.
 //   - SQLite enforces foreign keys only on connections that ran
 //     PRAGMA foreign_keys = ON.
 //   - timestamptz and interval keep microseconds; timestamptz keeps no

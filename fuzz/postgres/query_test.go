@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -54,8 +55,7 @@ func TestQuerySeeds(t *testing.T) {
 	}
 	var st querydiff.Stats
 	for _, s := range seeds {
-		st.Add(querydiff.Run(t, querydiff.PostgreSQL, openPGDB, s, querydiff.Filters))
-		if t.Failed() {
+		if !runQuerySet(t, s, &st) {
 			t.Fatalf("seed %d failed", s)
 		}
 	}
@@ -85,13 +85,20 @@ func TestQueryRandom(t *testing.T) {
 	t.Logf("seed %d (replay with go test -run %s -query.seed=%d)", seed, t.Name(), seed)
 	var st querydiff.Stats
 	for i := range *queryN {
-		st.Add(querydiff.Run(t, querydiff.PostgreSQL, openPGDB, seed+uint64(i), querydiff.Filters))
-		if t.Failed() {
+		if !runQuerySet(t, seed+uint64(i), &st) {
 			t.Logf("data set %d (seed %d) failed", i, seed+uint64(i))
 			return
 		}
 	}
 	t.Logf("%s", st)
+}
+
+// runQuerySet runs the data set of seed in a subtest (whose schema and
+// connections go when it ends) and reports whether it passed.
+func runQuerySet(t *testing.T, seed uint64, st *querydiff.Stats) bool {
+	return t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+		st.Add(querydiff.Run(t, querydiff.PostgreSQL, openPGDB, seed, querydiff.Filters))
+	})
 }
 
 // pgDB is a schema of the server, as querydiff.Run uses it.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -51,7 +52,9 @@ func TestQuerySeeds(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f.Name(), err)
 		}
-		seeds = append(seeds, s)
+		if !slices.Contains(seeds, s) {
+			seeds = append(seeds, s)
+		}
 	}
 	var st querydiff.Stats
 	for _, s := range seeds {

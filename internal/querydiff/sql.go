@@ -49,7 +49,7 @@ import (
 //     PostgreSQL gets bool, timestamptz and uuid; placeholders are ? and $n.
 //
 // Remaining differences are pinned in fuzz/sqlite/querydiff_test.go and
-// fuzz/postgres/query_test.go.
+// fuzz/postgres/querydiff_test.go.
 
 // FoldCollation is the collation of PostgreSQL's ILIKE and ~* in the
 // translation: a libc UTF-8 locale with byte order (initdb creates it from

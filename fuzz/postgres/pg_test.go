@@ -93,10 +93,10 @@
 // Every filter must get the same rows in the same order from Query.Find and
 // Tx.Find (the filter as a value and through JSON), the same Count, Exists
 // and CountWhere, and the same next keyset page from Query.After.
-// TestQuerySeeds runs FuzzQuery's seeds and corpus (the data sets that found
-// relstore's query defects on SQLite); TestQueryRandom -query.n random data
-// sets (default 3, to keep CI short; the seed is printed, -query.seed
-// replays it). They agree: NULLs sort last ascending and first descending
+// TestQuerySeeds runs FuzzQuery's corpus (the data sets that found
+// relstore's query defects on SQLite; -query.seeds adds its f.Add seeds);
+// TestQueryRandom -query.n random data sets (default 3, to keep CI short;
+// the seed is printed, -query.seed replays it). They agree: NULLs sort last ascending and first descending
 // on both, and text compares in byte order on both (ddl's columns are
 // COLLATE "C"). The differences left are 14 and 15 above.
 package postgres

@@ -21,13 +21,15 @@ import (
 // fuzz/sqlite runs it on SQLite): random data sets loaded into relstore and
 // into tables of package ddl's DDL, random filters on both, the same rows in
 // the same order, the same counts and the same next keyset pages required.
-// TestQuerySeeds runs fuzz/sqlite's FuzzQuery seeds and corpus, the data
-// sets that found relstore's query defects; TestQueryRandom -query.n more
-// from a seed it prints (default 3, to keep CI short).
+// TestQuerySeeds runs fuzz/sqlite's FuzzQuery corpus, the data sets that
+// found relstore's query defects (with -query.seeds, FuzzQuery's f.Add
+// seeds too); TestQueryRandom -query.n more from a seed it prints (default
+// 3). The defaults keep CI short: 12 data sets, 1,800 filters.
 
 var (
-	querySeed = flag.Uint64("query.seed", 0, "TestQueryRandom: the seed of the data sets (0: from the clock)")
-	queryN    = flag.Int("query.n", 3, "TestQueryRandom: how many data sets")
+	querySeed  = flag.Uint64("query.seed", 0, "TestQueryRandom: the seed of the data sets (0: from the clock)")
+	queryN     = flag.Int("query.n", 3, "TestQueryRandom: how many data sets")
+	querySeeds = flag.Bool("query.seeds", false, "TestQuerySeeds: FuzzQuery's f.Add seeds too, not only its corpus")
 )
 
 // sqliteQuerySeeds are fuzz/sqlite's FuzzQuery seeds (f.Add).
@@ -36,9 +38,13 @@ var sqliteQuerySeeds = []uint64{1, 2, 3, 4, 5, 6, 7, 8, 14, 2026}
 // queryCorpus is fuzz/sqlite's FuzzQuery corpus.
 const queryCorpus = "../sqlite/testdata/fuzz/FuzzQuery"
 
-// TestQuerySeeds runs FuzzQuery's seeds and corpus entries on PostgreSQL.
+// TestQuerySeeds runs FuzzQuery's corpus entries (and with -query.seeds
+// its f.Add seeds) on PostgreSQL.
 func TestQuerySeeds(t *testing.T) {
-	seeds := append([]uint64(nil), sqliteQuerySeeds...)
+	var seeds []uint64
+	if *querySeeds {
+		seeds = append(seeds, sqliteQuerySeeds...)
+	}
 	files, err := os.ReadDir(queryCorpus)
 	if err != nil {
 		t.Fatal(err)

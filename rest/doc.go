@@ -44,11 +44,8 @@
 //
 // # Caveats
 //
-// Until issue 14's query API is on main, finds, counts and gets by id scan
-// the model's rows (a stand-in behind an internal interface), and includes
-// read each row's related rows with one query (until issue 15's declarative
-// include): fine for a prototype's thousands of rows. Keyset pages (after)
-// wait for issue 14. Relations of a store of Go structs are its belongsTo
+// Includes read each row's related rows with one query (until issue 15's
+// declarative include). Relations of a store of Go structs are its belongsTo
 // relations until memstore's schema names the other kinds (issue 15); a
 // shadow foreign key (no struct field) is not served. Polymorphic relations
 // are served, but memstore does not enforce them yet.

@@ -106,7 +106,12 @@ const (
 //
 // Filters follow package filter (LoopBack 3's filter language, in ?filter=
 // as JSON or filter[where][status]=paid query parameters); where takes
-// property names as written in the model.
+// property names as written in the model. They run on memstore's query
+// planner: a condition or an order on the id, a foreign key or an indexed
+// property reads that index, and ties in an order are broken by the id.
+// Keyset pages (relstore's own "after", see package filter): a find whose
+// page is full answers with the header X-Next-After, the JSON array to put
+// in the next request's "after" (same where and order).
 type Handler struct {
 	cfg     Config
 	store   *memstore.Store
@@ -224,7 +229,7 @@ func New(cfg Config) (*Handler, error) {
 			m.relList = append(m.relList, r)
 		}
 	}
-	h.q = newStandIn(h)
+	h.q = queries{h: h}
 	h.routes()
 	return h, nil
 }

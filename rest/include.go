@@ -42,12 +42,6 @@ func (h *Handler) capLimit(f *filter.Filter, path string) (probe bool, err error
 	return false, nil
 }
 
-// query is the part of a filter the query layer runs.
-func query(f filter.Filter) filter.Filter {
-	f.Fields, f.Include = filter.Fields{}, nil
-	return f
-}
-
 // fieldSet checks a projection and returns the properties it selects (nil:
 // all).
 func fieldSet(m *model, fs filter.Fields, path string) (map[string]bool, error) {
@@ -148,7 +142,7 @@ func (r *relation) scopeWhere(owner reflect.Value) (filter.Cond, bool) {
 // related rows with one query (N+1), from the same transaction.
 // TODO(issue 15): use relations' include, batched over all rows.
 func (h *Handler) related(tx *memstore.Tx, r *relation, row reflect.Value, scope filter.Filter) (*model, []any, error) {
-	scope = query(scope)
+	scope.Fields, scope.Include = filter.Fields{}, nil
 	switch {
 	case r.Kind == lbmodel.BelongsTo:
 		fkv := fieldValue(row, r.fk)

@@ -1,33 +1,190 @@
 package rest
 
 import (
+	"fmt"
+	"reflect"
+	"strings"
+
 	"github.com/relstore/relstore/filter"
+	"github.com/relstore/relstore/lbmodel"
 	"github.com/relstore/relstore/memstore"
 )
 
-// queries is what the handler needs of the query layer: the forms by model
-// name that issue 14 adds to *memstore.Tx (see memstore's Tx.Get, Find,
-// Count, DeleteAll and UpdateAll), with the same meaning. Until they are on
-// main, standIn implements them by scanning the model's rows; once they
-// are, an adapter of a few lines that calls tx.Get(model, key) and so on
-// replaces it, and every test of this package checks the real thing.
-//
-// Field names in filters and patches are property names (json tags) or Go
-// field names; values in patches are of the field's type (without its
-// pointer), or nil.
-type queries interface {
-	// Get returns the row (a struct value) whose key is key, a value of the
-	// key's type, or a *memstore.NotFoundError.
-	Get(tx *memstore.Tx, model string, key any) (any, error)
-	// Find returns the rows that f's Where, Order, Skip and Limit select;
-	// f has no Fields and no Include (the handler applies those).
-	Find(tx *memstore.Tx, model string, f filter.Filter) ([]any, error)
-	// Count returns how many rows match where.
-	Count(tx *memstore.Tx, model string, where filter.Cond) (int, error)
-	// DeleteAll deletes the rows that match where (with each relation's
-	// onDelete) and returns how many matched.
-	DeleteAll(tx *memstore.Tx, model string, where filter.Cond) (int, error)
-	// UpdateAll sets the fields of patch on every row that matches where
-	// and returns how many matched.
-	UpdateAll(tx *memstore.Tx, model string, where filter.Cond, patch map[string]any) (int, error)
+// queries reads and writes rows by model name through memstore's query
+// API (Tx.Get, Tx.Find, Tx.Count, Tx.DeleteAll, Tx.UpdateAll): filters are
+// bound to the model and planned on its indexes. Before a filter reaches
+// memstore, its property names are resolved here, so that a refusal names
+// what the client wrote (a property, not a Go field) at its path in the
+// filter; memstore then checks values and operators (a *memstore.FilterError
+// with the path, answered 400 by storeError).
+type queries struct{ h *Handler }
+
+// Get returns the row (a struct value) whose key is key, a value of the
+// key's type, or a *memstore.NotFoundError.
+func (q queries) Get(tx *memstore.Tx, model string, key any) (any, error) {
+	return tx.Get(model, key)
+}
+
+// Find returns the rows that f's Where, Order, After, Skip and Limit
+// select; f's Fields and Include are the handler's to apply.
+func (q queries) Find(tx *memstore.Tx, model string, f filter.Filter) ([]any, error) {
+	f, err := q.h.byName[model].bindable(f)
+	if err != nil {
+		return nil, err
+	}
+	return tx.Find(model, f)
+}
+
+// Query binds f to model once, for a find that also needs After of its
+// last row.
+func (q queries) Query(model string, f filter.Filter) (*memstore.ModelQuery, error) {
+	f, err := q.h.byName[model].bindable(f)
+	if err != nil {
+		return nil, err
+	}
+	return q.h.store.Query(model, f)
+}
+
+// Count returns how many rows match where.
+func (q queries) Count(tx *memstore.Tx, model string, where filter.Cond) (int, error) {
+	where, err := q.h.byName[model].where(where, "where")
+	if err != nil {
+		return 0, err
+	}
+	return tx.Count(model, where)
+}
+
+// DeleteAll deletes the rows that match where, as one statement (with each
+// relation's onDelete), and returns how many.
+func (q queries) DeleteAll(tx *memstore.Tx, model string, where filter.Cond) (int, error) {
+	where, err := q.h.byName[model].where(where, "where")
+	if err != nil {
+		return 0, err
+	}
+	return tx.DeleteAll(model, where)
+}
+
+// UpdateAll sets the properties of patch (by property name, values of the
+// field's type without its pointer, or nil) on every row that matches
+// where and returns how many rows it wrote.
+func (q queries) UpdateAll(tx *memstore.Tx, model string, where filter.Cond, patch map[string]any) (int, error) {
+	m := q.h.byName[model]
+	where, err := m.where(where, "where")
+	if err != nil {
+		return 0, err
+	}
+	set := make(map[string]any, len(patch))
+	for name, v := range patch {
+		p := m.Property(name)
+		if p == nil {
+			return 0, fmt.Errorf("%w: update %s: unknown property %q", memstore.ErrInvalid, m.Name, name)
+		}
+		set[p.Field] = v
+	}
+	return tx.UpdateAll(model, where, set)
+}
+
+// bindable returns the part of f that memstore binds (no Fields, no
+// Include), its names resolved (see where).
+func (m *model) bindable(f filter.Filter) (filter.Filter, error) {
+	f.Fields, f.Include = filter.Fields{}, nil
+	var err error
+	if f.Where, err = m.where(f.Where, "where"); err != nil {
+		return f, err
+	}
+	if len(f.Order) > 0 {
+		os := make([]filter.Order, len(f.Order))
+		for i, o := range f.Order {
+			path := fmt.Sprintf("order[%d]", i)
+			p, err := m.filterProperty(o.Field, path)
+			if err != nil {
+				return f, err
+			}
+			if !comparable(p) {
+				return f, &filter.Error{Path: path, Reason: fmt.Sprintf("property %s has type %s, which has no order", p.Name, p.Type)}
+			}
+			os[i] = filter.Order{Field: p.Field, Desc: o.Desc}
+		}
+		f.Order = os
+	}
+	return f, nil
+}
+
+// where returns c with every property name replaced by its Go field name,
+// which memstore resolves exactly (a json name may be another field's Go
+// name), each condition keeping its path as the client wrote it. An
+// unknown property, or one whose type a condition cannot compare, is a
+// *filter.Error at its path.
+func (m *model) where(c filter.Cond, parent string) (filter.Cond, error) {
+	path := c.At(parent)
+	switch c.Op {
+	case 0:
+		return c, nil
+	case filter.OpAnd, filter.OpOr:
+		terms := make([]filter.Cond, len(c.Terms))
+		for i, t := range c.Terms {
+			bt, err := m.where(t, fmt.Sprintf("%s[%d]", path, i))
+			if err != nil {
+				return c, err
+			}
+			terms[i] = bt
+		}
+		c.Terms, c.Path = terms, path
+		return c, nil
+	}
+	p, err := m.filterProperty(c.Field, path)
+	if err != nil {
+		return c, err
+	}
+	if !comparable(p) {
+		return c, &filter.Error{Path: path, Reason: fmt.Sprintf("property %s has type %s, which filters cannot compare", p.Name, p.Type)}
+	}
+	switch c.Op {
+	case filter.OpLike, filter.OpNLike, filter.OpILike, filter.OpNILike, filter.OpRegexp:
+		if elemType(p).Kind() != reflect.String {
+			return c, &filter.Error{Path: path, Reason: fmt.Sprintf("%s applies to strings; %s is a %s", c.Op, p.Name, p.Type)}
+		}
+	}
+	c.Field, c.Path = p.Field, path
+	return c, nil
+}
+
+// filterProperty resolves a filter's field name: a property name, or a Go
+// field name.
+func (m *model) filterProperty(name, path string) (*lbmodel.Property, error) {
+	if p := m.Property(name); p != nil {
+		return p, nil
+	}
+	if p := m.PropertyOfField(name); p != nil {
+		return p, nil
+	}
+	ns := make([]string, len(m.Properties))
+	for i, p := range m.Properties {
+		ns[i] = `"` + p.Name + `"`
+	}
+	return nil, &filter.Error{Path: path, Reason: fmt.Sprintf("unknown property %q of %s (properties: %s)", name, m.Name, strings.Join(ns, ","))}
+}
+
+// elemType is the type of a property's field without its pointer.
+func elemType(p *lbmodel.Property) reflect.Type {
+	t := p.GoType
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+// comparable reports whether conditions and orders can take the property:
+// a scalar, a time or a UUID, not an object, array or any (JSON).
+func comparable(p *lbmodel.Property) bool {
+	t := elemType(p)
+	switch t.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Interface:
+		return false
+	case reflect.Struct:
+		return t == timeType
+	case reflect.Array:
+		return t.Len() == 16 && t.Elem().Kind() == reflect.Uint8
+	}
+	return true
 }

@@ -2,15 +2,21 @@ package rest
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/relstore/relstore/filter"
 	"github.com/relstore/relstore/memstore"
 )
 
 // find: GET /api/Model?filter=...
+// When the page may have a next one (it has the filter's limit of rows, or
+// it was truncated at MaxLimit), the header X-Next-After holds the filter's
+// after for it: the JSON array of the last row's order values.
 func (h *Handler) find(q *request) error {
 	f, err := h.parseFilter(q)
 	if err != nil {
@@ -20,15 +26,26 @@ func (h *Handler) find(q *request) error {
 	if err != nil {
 		return err
 	}
-	var body []byte
+	mq, err := h.q.Query(q.m.Name, f)
+	if err != nil {
+		return err
+	}
+	var body, next []byte
 	truncated := false
 	err = h.store.View(q.ctx(), func(tx *memstore.Tx) error {
-		rows, err := h.q.Find(tx, q.m.Name, query(f))
+		rows, err := mq.Find(tx)
 		if err != nil {
 			return err
 		}
 		if probe && len(rows) > h.cfg.MaxLimit {
 			rows, truncated = rows[:h.cfg.MaxLimit], true
+		}
+		if len(rows) > 0 && (truncated || !probe && len(rows) == f.Limit) {
+			after, err := mq.After(rows[len(rows)-1])
+			if err != nil {
+				return err
+			}
+			next = appendAfter(nil, after)
 		}
 		outs, err := h.outputs(tx, q.m, rows, f, "")
 		if err != nil {
@@ -43,8 +60,43 @@ func (h *Handler) find(q *request) error {
 	if truncated {
 		q.w.Header().Set("X-Result-Truncated", "true")
 	}
+	if next != nil {
+		q.w.Header().Set("X-Next-After", string(next))
+	}
 	writeJSON(q.w, http.StatusOK, body)
 	return nil
+}
+
+// appendAfter appends the JSON array of a keyset position's values, as the
+// rows print them, with every non-ASCII character escaped (a header value).
+// It appends nothing for nil (an order over a column the rows lack).
+func appendAfter(b []byte, after []any) []byte {
+	if after == nil {
+		return b
+	}
+	var js []byte
+	js = append(js, '[')
+	for i, v := range after {
+		if i > 0 {
+			js = append(js, ',')
+		}
+		if v == nil {
+			js = append(js, "null"...)
+			continue
+		}
+		js = appendValue(js, reflect.ValueOf(v))
+	}
+	js = append(js, ']')
+	for _, r := range string(js) {
+		if r < utf8.RuneSelf {
+			b = append(b, byte(r))
+			continue
+		}
+		for _, u := range utf16.Encode([]rune{r}) {
+			b = fmt.Appendf(b, `\u%04x`, u)
+		}
+	}
+	return b
 }
 
 // findOne: GET /api/Model/findOne?filter=...
@@ -55,7 +107,7 @@ func (h *Handler) findOne(q *request) error {
 	}
 	f.Limit = 1
 	return h.viewOne(q, func(tx *memstore.Tx) (any, error) {
-		rows, err := h.q.Find(tx, q.m.Name, query(f))
+		rows, err := h.q.Find(tx, q.m.Name, f)
 		if err != nil || len(rows) == 0 {
 			return nil, err
 		}

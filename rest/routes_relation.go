@@ -300,18 +300,18 @@ func (h *Handler) relDelete(q *request) error {
 	return nil
 }
 
-// deleteRows deletes rows of m, skipping those an earlier delete's cascade
-// removed.
+// deleteRows deletes rows of m as one statement: the on-delete actions of
+// every relation apply to them together.
 func (h *Handler) deleteRows(tx *memstore.Tx, m *model, rows []any) error {
-	for _, r := range rows {
-		if _, err := h.q.Get(tx, m.Name, fieldValue(reflect.ValueOf(r), m.key)); errors.Is(err, memstore.ErrNotFound) {
-			continue
-		}
-		if err := tx.Delete(r); err != nil {
-			return err
-		}
+	if len(rows) == 0 {
+		return nil
 	}
-	return nil
+	keys := make([]any, len(rows))
+	for i, r := range rows {
+		keys[i] = fieldValue(reflect.ValueOf(r), m.key)
+	}
+	_, err := h.q.DeleteAll(tx, m.Name, filter.Inq(m.key.Name, keys...))
+	return err
 }
 
 // scoped returns the related row of rq whose key is the path's {fk}, or a
@@ -415,7 +415,7 @@ func (h *Handler) relDeleteByID(q *request) error {
 				return err
 			}
 		}
-		return h.deleteRows(tx, rq.rel.target, []any{row})
+		return tx.Delete(row)
 	})
 	if err != nil {
 		return err

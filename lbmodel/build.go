@@ -73,6 +73,9 @@ func (c *compiler) build() error {
 		}
 		m.mem = mem
 	}
+	if err := c.buildKinds(); err != nil {
+		return err
+	}
 	// A relation's OnDelete is its foreign key's, whichever side set it.
 	for _, m := range c.s.Models {
 		for _, r := range m.Relations {
@@ -91,6 +94,94 @@ func (c *compiler) build() error {
 		}
 	}
 	return nil
+}
+
+// buildKinds declares to memstore the relations that are not a plain
+// belongsTo — hasMany, hasOne, hasManyThrough, hasAndBelongsToMany and
+// polymorphic ones — under their LoopBack names, so that memstore and
+// package relations (accessors, the declarative include) know them as the
+// definitions name them. Each reads through a belongsTo that build
+// declared (or, for a polymorphic hasMany whose model declares no
+// polymorphic belongsTo, one made here).
+func (c *compiler) buildKinds() error {
+	field := func(m *Model, prop string) string { return m.byName[prop].Field }
+	for _, m := range c.s.Models {
+		for _, r := range m.Relations {
+			if r.Kind != BelongsTo || r.Polymorphic == nil {
+				continue
+			}
+			mr := memstore.Relation{Name: r.Name, Polymorphic: true, FK: field(m, r.ForeignKey),
+				Discriminator: field(m, r.Polymorphic.Discriminator), OnDelete: r.OnDelete}
+			if len(r.Polymorphic.Models) == 0 {
+				// No model declares the inverse: as in LoopBack, any model
+				// whose id has the foreign key's type may be named.
+				mr.Targets = c.keyedLike(m.byName[r.ForeignKey])
+			}
+			m.mem.Relations = append(m.mem.Relations, mr)
+		}
+	}
+	for _, m := range c.s.Models {
+		for _, r := range m.Relations {
+			if r.Kind == BelongsTo {
+				continue
+			}
+			tm := c.s.byName[r.Model]
+			mr := memstore.Relation{Name: r.Name, Target: tm.Name}
+			switch r.Kind {
+			case HasMany, HasOne:
+				mr.Kind = memstore.HasMany
+				if r.Kind == HasOne {
+					mr.Kind = memstore.HasOne
+				}
+				mr.FK = field(tm, r.ForeignKey)
+				if r.Polymorphic != nil {
+					mr.Inverse = c.polyInverse(tm, r)
+				}
+			case HasManyThrough, HasAndBelongsToMany:
+				mr.Kind = memstore.HasManyThrough
+				if r.Kind == HasAndBelongsToMany {
+					mr.Kind = memstore.HasAndBelongsToMany
+				}
+				th := c.s.byName[r.Through]
+				mr.Through, mr.FK, mr.KeyThrough = th.Name, field(th, r.ForeignKey), field(th, r.KeyThrough)
+			}
+			m.mem.Relations = append(m.mem.Relations, mr)
+		}
+	}
+	return nil
+}
+
+// polyInverse returns the name of the polymorphic belongsTo of holder that
+// the polymorphic hasMany or hasOne r reads through: the one over the same
+// foreign key and discriminator, else a hidden one declared here
+// ("~imageable"), whose targets are the models whose polymorphic relations
+// name it.
+func (c *compiler) polyInverse(holder *Model, r *Relation) string {
+	for _, b := range holder.Relations {
+		if b.Kind == BelongsTo && b.Polymorphic != nil && b.ForeignKey == r.ForeignKey && b.Polymorphic.Discriminator == r.Polymorphic.Discriminator {
+			return b.Name
+		}
+	}
+	fk, disc := holder.byName[r.ForeignKey].Field, holder.byName[r.Polymorphic.Discriminator].Field
+	name := "~" + strings.TrimSuffix(r.ForeignKey, "Id")
+	for _, mr := range holder.mem.Relations {
+		if mr.Polymorphic && mr.FK == fk && mr.Discriminator == disc {
+			return mr.Name
+		}
+	}
+	holder.mem.Relations = append(holder.mem.Relations, memstore.Relation{Name: name, Polymorphic: true, FK: fk, Discriminator: disc})
+	return name
+}
+
+// keyedLike returns the models whose id has the type of the property p.
+func (c *compiler) keyedLike(p *Property) []string {
+	var out []string
+	for _, m := range c.s.Models {
+		if kp := m.KeyProperty(); kp != nil && kp.GoType == p.GoType {
+			out = append(out, m.Name)
+		}
+	}
+	return out
 }
 
 // goName turns a property name into an exported Go field name: its first

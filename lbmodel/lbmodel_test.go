@@ -71,18 +71,23 @@ func TestShopCompilesAndOpens(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("relations (-want +got):\n%s", diff)
 	}
-	// One memstore relation per foreign key, whichever side declared it.
+	// One memstore belongsTo per foreign key, whichever side declared it;
+	// the other kinds under their names, reading through them.
 	var fks []string
 	for _, mi := range st.Models() {
 		for _, r := range mi.Relations {
-			fks = append(fks, mi.Name+"."+r.FK+"->"+r.Target+":"+r.Name)
+			fks = append(fks, mi.Name+"."+r.FK+"->"+r.Target+":"+r.Name+" "+r.Kind.String())
 		}
 	}
 	wantFKs := []string{
-		"Address.CustomerId->Customer:customer", "Category.ParentId->Category:parent",
-		"Item.OrderId->Order:order", "Item.ProductId->Product:product",
-		"Order.CustomerId->Customer:customer", "ProductTag.ProductId->Product:product",
-		"ProductTag.TagId->Tag:tag", "Product.CategoryId->Category:category",
+		"Address.CustomerId->Customer:customer belongsTo", "Category.ParentId->Category:parent belongsTo",
+		"Category.ParentId->Category:children hasMany", "Category.CategoryId->Product:products hasMany",
+		"Customer.CustomerId->Order:orders hasMany", "Customer.CustomerId->Address:address hasOne",
+		"Item.OrderId->Order:order belongsTo", "Item.ProductId->Product:product belongsTo",
+		"Order.CustomerId->Customer:customer belongsTo", "Order.OrderId->Item:items hasMany",
+		"ProductTag.ProductId->Product:product belongsTo", "ProductTag.TagId->Tag:tag belongsTo",
+		"Product.CategoryId->Category:category belongsTo", "Product.ProductId->Item:items hasMany",
+		"Product.ProductId->Tag:tags hasManyThrough", "Tag.TagId->Product:products hasManyThrough",
 	}
 	if diff := cmp.Diff(wantFKs, fks); diff != "" {
 		t.Errorf("memstore relations (-want +got):\n%s", diff)

@@ -176,6 +176,9 @@ func (p *Property) Nullable() bool {
 // describe one foreign key from both sides and make one memstore relation;
 // a hasMany (or hasOne, or through) whose other side declares no belongsTo
 // makes one named "~Customer.orders", which Model.Relations does not list.
+// The other kinds (hasMany, hasOne, hasManyThrough, hasAndBelongsToMany,
+// polymorphic) are declared to memstore too, under their names here, so
+// package relations' accessors and include read them by those names.
 //
 // onDelete, relstore's own key, says what deleting a referenced row does to
 // the rows that reference it: restrict (refuse while they exist; the

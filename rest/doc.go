@@ -44,11 +44,13 @@
 //
 // # Caveats
 //
-// Includes read each row's related rows with one query (until issue 15's
-// declarative include). Relations of a store of Go structs are its belongsTo
-// relations until memstore's schema names the other kinds (issue 15); a
-// shadow foreign key (no struct field) is not served. Polymorphic relations
-// are served, but memstore does not enforce them yet.
+// Includes read through package relations' declarative include: one index
+// lookup per distinct key per level, never one query per row. A scope's
+// limit, skip, fields and nested include apply; a scope's where and order
+// are answered 400 INVALID_FILTER until package relations applies them.
+// Relations of a store of Go structs are those memstore's schema declares;
+// a shadow foreign key (no struct field) is not served. Polymorphic
+// relations are served, but memstore does not enforce them yet.
 //
 // # Differences from LoopBack 3
 //

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/relstore/relstore/filter"
 	"github.com/relstore/relstore/lbmodel"
@@ -118,11 +120,15 @@ type Handler struct {
 	schema  *lbmodel.Schema
 	models  map[string]*model // by REST path segment
 	byName  map[string]*model // by model name
-	order   []*model          // schema order
+	byType  map[reflect.Type]*model
+	order   []*model // schema order
 	mux     *http.ServeMux
 	parser  filter.Parser
 	q       queries
 	origins map[string]bool
+	// reads counts the store reads of requests: queries, gets and the
+	// index lookups of includes (a test seam: "no N+1").
+	reads atomic.Int64
 }
 
 // model is a model as the handler serves it.
@@ -186,7 +192,7 @@ func New(cfg Config) (*Handler, error) {
 		cfg.MaxIncludeDepth = DefaultMaxIncludeDepth
 	}
 	h := &Handler{cfg: cfg, store: cfg.Store, schema: cfg.Schema,
-		models: map[string]*model{}, byName: map[string]*model{},
+		models: map[string]*model{}, byName: map[string]*model{}, byType: map[reflect.Type]*model{},
 		parser: filter.Parser{MaxDepth: cfg.MaxFilterDepth, MaxIncludeDepth: cfg.MaxIncludeDepth},
 	}
 	if len(cfg.AllowOrigins) > 0 {
@@ -210,6 +216,7 @@ func New(cfg Config) (*Handler, error) {
 		}
 		h.models[lm.Path] = m
 		h.byName[lm.Name] = m
+		h.byType[lm.Type] = m
 		h.order = append(h.order, m)
 		for _, r := range mi.Relations {
 			name := r.Name

@@ -22,6 +22,7 @@ type shopServer struct {
 	*httptest.Server
 	store  *memstore.Store
 	schema *lbmodel.Schema
+	h      *rest.Handler
 }
 
 func newShop(t testing.TB, cfg rest.Config) *shopServer {
@@ -45,7 +46,7 @@ func newShop(t testing.TB, cfg rest.Config) *shopServer {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &shopServer{Server: srv, store: store, schema: schema}
+	return &shopServer{Server: srv, store: store, schema: schema, h: h}
 }
 
 // do sends a request and returns the status, the headers and the body.

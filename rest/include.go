@@ -1,13 +1,16 @@
 package rest
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
+	"strings"
 
 	"github.com/relstore/relstore/filter"
 	"github.com/relstore/relstore/lbmodel"
 	"github.com/relstore/relstore/memstore"
+	"github.com/relstore/relstore/relations"
 )
 
 // parseFilter reads a request's filter (?filter= or filter[...]=).
@@ -73,7 +76,9 @@ func fieldSet(m *model, fs filter.Fields, path string) (map[string]bool, error) 
 
 // outputs makes the rows of model m to write, with f's projection and
 // includes, reading the includes in tx (so everything comes from one
-// snapshot). path is where f is in the request, for errors.
+// snapshot) with package relations' declarative include: one index lookup
+// per distinct key per level, never one query per row. path is where f is
+// in the request, for errors.
 func (h *Handler) outputs(tx *memstore.Tx, m *model, rows []any, f filter.Filter, path string) ([]*out, error) {
 	fields, err := fieldSet(m, f.Fields, path+"fields")
 	if err != nil {
@@ -83,13 +88,51 @@ func (h *Handler) outputs(tx *memstore.Tx, m *model, rows []any, f filter.Filter
 	for i, r := range rows {
 		outs[i] = &out{m: m, row: reflect.ValueOf(r), fields: fields}
 	}
-	for i, inc := range f.Include {
+	if len(f.Include) == 0 || len(rows) == 0 {
+		return outs, nil
+	}
+	spec, err := h.includeSpec(m, f.Include, path)
+	if err != nil {
+		return nil, err
+	}
+	inc, err := relations.NewIncludeOf(h.store, m.Name, spec)
+	if err != nil {
+		return nil, h.includeError(err, path)
+	}
+	nodes, err := inc.In(tx).Load(rows)
+	h.reads.Add(inc.Lookups())
+	if err != nil {
+		return nil, h.includeError(err, path)
+	}
+	for i, n := range nodes {
+		if err := h.attach(outs[i], n, f.Include, path); err != nil {
+			return nil, err
+		}
+	}
+	return outs, nil
+}
+
+// includeSpec checks includes against m's relations (so that a refusal
+// names them as the model does) and returns what package relations loads:
+// each scope without its fields (applied when the rows are written), a
+// many relation's limit capped by MaxLimit, and no limit or skip on a
+// belongsTo or hasOne, where LoopBack ignores them.
+func (h *Handler) includeSpec(m *model, includes []filter.Include, path string) ([]filter.Include, error) {
+	out := make([]filter.Include, len(includes))
+	for i, inc := range includes {
 		ipath := fmt.Sprintf("%sinclude[%d]", path, i)
 		r := m.rels[inc.Relation]
 		if r == nil {
 			return nil, newError(http.StatusBadRequest, codeBadFilter, "filter: %s: %s has no relation %q (relations: %s)", ipath, m.Name, inc.Relation, names(m.rels))
 		}
+		if r.target != nil {
+			// Checked before anything is read (attach applies it).
+			if _, err := fieldSet(r.target, inc.Scope.Fields, ipath+".scope.fields"); err != nil {
+				return nil, err
+			}
+		}
 		scope := inc.Scope
+		scope.Fields = filter.Fields{}
 		if r.many() {
 			if _, err := h.capLimit(&scope, ipath+".scope"); err != nil {
 				return nil, err
@@ -97,24 +140,61 @@ func (h *Handler) outputs(tx *memstore.Tx, m *model, rows []any, f filter.Filter
 			if scope.Limit == h.cfg.MaxLimit+1 {
 				scope.Limit = h.cfg.MaxLimit
 			}
+		} else {
+			scope.Limit, scope.Skip = 0, 0
 		}
-		for _, o := range outs {
-			tm, rel, err := h.related(tx, r, o.row, scope)
+		if len(scope.Include) > 0 && r.target != nil {
+			nested, err := h.includeSpec(r.target, scope.Include, ipath+".scope.")
 			if err != nil {
 				return nil, err
 			}
-			in := included{name: r.Name, many: r.many(), rows: []*out{}}
-			if len(rel) > 0 {
-				sub, err := h.outputs(tx, tm, rel, scope, ipath+".scope.")
-				if err != nil {
-					return nil, err
-				}
-				in.rows = sub
-			}
-			o.incl = append(o.incl, in)
+			scope.Include = nested
 		}
+		out[i] = filter.Include{Relation: inc.Relation, Scope: scope}
 	}
-	return outs, nil
+	return out, nil
+}
+
+// includeError answers a refusal of package relations (a scope it cannot
+// apply, an include nested too deeply) with a 400.
+func (h *Handler) includeError(err error, path string) error {
+	if errors.Is(err, memstore.ErrInvalid) || errors.Is(err, filter.ErrInvalid) {
+		return newError(http.StatusBadRequest, codeBadFilter, "filter: %s%s", path, strings.ReplaceAll(err.Error(), "\n", ": "))
+	}
+	return err
+}
+
+// attach adds the included relations of node n to o, with each scope's
+// projection, recursively.
+func (h *Handler) attach(o *out, n *relations.Node, includes []filter.Include, path string) error {
+	for i, inc := range includes {
+		ipath := fmt.Sprintf("%sinclude[%d]", path, i)
+		r := o.m.rels[inc.Relation]
+		var kids []*relations.Node
+		if r.many() {
+			kids = n.Many(inc.Relation)
+		} else if k := n.One(inc.Relation); k != nil {
+			kids = []*relations.Node{k}
+		}
+		in := included{name: r.Name, many: r.many(), rows: make([]*out, len(kids))}
+		for j, k := range kids {
+			km := h.byType[reflect.TypeOf(k.Row)]
+			if km == nil {
+				return fmt.Errorf("rest: include %s: a row of type %T is of no served model", r.Name, k.Row)
+			}
+			fields, err := fieldSet(km, inc.Scope.Fields, ipath+".scope.fields")
+			if err != nil {
+				return err
+			}
+			ko := &out{m: km, row: reflect.ValueOf(k.Row), fields: fields}
+			if err := h.attach(ko, k, inc.Scope.Include, ipath+".scope."); err != nil {
+				return err
+			}
+			in.rows[j] = ko
+		}
+		o.incl = append(o.incl, in)
+	}
+	return nil
 }
 
 // many reports whether the relation relates a row to a list.
@@ -137,10 +217,9 @@ func (r *relation) scopeWhere(owner reflect.Value) (filter.Cond, bool) {
 }
 
 // related reads the rows related to row through r, selected by scope (a
-// where, order, skip and limit over them), and returns their model. This is
-// the stand-in for issue 15's declarative include: it reads each row's
-// related rows with one query (N+1), from the same transaction.
-// TODO(issue 15): use relations' include, batched over all rows.
+// where, order, skip and limit over them), and returns their model: the
+// rows of a relation route (/api/Customers/1/orders), with one query (an
+// include of many rows reads through outputs instead).
 func (h *Handler) related(tx *memstore.Tx, r *relation, row reflect.Value, scope filter.Filter) (*model, []any, error) {
 	scope.Fields, scope.Include = filter.Fields{}, nil
 	switch {

@@ -22,12 +22,14 @@ type queries struct{ h *Handler }
 // Get returns the row (a struct value) whose key is key, a value of the
 // key's type, or a *memstore.NotFoundError.
 func (q queries) Get(tx *memstore.Tx, model string, key any) (any, error) {
+	q.h.reads.Add(1)
 	return tx.Get(model, key)
 }
 
 // Find returns the rows that f's Where, Order, After, Skip and Limit
 // select; f's Fields and Include are the handler's to apply.
 func (q queries) Find(tx *memstore.Tx, model string, f filter.Filter) ([]any, error) {
+	q.h.reads.Add(1)
 	f, err := q.h.byName[model].bindable(f)
 	if err != nil {
 		return nil, err
@@ -38,6 +40,7 @@ func (q queries) Find(tx *memstore.Tx, model string, f filter.Filter) ([]any, er
 // Query binds f to model once, for a find that also needs After of its
 // last row.
 func (q queries) Query(model string, f filter.Filter) (*memstore.ModelQuery, error) {
+	q.h.reads.Add(1)
 	f, err := q.h.byName[model].bindable(f)
 	if err != nil {
 		return nil, err
@@ -47,6 +50,7 @@ func (q queries) Query(model string, f filter.Filter) (*memstore.ModelQuery, err
 
 // Count returns how many rows match where.
 func (q queries) Count(tx *memstore.Tx, model string, where filter.Cond) (int, error) {
+	q.h.reads.Add(1)
 	where, err := q.h.byName[model].where(where, "where")
 	if err != nil {
 		return 0, err

@@ -36,7 +36,7 @@ func newModelServer(t testing.TB, defs ...string) *shopServer {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &shopServer{Server: srv, store: store, schema: schema}
+	return &shopServer{Server: srv, store: store, schema: schema, h: h}
 }
 
 // mustDo sends a request that must answer want.

@@ -87,7 +87,7 @@ func TestModelRoutes(t *testing.T) {
 		{name: "find with fields excluded", method: "GET", path: "/api/Customers?filter=" + q(`{"fields":{"createdAt":false,"email":false},"limit":1}`), status: 200,
 			want: []string{`[{"id":1,"name":"Ann Archer"}]`}},
 		{name: "find with nested include and a scope", method: "GET",
-			path: "/api/Customers?filter=" + q(`{"where":{"id":1},"include":{"relation":"orders","scope":{"where":{"status":"paid"},"include":{"items":"product"}}}}`), status: 200,
+			path: "/api/Customers?filter=" + q(`{"where":{"id":1},"include":{"relation":"orders","scope":{"skip":1,"limit":1,"include":{"items":"product"}}}}`), status: 200,
 			want: []string{`"orders":[{"id":2,`, `"items":[{"id":3,`, `"product":{"id":6,"sku":"POT-CLY"`}},
 		{name: "find with several includes", method: "GET", path: "/api/Customers?filter=" + q(`{"where":{"id":3},"include":["orders","address"]}`), status: 200,
 			want: []string{`"orders":[{"id":4,`, `"address":null`}},

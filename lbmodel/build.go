@@ -175,9 +175,13 @@ func (c *compiler) polyInverse(holder *Model, r *Relation) string {
 
 // keyedLike returns the models whose id has the type of the property p.
 func (c *compiler) keyedLike(p *Property) []string {
+	t := p.GoType
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
 	var out []string
 	for _, m := range c.s.Models {
-		if kp := m.KeyProperty(); kp != nil && kp.GoType == p.GoType {
+		if kp := m.KeyProperty(); kp != nil && kp.GoType == t {
 			out = append(out, m.Name)
 		}
 	}

@@ -51,6 +51,6 @@
 //     and not "and" or "or", which the filter language reserves.
 //   - Index directions (1, -1) are accepted and ignored: an index serves
 //     both orders.
-//   - Polymorphic relations are described and indexed, but onDelete is
-//     refused on them (see Relation).
+//   - A polymorphic hasOne is refused (memstore: its foreign key cannot be
+//     unique); use a hasMany.
 package lbmodel

@@ -394,3 +394,60 @@ func TestDescribe(t *testing.T) {
 		t.Errorf("Order.status not flagged as indexed")
 	}
 }
+
+// TestPolymorphicOneSided: a polymorphic belongsTo that no model names
+// back may reference any model whose id has its type (as in LoopBack),
+// and a polymorphic hasMany whose model declares no belongsTo reads
+// through one made for it; memstore enforces both.
+func TestPolymorphicOneSided(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		defs  []string
+		model string // the model holding imageableId and imageableType
+	}{
+		{"belongsTo alone", []string{
+			"picture.json", `{"name": "Picture", "properties": {"url": "string"}, "relations": {"imageable": {"type": "belongsTo", "polymorphic": true, "onDelete": "cascade"}}}`,
+			"employee.json", `{"name": "Employee", "properties": {"name": "string"}}`,
+			"code.json", `{"name": "Code", "properties": {"code": {"type": "string", "id": true}}}`}, "Picture"},
+		{"hasMany alone", []string{
+			"photo.json", `{"name": "Photo", "properties": {"url": "string"}}`,
+			"employee.json", `{"name": "Employee", "properties": {"name": "string"}, "relations": {"photos": {"type": "hasMany", "model": "Photo", "polymorphic": "imageable"}}}`}, "Photo"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := mustCompile(t, c.defs...)
+			st, err := s.Open(memstore.Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			ctx := context.Background()
+			ins := func(m *lbmodel.Model, vals map[string]any) error {
+				return st.Update(ctx, func(tx *memstore.Tx) error {
+					row := reflect.New(m.Type)
+					for k, v := range vals {
+						f := row.Elem().FieldByIndex(m.Property(k).FieldIndex)
+						p := reflect.New(f.Type().Elem())
+						p.Elem().Set(reflect.ValueOf(v))
+						f.Set(p)
+					}
+					return tx.Insert(row.Interface())
+				})
+			}
+			if err := ins(s.Model("Employee"), map[string]any{"name": "Eve"}); err != nil {
+				t.Fatal(err)
+			}
+			pic := s.Model(c.model)
+			if err := ins(pic, map[string]any{"imageableType": "Employee", "imageableId": int64(1)}); err != nil {
+				t.Errorf("a picture of employee 1: %v", err)
+			}
+			for _, bad := range []map[string]any{
+				{"imageableType": "Employee", "imageableId": int64(2)},
+				{"imageableType": "Code", "imageableId": int64(1)},
+			} {
+				if err := ins(pic, bad); !errors.Is(err, memstore.ErrForeignKey) {
+					t.Errorf("a picture of %v: %v, want ErrForeignKey", bad, err)
+				}
+			}
+		})
+	}
+}

@@ -219,9 +219,6 @@ func (c *compiler) resolveRelation(m *Model, r *Relation, n *node) (*polyFK, err
 			if tm != nil {
 				return nil, bad("a polymorphic belongsTo names no \"model\": the discriminator names it row by row")
 			}
-			if onDelete != nil {
-				return nil, bad("\"onDelete\" on a polymorphic belongsTo is not enforced yet (issue 15): remove it")
-			}
 			return c.polymorphicSide(m, r, poly, m, pk, true)
 		}
 		if tm == nil {

@@ -187,9 +187,12 @@ func (p *Property) Nullable() bool {
 // not differently on both.
 //
 // Polymorphic relations are described (Relation.Polymorphic names the
-// discriminator and, on the belongsTo, the models that point at it), and
-// their two properties are indexed together; memstore does not enforce them
-// yet (issue 15), so onDelete is refused on them.
+// discriminator and, on the belongsTo, the models that point at it), their
+// two properties are indexed together, and memstore enforces them per
+// named model: a row must reference a row of the model its discriminator
+// names, and onDelete (on the belongsTo) applies to the rows that name the
+// deleted row's model. A polymorphic belongsTo that no model names back
+// may reference any model whose id has its type, as in LoopBack.
 type Relation struct {
 	Name  string // the relation's name: the key in "relations"
 	Kind  Kind

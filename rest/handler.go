@@ -276,7 +276,15 @@ func (h *Handler) resolve(m *model, lr *lbmodel.Relation) (*relation, error) {
 		return nil, bad("no model holds its foreign key")
 	}
 	if r.fk = r.holder.Property(lr.ForeignKey); r.fk == nil {
-		return nil, bad("%s has no property %s (a shadow foreign key cannot be served)", r.holder.Name, lr.ForeignKey)
+		if ri, err := h.store.Relation(m.Name, lr.Name); err == nil && ri.Shadow {
+			// memstore keeps a shadow column beside the row, and reads and
+			// writes it only through typed accessors (package relations):
+			// the API has no field to print it from, set it from a body
+			// or patch it.
+			return nil, bad("its foreign key %s is a shadow column (memstore.Relation.Shadow: no field of %s holds it), which the REST API cannot read or write: declare %s as a field of %s to serve it",
+				lr.ForeignKey, r.holder.Name, lr.ForeignKey, r.holder.Name)
+		}
+		return nil, bad("%s has no property %s", r.holder.Name, lr.ForeignKey)
 	}
 	if lr.Polymorphic != nil {
 		r.disc = r.holder.Property(lr.Polymorphic.Discriminator)

@@ -126,8 +126,13 @@ func (h *Handler) includeSpec(m *model, includes []filter.Include, path string) 
 			return nil, newError(http.StatusBadRequest, codeBadFilter, "filter: %s: %s has no relation %q (relations: %s)", ipath, m.Name, inc.Relation, names(m.rels))
 		}
 		if r.target != nil {
-			// Checked before anything is read (attach applies it).
+			// Checked before anything is read (attach applies the fields;
+			// package relations the where and order, by the names the
+			// client wrote, which bindable only checks here).
 			if _, err := fieldSet(r.target, inc.Scope.Fields, ipath+".scope.fields"); err != nil {
+				return nil, err
+			}
+			if _, err := r.target.bindableAt(inc.Scope, ipath+".scope."); err != nil {
 				return nil, err
 			}
 		}

@@ -77,6 +77,10 @@ func TestIncludeScopes(t *testing.T) {
 			`include[0].scope.include[0]: Order has no relation \"buyer\"`},
 		{"a scope's fields naming no property", `{"include":{"relation":"orders","scope":{"fields":["nope"]}}}`,
 			`include[0].scope.fields[0]: unknown property \"nope\" of Order`},
+		{"a scope's where naming no property", `{"include":{"relation":"orders","scope":{"where":{"totl":{"gt":1}}}}}`,
+			`filter: include.scope.where.totl.gt: unknown property \"totl\" of Order`},
+		{"a scope's order on an object", `{"include":{"relation":"orders","scope":{"order":"note DESC","include":{"relation":"items","scope":{"order":"nope"}}}}}`,
+			`include[0].scope.include[0].scope.order[0]: unknown property \"nope\" of Item`},
 		{"a scope's limit over the cap", `{"include":{"relation":"orders","scope":{"limit":5000}}}`,
 			`include[0].scope: limit 5000 is above this server's maximum`},
 	} {

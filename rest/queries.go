@@ -90,16 +90,20 @@ func (q queries) UpdateAll(tx *memstore.Tx, model string, where filter.Cond, pat
 
 // bindable returns the part of f that memstore binds (no Fields, no
 // Include), its names resolved (see where).
-func (m *model) bindable(f filter.Filter) (filter.Filter, error) {
+func (m *model) bindable(f filter.Filter) (filter.Filter, error) { return m.bindableAt(f, "") }
+
+// bindableAt is bindable for a filter found at prefix in the request (an
+// include's scope: "include[0].scope."), for the paths of errors.
+func (m *model) bindableAt(f filter.Filter, prefix string) (filter.Filter, error) {
 	f.Fields, f.Include = filter.Fields{}, nil
 	var err error
-	if f.Where, err = m.where(f.Where, "where"); err != nil {
+	if f.Where, err = m.where(f.Where, prefix+"where"); err != nil {
 		return f, err
 	}
 	if len(f.Order) > 0 {
 		os := make([]filter.Order, len(f.Order))
 		for i, o := range f.Order {
-			path := fmt.Sprintf("order[%d]", i)
+			path := fmt.Sprintf("%sorder[%d]", prefix, i)
 			p, err := m.filterProperty(o.Field, path)
 			if err != nil {
 				return f, err

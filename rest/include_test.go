@@ -115,3 +115,47 @@ func TestIncludeScopeWhere(t *testing.T) {
 		t.Errorf("a scope's where = %d %s, want 200 or 400", st, body)
 	}
 }
+
+// TestIncludeEveryKind: an include reads every relation kind that lbmodel
+// declares, by its LoopBack name: a belongsTo and a hasMany over a unique
+// property (primaryKey), a hasOne, a hasAndBelongsToMany through the link
+// model relstore makes, both sides of a polymorphic relation, and a
+// relation of a model to itself, nested.
+func TestIncludeEveryKind(t *testing.T) {
+	s := newModelServer(t,
+		"account.json", `{"name": "Account", "properties": {"code": {"type": "string", "index": {"unique": true}}},
+			"relations": {"invoices": {"type": "hasMany", "model": "Invoice", "primaryKey": "code", "foreignKey": "accountCode"},
+				"profile": {"type": "hasOne", "model": "Profile"},
+				"labels": {"type": "hasAndBelongsToMany", "model": "Label"},
+				"notes": {"type": "hasMany", "model": "Note", "polymorphic": "about"},
+				"parent": {"type": "belongsTo", "model": "Account", "foreignKey": "parentId"}}}`,
+		"invoice.json", `{"name": "Invoice", "properties": {"n": "number"},
+			"relations": {"account": {"type": "belongsTo", "model": "Account", "primaryKey": "code", "foreignKey": "accountCode"}}}`,
+		"profile.json", `{"name": "Profile", "properties": {"bio": "string"}}`,
+		"label.json", `{"name": "Label", "properties": {"name": "string"}}`,
+		"note.json", `{"name": "Note", "properties": {"text": "string"},
+			"relations": {"about": {"type": "belongsTo", "polymorphic": true}}}`)
+	s.mustDo(t, 200, "POST", "/api/Accounts", `[{"code":"a"},{"code":"b","parentId":1},{"code":"c","parentId":2}]`)
+	s.mustDo(t, 200, "POST", "/api/Accounts/1/invoices", `[{"n":1},{"n":2}]`)
+	s.mustDo(t, 200, "POST", "/api/Accounts/1/profile", `{"bio":"first"}`)
+	s.mustDo(t, 200, "POST", "/api/Accounts/1/labels", `{"name":"gold"}`)
+	s.mustDo(t, 200, "POST", "/api/Accounts/1/notes", `{"text":"hi"}`)
+	for _, c := range []struct{ filter, want string }{
+		{`{"where":{"id":1},"fields":["id"],"include":["invoices","profile","labels","notes"]}`,
+			`[{"id":1,"invoices":[{"id":1,"n":1,"accountCode":"a"},{"id":2,"n":2,"accountCode":"a"}],"profile":{"id":1,"bio":"first","accountId":1},"labels":[{"id":1,"name":"gold"}],"notes":[{"id":1,"text":"hi","aboutId":1,"aboutType":"Account"}]}]`},
+		{`{"where":{"id":3},"fields":["id"],"include":{"relation":"parent","scope":{"fields":["id","code"],"include":{"relation":"parent","scope":{"fields":["code"]}}}}}`,
+			`[{"id":3,"parent":{"id":2,"code":"b","parent":{"code":"a"}}}]`},
+	} {
+		if got := strings.TrimSpace(s.mustDo(t, 200, "GET", "/api/Accounts?filter="+q(c.filter), "")); got != c.want {
+			t.Errorf("%s\n = %s\nwant %s", c.filter, got, c.want)
+		}
+	}
+	for path, want := range map[string]string{
+		"/api/Invoices?filter=" + q(`{"fields":["id"],"include":{"relation":"account","scope":{"fields":["code"]}}}`): `[{"id":1,"account":{"code":"a"}},{"id":2,"account":{"code":"a"}}]`,
+		"/api/Notes?filter=" + q(`{"fields":["id"],"include":{"relation":"about","scope":{"fields":["code"]}}}`):      `[{"id":1,"about":{"code":"a"}}]`,
+	} {
+		if got := strings.TrimSpace(s.mustDo(t, 200, "GET", path, "")); got != want {
+			t.Errorf("GET %s = %s\nwant %s", path, got, want)
+		}
+	}
+}

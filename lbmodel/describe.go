@@ -11,9 +11,10 @@ import (
 // sees it: each model's exported fields are its properties, named by their
 // json tag (or Go name); a field tagged json:"-" is left out. Types follow
 // the Go kinds (see Property), the primary key is the store's, and
-// each belongsTo relation is listed under its name. The other relation kinds
-// appear once memstore's schema names them (issue 15). Nothing is refused:
-// a store's schema has been checked by memstore.New.
+// each relation is listed under its name. A shadow foreign key
+// (memstore.Relation.Shadow) is a Shadow property named by its FK, after
+// the fields. Nothing is refused: a store's schema has been checked by
+// memstore.New.
 func Describe(s *memstore.Store) *Schema {
 	sch := &Schema{byName: map[string]*Model{}}
 	infos := s.Models()
@@ -65,6 +66,32 @@ func Describe(s *memstore.Store) *Schema {
 		}
 		sch.Models = append(sch.Models, m)
 		sch.byName[m.Name] = m
+	}
+	// Shadow foreign keys are properties too (LoopBack adds the foreign key
+	// a model does not declare), typed like the key they reference and
+	// nullable, after the fields.
+	for i, mi := range infos {
+		m := sch.Models[i]
+		for _, ri := range mi.Relations {
+			if !ri.Shadow || ri.Kind != memstore.BelongsTo || m.byField[ri.FK] != nil {
+				continue
+			}
+			target := sch.byName[ri.Target]
+			if target == nil || target.byField[ri.KeyTo] == nil {
+				continue
+			}
+			kt := target.byField[ri.KeyTo].GoType
+			if kt.Kind() == reflect.Pointer {
+				kt = kt.Elem()
+			}
+			p := &Property{Name: ri.FK, Field: ri.FK, GoType: reflect.PointerTo(kt), Type: typeOfGo(kt), Shadow: true}
+			if m.byName[p.Name] != nil {
+				continue // a field's json name: encoding/json would print the field
+			}
+			m.Properties = append(m.Properties, p)
+			m.byName[p.Name] = p
+			m.byField[p.Field] = p
+		}
 	}
 	for i, mi := range infos {
 		m := sch.Models[i]

@@ -126,8 +126,13 @@ type Property struct {
 	// scalar (nil is absent, JSON null, SQL NULL).
 	GoType reflect.Type
 	// FieldIndex is the field's index path in the struct, for
-	// reflect.Value.FieldByIndex.
+	// reflect.Value.FieldByIndex; nil for a Shadow property.
 	FieldIndex []int
+	// Shadow is set, in a Describe schema, for a shadow foreign key
+	// (memstore.Relation.Shadow): the store keeps it beside the row, with
+	// no struct field, and memstore's Tx.ShadowOf, InsertShadow and
+	// UpdateShadow read and write it by Field (the relation's FK).
+	Shadow bool
 
 	ID        bool   // the primary key
 	Generated bool   // the store assigns the key (an auto key)

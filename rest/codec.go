@@ -27,7 +27,8 @@ var (
 // (nil: all but hidden ones), and the related rows included with it.
 type out struct {
 	m      *model
-	row    reflect.Value // a struct value
+	row    reflect.Value  // a struct value
+	shadow map[string]any // the row's shadow foreign keys, by field (see model.hasShadow)
 	fields map[string]bool
 	incl   []included
 }
@@ -46,7 +47,16 @@ func appendOut(b []byte, o *out) []byte {
 		if p.Hidden || (o.fields != nil && !o.fields[p.Name]) {
 			continue
 		}
-		f := o.row.FieldByIndex(p.FieldIndex)
+		var f reflect.Value
+		if p.Shadow {
+			v := o.shadow[p.Field]
+			if v == nil {
+				continue
+			}
+			f = reflect.ValueOf(v)
+		} else {
+			f = o.row.FieldByIndex(p.FieldIndex)
+		}
 		if (f.Kind() == reflect.Pointer || f.Type() == rawMessageType) && f.IsNil() {
 			continue // absent: LoopBack leaves undefined properties out
 		}
@@ -268,13 +278,22 @@ const (
 	modePatch               // the body's properties over an existing row
 )
 
+// draft is a row to write: a pointer to a new struct value, and the values
+// of its model's shadow foreign keys by field (nil: none to set).
+type draft struct {
+	ptr    reflect.Value
+	shadow map[string]any
+}
+
 // buildRow makes the row a write stores: from the body's values vals, over
 // base (a struct value) for a patch, with the properties of fixed forced
 // (the key of the path, a scoped route's foreign key): a body value for them
 // must equal theirs. Every problem with the body's properties is reported
 // at once, as one ValidationError (422); a forced property the body changes
-// is a 400.
-func buildRow(m *model, vals map[string]any, base reflect.Value, md mode, fixed map[string]any) (reflect.Value, error) {
+// is a 400. Shadow foreign keys go in the draft's shadow: every one for a
+// create or replace (absent ones null), those the body or fixed names for
+// a patch.
+func buildRow(m *model, vals map[string]any, base reflect.Value, md mode, fixed map[string]any) (draft, error) {
 	v := &validation{model: m.Name}
 	for k, val := range vals {
 		if m.Property(k) == nil {
@@ -285,22 +304,27 @@ func buildRow(m *model, vals map[string]any, base reflect.Value, md mode, fixed 
 	if base.IsValid() {
 		row.Elem().Set(base)
 	}
-	for _, p := range m.Properties {
-		fv := row.Elem().FieldByIndex(p.FieldIndex)
+	d := draft{ptr: row}
+	if m.hasShadow {
+		d.shadow = map[string]any{}
+	}
+	// fill sets fv, p's field (or a scratch value for a shadow property),
+	// from the body, and reports whether it set it.
+	fill := func(p *lbmodel.Property, fv reflect.Value) (bool, error) {
 		raw, present := vals[p.Name]
 		if want, ok := fixed[p.Name]; ok {
 			if present && raw != nil {
 				got, err := lbmodel.ConvertValue(p, raw)
 				if err != nil || got != want {
-					return row, badRequest("The body's %s (%s) differs from %s's, which this route sets (%s).", p.Name, formatValue(raw), p.Name, formatValue(want))
+					return false, badRequest("The body's %s (%s) differs from %s's, which this route sets (%s).", p.Name, formatValue(raw), p.Name, formatValue(want))
 				}
 			}
 			setField(fv, want)
-			continue
+			return true, nil
 		}
 		if !present {
 			if md == modePatch {
-				continue
+				return false, nil
 			}
 			switch {
 			case p.ID && p.Generated:
@@ -316,15 +340,15 @@ func buildRow(m *model, vals map[string]any, base reflect.Value, md mode, fixed 
 			if p.Required && !(p.ID && p.Generated) && p.Default == nil && p.DefaultFn == "" {
 				v.add(p.Name, "presence", "can't be blank", undefined)
 			}
-			continue
+			return true, nil
 		}
 		if raw == nil {
 			if p.Required {
 				v.add(p.Name, "presence", "can't be blank", nil)
-				continue
+				return false, nil
 			}
 			fv.SetZero()
-			continue
+			return true, nil
 		}
 		cv, err := lbmodel.ConvertValue(p, raw)
 		if err != nil {
@@ -333,18 +357,35 @@ func buildRow(m *model, vals map[string]any, base reflect.Value, md mode, fixed 
 				code = "date"
 			}
 			v.add(p.Name, code, err.Error(), raw)
-			continue
+			return false, nil
 		}
 		if s, ok := cv.(string); ok && p.Required && s == "" {
 			v.add(p.Name, "presence", "can't be blank", raw)
-			continue
+			return false, nil
 		}
 		setField(fv, cv)
+		return true, nil
+	}
+	for _, p := range m.Properties {
+		if !p.Shadow {
+			if _, err := fill(p, row.Elem().FieldByIndex(p.FieldIndex)); err != nil {
+				return d, err
+			}
+			continue
+		}
+		scratch := reflect.New(p.GoType).Elem()
+		set, err := fill(p, scratch)
+		if err != nil {
+			return d, err
+		}
+		if set || md != modePatch {
+			d.shadow[p.Field] = fieldValue(scratch, nil)
+		}
 	}
 	if !v.empty() {
-		return row, v.err()
+		return d, v.err()
 	}
-	return row, nil
+	return d, nil
 }
 
 // patchValues converts a body into the fields of an update-all: property
@@ -422,9 +463,13 @@ func keyValue(m *model, raw any) (any, bool) {
 }
 
 // fieldValue returns a row's property value: its field's value without the
-// pointer, or nil for NULL.
+// pointer, or nil for NULL (with p nil: row's own value so). p is not a
+// Shadow property (see Handler.value).
 func fieldValue(row reflect.Value, p *lbmodel.Property) any {
-	f := row.FieldByIndex(p.FieldIndex)
+	f := row
+	if p != nil {
+		f = row.FieldByIndex(p.FieldIndex)
+	}
 	if f.Kind() == reflect.Pointer {
 		if f.IsNil() {
 			return nil

@@ -49,12 +49,12 @@
 // limit, skip, fields and nested include apply; a scope's where and order
 // are answered 400 INVALID_FILTER until package relations applies them.
 // Relations of a store of Go structs are those memstore's schema declares.
-// A store with a shadow foreign key (memstore.Relation.Shadow: no struct
-// field holds it) is refused by New, naming the relation: memstore reads
-// and writes such a column only through typed accessors, so the API could
-// neither print it, nor set it from a body, nor patch it; declare the
-// field instead. Polymorphic relations are enforced per named model (a 422
-// for a row naming a missing row or model, onDelete on delete).
+// A shadow foreign key (memstore.Relation.Shadow: no struct field holds it)
+// is a property named by its FK, as LoopBack adds a foreign key a model
+// does not declare: printed, set and filtered like the others (an
+// update-all that sets one writes row by row); a model without a key field
+// cannot have one. Polymorphic relations are enforced per named model (a
+// 422 for a row naming a missing row or model, onDelete on delete).
 //
 // # Differences from LoopBack 3
 //

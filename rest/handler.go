@@ -134,9 +134,12 @@ type Handler struct {
 // model is a model as the handler serves it.
 type model struct {
 	*lbmodel.Model
-	key     *lbmodel.Property
-	rels    map[string]*relation
-	relList []*relation
+	key *lbmodel.Property
+	// hasShadow: some property is a shadow foreign key (lbmodel's
+	// Property.Shadow), read and written beside the row.
+	hasShadow bool
+	rels      map[string]*relation
+	relList   []*relation
 	// memRels maps the names of the memstore relations whose foreign key
 	// this model holds to how the API names them: "customer", or
 	// "Customer.orders" for one that a hasMany implies.
@@ -211,6 +214,12 @@ func New(cfg Config) (*Handler, error) {
 			return nil, fmt.Errorf("rest: model %s of the schema is not a model of the store", lm.Name)
 		}
 		m := &model{Model: lm, key: lm.KeyProperty(), rels: map[string]*relation{}, memRels: map[string]string{}}
+		for _, p := range lm.Properties {
+			m.hasShadow = m.hasShadow || p.Shadow
+		}
+		if m.hasShadow && m.key == nil {
+			return nil, fmt.Errorf("rest: model %s has a shadow foreign key and no key field: its rows cannot be named to read the key (declare the foreign key as a field, or give the model a key)", lm.Name)
+		}
 		if h.models[lm.Path] != nil {
 			return nil, fmt.Errorf("rest: models %s and %s have the same path %q", h.models[lm.Path].Name, lm.Name, lm.Path)
 		}
@@ -276,14 +285,6 @@ func (h *Handler) resolve(m *model, lr *lbmodel.Relation) (*relation, error) {
 		return nil, bad("no model holds its foreign key")
 	}
 	if r.fk = r.holder.Property(lr.ForeignKey); r.fk == nil {
-		if ri, err := h.store.Relation(m.Name, lr.Name); err == nil && ri.Shadow {
-			// memstore keeps a shadow column beside the row, and reads and
-			// writes it only through typed accessors (package relations):
-			// the API has no field to print it from, set it from a body
-			// or patch it.
-			return nil, bad("its foreign key %s is a shadow column (memstore.Relation.Shadow: no field of %s holds it), which the REST API cannot read or write: declare %s as a field of %s to serve it",
-				lr.ForeignKey, r.holder.Name, lr.ForeignKey, r.holder.Name)
-		}
 		return nil, bad("%s has no property %s", r.holder.Name, lr.ForeignKey)
 	}
 	if lr.Polymorphic != nil {

@@ -86,7 +86,11 @@ func (h *Handler) outputs(tx *memstore.Tx, m *model, rows []any, f filter.Filter
 	}
 	outs := make([]*out, len(rows))
 	for i, r := range rows {
-		outs[i] = &out{m: m, row: reflect.ValueOf(r), fields: fields}
+		sh, err := h.shadowOf(tx, m, r)
+		if err != nil {
+			return nil, err
+		}
+		outs[i] = &out{m: m, row: reflect.ValueOf(r), shadow: sh, fields: fields}
 	}
 	if len(f.Include) == 0 || len(rows) == 0 {
 		return outs, nil
@@ -105,7 +109,7 @@ func (h *Handler) outputs(tx *memstore.Tx, m *model, rows []any, f filter.Filter
 		return nil, h.includeError(err, path)
 	}
 	for i, n := range nodes {
-		if err := h.attach(outs[i], n, f.Include, path); err != nil {
+		if err := h.attach(tx, outs[i], n, f.Include, path); err != nil {
 			return nil, err
 		}
 	}
@@ -171,7 +175,7 @@ func (h *Handler) includeError(err error, path string) error {
 
 // attach adds the included relations of node n to o, with each scope's
 // projection, recursively.
-func (h *Handler) attach(o *out, n *relations.Node, includes []filter.Include, path string) error {
+func (h *Handler) attach(tx *memstore.Tx, o *out, n *relations.Node, includes []filter.Include, path string) error {
 	for i, inc := range includes {
 		ipath := fmt.Sprintf("%sinclude[%d]", path, i)
 		r := o.m.rels[inc.Relation]
@@ -191,8 +195,12 @@ func (h *Handler) attach(o *out, n *relations.Node, includes []filter.Include, p
 			if err != nil {
 				return err
 			}
-			ko := &out{m: km, row: reflect.ValueOf(k.Row), fields: fields}
-			if err := h.attach(ko, k, inc.Scope.Include, ipath+".scope."); err != nil {
+			sh, err := h.shadowOf(tx, km, k.Row)
+			if err != nil {
+				return err
+			}
+			ko := &out{m: km, row: reflect.ValueOf(k.Row), shadow: sh, fields: fields}
+			if err := h.attach(tx, ko, k, inc.Scope.Include, ipath+".scope."); err != nil {
 				return err
 			}
 			in.rows[j] = ko
@@ -229,7 +237,10 @@ func (h *Handler) related(tx *memstore.Tx, r *relation, row reflect.Value, scope
 	scope.Fields, scope.Include = filter.Fields{}, nil
 	switch {
 	case r.Kind == lbmodel.BelongsTo:
-		fkv := fieldValue(row, r.fk)
+		fkv, err := h.value(tx, row, r.fk)
+		if err != nil {
+			return nil, nil, err
+		}
 		if fkv == nil {
 			return nil, nil, nil
 		}
@@ -261,7 +272,11 @@ func (h *Handler) related(tx *memstore.Tx, r *relation, row reflect.Value, scope
 		}
 		var far []any
 		for _, l := range links {
-			if v := fieldValue(reflect.ValueOf(l), r.keyThrough); v != nil {
+			v, err := h.value(tx, reflect.ValueOf(l), r.keyThrough)
+			if err != nil {
+				return nil, nil, err
+			}
+			if v != nil {
 				far = append(far, v)
 			}
 		}

@@ -78,14 +78,41 @@ func (q queries) UpdateAll(tx *memstore.Tx, model string, where filter.Cond, pat
 		return 0, err
 	}
 	set := make(map[string]any, len(patch))
+	var shadow map[string]any
 	for name, v := range patch {
 		p := m.Property(name)
-		if p == nil {
+		switch {
+		case p == nil:
 			return 0, fmt.Errorf("%w: update %s: unknown property %q", memstore.ErrInvalid, m.Name, name)
+		case p.Shadow:
+			if shadow == nil {
+				shadow = map[string]any{}
+			}
+			shadow[p.Field] = v
+		default:
+			set[p.Field] = v
 		}
-		set[p.Field] = v
 	}
-	return tx.UpdateAll(model, where, set)
+	if shadow == nil {
+		return tx.UpdateAll(model, where, set)
+	}
+	// memstore's bulk update sets fields only: write each row with its
+	// shadow foreign keys instead.
+	rows, err := tx.Find(model, filter.Filter{Where: where})
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range rows {
+		row := reflect.New(m.Type)
+		row.Elem().Set(reflect.ValueOf(r))
+		for name, v := range set {
+			setField(row.Elem().FieldByIndex(m.PropertyOfField(name).FieldIndex), v)
+		}
+		if err := tx.UpdateShadow(row.Interface(), shadow); err != nil {
+			return 0, err
+		}
+	}
+	return len(rows), nil
 }
 
 // bindable returns the part of f that memstore binds (no Fields, no
@@ -195,4 +222,54 @@ func comparable(p *lbmodel.Property) bool {
 		return t.Len() == 16 && t.Elem().Kind() == reflect.Uint8
 	}
 	return true
+}
+
+// insert inserts d's row (with its shadow foreign keys, if its model has
+// any) and reads back the shadow values the store keeps.
+func (h *Handler) insert(tx *memstore.Tx, m *model, d *draft) error {
+	if !m.hasShadow {
+		return tx.Insert(d.ptr.Interface())
+	}
+	if err := tx.InsertShadow(d.ptr.Interface(), d.shadow); err != nil {
+		return err
+	}
+	var err error
+	d.shadow, err = tx.ShadowOf(d.ptr.Interface())
+	return err
+}
+
+// update updates d's row (and the shadow foreign keys d names) and reads
+// back the shadow values the store keeps.
+func (h *Handler) update(tx *memstore.Tx, m *model, d *draft) error {
+	if !m.hasShadow {
+		return tx.Update(d.ptr.Interface())
+	}
+	if err := tx.UpdateShadow(d.ptr.Interface(), d.shadow); err != nil {
+		return err
+	}
+	var err error
+	d.shadow, err = tx.ShadowOf(d.ptr.Interface())
+	return err
+}
+
+// shadowOf returns the shadow foreign keys of a row of m (nil when m has
+// none).
+func (h *Handler) shadowOf(tx *memstore.Tx, m *model, row any) (map[string]any, error) {
+	if !m.hasShadow {
+		return nil, nil
+	}
+	return tx.ShadowOf(row)
+}
+
+// value returns a row's value of p, as fieldValue does, reading a shadow
+// foreign key from the store.
+func (h *Handler) value(tx *memstore.Tx, row reflect.Value, p *lbmodel.Property) (any, error) {
+	if !p.Shadow {
+		return fieldValue(row, p), nil
+	}
+	sh, err := tx.ShadowOf(row.Interface())
+	if err != nil {
+		return nil, err
+	}
+	return sh[p.Field], nil
 }

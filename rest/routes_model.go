@@ -231,15 +231,15 @@ func (h *Handler) create(q *request) error {
 	if err != nil {
 		return err
 	}
-	rows := make([]reflect.Value, len(objs))
+	rows := make([]draft, len(objs))
 	for i, o := range objs {
 		if rows[i], err = buildRow(q.m, o, reflect.Value{}, modeCreate, nil); err != nil {
 			return err
 		}
 	}
 	err = h.store.Update(q.ctx(), func(tx *memstore.Tx) error {
-		for _, row := range rows {
-			if err := tx.Insert(row.Interface()); err != nil {
+		for i := range rows {
+			if err := h.insert(tx, q.m, &rows[i]); err != nil {
 				return err
 			}
 		}
@@ -252,11 +252,11 @@ func (h *Handler) create(q *request) error {
 	return nil
 }
 
-// writeRows writes rows (pointers to structs) as an object or an array.
-func (h *Handler) writeRows(q *request, rows []reflect.Value, array bool) {
+// writeRows writes rows (as written) as an object or an array.
+func (h *Handler) writeRows(q *request, rows []draft, array bool) {
 	outs := make([]*out, len(rows))
 	for i, r := range rows {
-		outs[i] = &out{m: q.m, row: r.Elem()}
+		outs[i] = &out{m: q.m, row: r.ptr.Elem(), shadow: r.shadow}
 	}
 	if array {
 		writeJSON(q.w, http.StatusOK, appendOuts(nil, outs))
@@ -278,7 +278,7 @@ func (h *Handler) upsertBy(q *request, md mode) error {
 		return err
 	}
 	body := objs[0]
-	var row reflect.Value
+	var row draft
 	err = h.store.Update(q.ctx(), func(tx *memstore.Tx) error {
 		var existing any
 		if q.m.key != nil {
@@ -296,7 +296,7 @@ func (h *Handler) upsertBy(q *request, md mode) error {
 			if row, err = buildRow(q.m, body, reflect.Value{}, modeCreate, nil); err != nil {
 				return err
 			}
-			return tx.Insert(row.Interface())
+			return h.insert(tx, q.m, &row)
 		}
 		base := reflect.ValueOf(existing)
 		if md == modeReplace {
@@ -306,12 +306,12 @@ func (h *Handler) upsertBy(q *request, md mode) error {
 		if row, err = buildRow(q.m, body, base, md, map[string]any{q.m.key.Name: key}); err != nil {
 			return err
 		}
-		return tx.Update(row.Interface())
+		return h.update(tx, q.m, &row)
 	})
 	if err != nil {
 		return err
 	}
-	h.writeRows(q, []reflect.Value{row}, false)
+	h.writeRows(q, []draft{row}, false)
 	return nil
 }
 
@@ -337,7 +337,7 @@ func (h *Handler) upsertWithWhere(q *request) error {
 	if err != nil {
 		return err
 	}
-	var row reflect.Value
+	var row draft
 	err = h.store.Update(q.ctx(), func(tx *memstore.Tx) error {
 		rows, err := h.q.Find(tx, q.m.Name, filter.Filter{Where: where, Limit: 2})
 		if err != nil {
@@ -348,7 +348,7 @@ func (h *Handler) upsertWithWhere(q *request) error {
 			if row, err = buildRow(q.m, objs[0], reflect.Value{}, modeCreate, nil); err != nil {
 				return err
 			}
-			return tx.Insert(row.Interface())
+			return h.insert(tx, q.m, &row)
 		case 1:
 			var fixed map[string]any
 			if q.m.key != nil {
@@ -357,14 +357,14 @@ func (h *Handler) upsertWithWhere(q *request) error {
 			if row, err = buildRow(q.m, objs[0], reflect.ValueOf(rows[0]), modePatch, fixed); err != nil {
 				return err
 			}
-			return tx.Update(row.Interface())
+			return h.update(tx, q.m, &row)
 		}
 		return newError(http.StatusBadRequest, codeConflict, "There are several %q instances that match the where: upsertWithWhere updates one.", q.m.Name)
 	})
 	if err != nil {
 		return err
 	}
-	h.writeRows(q, []reflect.Value{row}, false)
+	h.writeRows(q, []draft{row}, false)
 	return nil
 }
 
@@ -443,7 +443,7 @@ func (h *Handler) writeByID(q *request, md mode) error {
 	if err != nil {
 		return err
 	}
-	var row reflect.Value
+	var row draft
 	err = h.store.Update(q.ctx(), func(tx *memstore.Tx) error {
 		existing, err := h.q.Get(tx, q.m.Name, key)
 		if errors.Is(err, memstore.ErrNotFound) {
@@ -459,12 +459,12 @@ func (h *Handler) writeByID(q *request, md mode) error {
 		if row, err = buildRow(q.m, objs[0], base, md, map[string]any{q.m.key.Name: key}); err != nil {
 			return err
 		}
-		return tx.Update(row.Interface())
+		return h.update(tx, q.m, &row)
 	})
 	if err != nil {
 		return err
 	}
-	h.writeRows(q, []reflect.Value{row}, false)
+	h.writeRows(q, []draft{row}, false)
 	return nil
 }
 

@@ -173,7 +173,7 @@ func (h *Handler) relCreate(q *request) error {
 	if err != nil {
 		return err
 	}
-	rows := make([]reflect.Value, len(objs))
+	rows := make([]draft, len(objs))
 	err = h.store.Update(q.ctx(), func(tx *memstore.Tx) error {
 		owner, err := h.owner(tx, rq)
 		if err != nil {
@@ -184,11 +184,11 @@ func (h *Handler) relCreate(q *request) error {
 			if err != nil {
 				return err
 			}
-			if err := tx.Insert(far.Interface()); err != nil {
+			if err := h.insert(tx, rq.rel.target, &far); err != nil {
 				return err
 			}
 			rows[0] = far
-			_, err = h.link(tx, rq.rel, owner, fieldValue(far.Elem(), rq.rel.target.key), nil)
+			_, err = h.link(tx, rq.rel, owner, fieldValue(far.ptr.Elem(), rq.rel.target.key), nil)
 			return err
 		}
 		fixed, err := rq.rel.scopedFixed(owner)
@@ -207,7 +207,7 @@ func (h *Handler) relCreate(q *request) error {
 			if rows[i], err = buildRow(rq.rel.target, o, reflect.Value{}, modeCreate, fixed); err != nil {
 				return err
 			}
-			if err := tx.Insert(rows[i].Interface()); err != nil {
+			if err := h.insert(tx, rq.rel.target, &rows[i]); err != nil {
 				return err
 			}
 		}
@@ -222,17 +222,17 @@ func (h *Handler) relCreate(q *request) error {
 
 // link inserts the link row of a through relation between owner and the
 // far row whose key is farKey, with extra properties from the body.
-func (h *Handler) link(tx *memstore.Tx, r *relation, owner reflect.Value, farKey any, body map[string]any) (reflect.Value, error) {
+func (h *Handler) link(tx *memstore.Tx, r *relation, owner reflect.Value, farKey any, body map[string]any) (draft, error) {
 	fixed, err := r.scopedFixed(owner)
 	if err != nil {
-		return reflect.Value{}, err
+		return draft{}, err
 	}
 	fixed[r.keyThrough.Name] = farKey
 	row, err := buildRow(r.through, body, reflect.Value{}, modeCreate, fixed)
 	if err != nil {
 		return row, err
 	}
-	return row, tx.Insert(row.Interface())
+	return row, h.insert(tx, r.through, &row)
 }
 
 // relUpdate: PUT /api/Model/{id}/{rel}: update the row of a hasOne.
@@ -245,7 +245,7 @@ func (h *Handler) relUpdate(q *request) error {
 	if err != nil {
 		return err
 	}
-	var row reflect.Value
+	var row draft
 	err = h.store.Update(q.ctx(), func(tx *memstore.Tx) error {
 		owner, err := h.owner(tx, rq)
 		if err != nil {
@@ -266,12 +266,12 @@ func (h *Handler) relUpdate(q *request) error {
 		if row, err = buildRow(rq.rel.target, objs[0], reflect.ValueOf(rows[0]), modePatch, fixed); err != nil {
 			return err
 		}
-		return tx.Update(row.Interface())
+		return h.update(tx, rq.rel.target, &row)
 	})
 	if err != nil {
 		return err
 	}
-	h.writeRows(&request{w: q.w, r: q.r, m: rq.rel.target}, []reflect.Value{row}, false)
+	h.writeRows(&request{w: q.w, r: q.r, m: rq.rel.target}, []draft{row}, false)
 	return nil
 }
 
@@ -349,7 +349,11 @@ func (h *Handler) relFindByID(q *request) error {
 		if err != nil {
 			return err
 		}
-		body = appendOut(nil, &out{m: rq.rel.target, row: reflect.ValueOf(row)})
+		sh, err := h.shadowOf(tx, rq.rel.target, row)
+		if err != nil {
+			return err
+		}
+		body = appendOut(nil, &out{m: rq.rel.target, row: reflect.ValueOf(row), shadow: sh})
 		return nil
 	})
 	if err != nil {
@@ -370,7 +374,7 @@ func (h *Handler) relUpdateByID(q *request) error {
 	if err != nil {
 		return err
 	}
-	var row reflect.Value
+	var row draft
 	err = h.store.Update(q.ctx(), func(tx *memstore.Tx) error {
 		owner, cur, err := h.scoped(tx, rq)
 		if err != nil {
@@ -389,12 +393,12 @@ func (h *Handler) relUpdateByID(q *request) error {
 		if row, err = buildRow(rq.rel.target, objs[0], reflect.ValueOf(cur), modePatch, fixed); err != nil {
 			return err
 		}
-		return tx.Update(row.Interface())
+		return h.update(tx, rq.rel.target, &row)
 	})
 	if err != nil {
 		return err
 	}
-	h.writeRows(&request{w: q.w, r: q.r, m: rq.rel.target}, []reflect.Value{row}, false)
+	h.writeRows(&request{w: q.w, r: q.r, m: rq.rel.target}, []draft{row}, false)
 	return nil
 }
 
@@ -470,7 +474,7 @@ func (h *Handler) relLink(q *request) error {
 	if err != nil {
 		return err
 	}
-	var row reflect.Value
+	var row draft
 	err = h.store.Update(q.ctx(), func(tx *memstore.Tx) error {
 		owner, err := h.owner(tx, rq)
 		if err != nil {
@@ -486,7 +490,7 @@ func (h *Handler) relLink(q *request) error {
 	if err != nil {
 		return err
 	}
-	h.writeRows(&request{w: q.w, r: q.r, m: rq.rel.through}, []reflect.Value{row}, false)
+	h.writeRows(&request{w: q.w, r: q.r, m: rq.rel.through}, []draft{row}, false)
 	return nil
 }
 

@@ -45,7 +45,7 @@
 // The whole file is rewritten on each write, so a write costs time in
 // proportion to the data: fine for a prototype's thousands of rows, not for
 // millions. A shadow foreign key (a code-declared relation without a struct
-// field) cannot be saved, and Open refuses a store that has one. Writes are
+// field) is saved beside the row's fields, under its field name. Writes are
 // asynchronous: a commit acknowledged to a client may be lost by a crash
 // that comes before the next write ends (call Flush to wait for it).
 package datafile

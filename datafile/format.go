@@ -75,15 +75,10 @@ func Marshal(ctx context.Context, s *memstore.Store, schema *lbmodel.Schema) ([]
 	return buf.Bytes(), err
 }
 
-// checkSavable refuses what a data file cannot hold: a shadow foreign key
-// column (it has no struct field).
+// checkSavable refuses what a data file cannot hold: a model the schema
+// does not describe.
 func checkSavable(s *memstore.Store, schema *lbmodel.Schema) error {
 	for _, mi := range s.Models() {
-		for _, r := range mi.Relations {
-			if r.Shadow {
-				return &Error{Model: mi.Name, Property: r.FK, Reason: "a shadow foreign key column (no struct field) cannot be saved"}
-			}
-		}
 		if schema.Model(mi.Name) == nil {
 			return &Error{Model: mi.Name, Reason: "the schema does not describe this model of the store"}
 		}
@@ -149,6 +144,9 @@ func encode(buf *bytes.Buffer, tx *memstore.Tx, schema *lbmodel.Schema) error {
 			if err != nil {
 				return &Error{Model: m.Name, Reason: fmt.Sprintf("row %d: %v", j+1, err)}
 			}
+			if b, err = appendShadow(b, tx, m, row); err != nil {
+				return &Error{Model: m.Name, Reason: fmt.Sprintf("row %d: %v", j+1, err), Err: err}
+			}
 			buf.Write(b)
 		}
 		if len(rows) > 0 {
@@ -202,4 +200,37 @@ func formatKey(v reflect.Value) string {
 	}
 	b, _ := json.Marshal(v.Interface())
 	return strings.Trim(string(b), `"`)
+}
+
+// appendShadow adds the non-null shadow foreign keys of row (lbmodel's
+// Property.Shadow: the store keeps them beside the row) to obj, the JSON
+// object of its fields.
+func appendShadow(obj []byte, tx *memstore.Tx, m *lbmodel.Model, row any) ([]byte, error) {
+	var sh map[string]any
+	for _, p := range m.Properties {
+		if !p.Shadow {
+			continue
+		}
+		if sh == nil {
+			var err error
+			if sh, err = tx.ShadowOf(row); err != nil {
+				return nil, err
+			}
+		}
+		v := sh[p.Field]
+		if v == nil {
+			continue
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		name, _ := json.Marshal(p.Name)
+		obj = obj[:len(obj)-1] // the object's closing brace
+		if len(bytes.TrimSpace(obj)) > 1 {
+			obj = append(obj, ',')
+		}
+		obj = append(append(append(append(obj, name...), ':'), b...), '}')
+	}
+	return obj, nil
 }

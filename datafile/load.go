@@ -58,8 +58,11 @@ type record struct {
 	name  string        // its key in the file
 	row   reflect.Value // *T
 	later []laterFK     // nullable foreign keys, set in the second pass
-	self  any           // a non-nullable self-reference's value, for ordering
-	key   any
+	// shadow are its shadow foreign keys (lbmodel's Property.Shadow), by
+	// field, set in the second pass too.
+	shadow map[string]any
+	self   any // a non-nullable self-reference's value, for ordering
+	key    any
 }
 
 type laterFK struct {
@@ -136,13 +139,17 @@ func Load(ctx context.Context, s *memstore.Store, schema *lbmodel.Schema, name s
 		}
 		for _, m := range order {
 			for _, r := range records[m.Name] {
-				if len(r.later) == 0 {
+				if len(r.later) == 0 && len(r.shadow) == 0 {
 					continue
 				}
 				for _, l := range r.later {
 					r.row.Elem().FieldByIndex(l.index).Set(l.v)
 				}
-				if err := tx.Update(r.row.Interface()); err != nil {
+				update := tx.Update
+				if len(r.shadow) > 0 {
+					update = func(v any) error { return tx.UpdateShadow(v, r.shadow) }
+				}
+				if err := update(r.row.Interface()); err != nil {
 					return storeError(name, m, r, err)
 				}
 			}
@@ -261,6 +268,15 @@ func decodeRows(name string, m *lbmodel.Model, mi memstore.ModelInfo, rows map[s
 				// does not say): the property's default, as on create.
 				v = p.Default
 			default:
+				continue
+			}
+			if p.Shadow {
+				if v != nil {
+					if r.shadow == nil {
+						r.shadow = map[string]any{}
+					}
+					r.shadow[p.Field] = v
+				}
 				continue
 			}
 			fv := r.row.Elem().FieldByIndex(p.FieldIndex)

@@ -41,8 +41,10 @@ func (h *Handler) OpenAPI() map[string]any {
 			return o
 		}
 		create := map[string]any{"oneOf": []any{ref, list}}
+		find := op("find", "Find the rows that a filter selects", []any{filterParam()}, nil, "200", list)
+		find["responses"].(map[string]any)["200"].(map[string]any)["headers"] = pageHeaders()
 		paths[base] = map[string]any{
-			"get":    op("find", "Find the rows that a filter selects", []any{filterParam()}, nil, "200", list),
+			"get":    find,
 			"post":   op("create", "Create a row, or several (an array): all or none", nil, create, "200", create),
 			"patch":  op("patchOrCreate", "Patch the row with the body's id, or create it", nil, ref, "200", ref),
 			"put":    op("replaceOrCreate", "Replace the row with the body's id, or create it", nil, ref, "200", ref),
@@ -123,8 +125,18 @@ func (h *Handler) OpenAPI() map[string]any {
 // filterParam and whereParam are the query parameters of finds and counts.
 func filterParam() map[string]any {
 	return map[string]any{"name": "filter", "in": "query", "required": false,
-		"description": `A LoopBack filter as JSON: {"where":...,"order":...,"limit":...,"skip":...,"fields":...,"include":...}`,
+		"description": `A LoopBack filter as JSON: {"where":...,"order":...,"limit":...,"skip":...,"fields":...,"include":...}, and relstore's keyset "after"`,
 		"schema":      map[string]any{"type": "string"}}
+}
+
+// pageHeaders are the headers of a find's answer.
+func pageHeaders() map[string]any {
+	return map[string]any{
+		"X-Next-After": map[string]any{"description": `the page is full: the JSON array to give as the filter's "after" for the next page (same where and order)`,
+			"schema": typ("string")},
+		"X-Result-Truncated": map[string]any{"description": "true when a find without a limit had more rows than the server's maximum",
+			"schema": typ("string")},
+	}
 }
 
 func whereParam() map[string]any {

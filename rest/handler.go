@@ -113,7 +113,8 @@ const (
 // property reads that index, and ties in an order are broken by the id.
 // Keyset pages (relstore's own "after", see package filter): a find whose
 // page is full answers with the header X-Next-After, the JSON array to put
-// in the next request's "after" (same where and order).
+// in the next request's "after" (same where and order; none for an order on
+// a shadow foreign key, whose value the rows do not hold).
 type Handler struct {
 	cfg     Config
 	store   *memstore.Store

@@ -31,14 +31,23 @@ type Related struct {
 // stale copy).
 func (tx *Tx) Related(model, relation string, rows any) (Related, error) {
 	const op = "related"
-	if err := tx.enter(nil, "", "", op, false); err != nil {
-		return Related{}, err
+	if tx == nil {
+		return Related{}, invalidf("%s: nil transaction", op)
 	}
-	defer tx.leave()
 	m := tx.s.schema.byName[model]
 	if m == nil {
 		return Related{}, invalidf("%s: no model %q (models: %s)", op, model, listOr(tx.s.schema.modelNames()))
 	}
+	return tx.related(op, m, relation, rows, nil)
+}
+
+// related is Related and RelatedScoped: the related rows of rows, of m,
+// that sc selects (all of them when sc is nil).
+func (tx *Tx) related(op string, m *model, relation string, rows any, sc relScope) (Related, error) {
+	if err := tx.enter(nil, "", "", op, false); err != nil {
+		return Related{}, err
+	}
+	defer tx.leave()
 	ptrs, err := m.rowPtrs(op, rows)
 	if err != nil {
 		return Related{}, err
@@ -49,18 +58,18 @@ func (tx *Tx) Related(model, relation string, rows any) (Related, error) {
 	}
 	switch {
 	case m.relMap[relation] != nil:
-		err = tx.relatedOwners(op, m, m.relMap[relation], nil, ptrs, &out)
+		err = tx.relatedOwners(op, m, m.relMap[relation], nil, ptrs, sc, &out)
 	case m.poly(relation) != nil:
-		err = tx.relatedOwners(op, m, nil, m.poly(relation), ptrs, &out)
+		err = tx.relatedOwners(op, m, nil, m.poly(relation), ptrs, sc, &out)
 	case m.ownedByName(relation) != nil:
 		o := m.ownedByName(relation)
 		if o.poly != nil {
 			o = &ownedRel{kind: o.kind, name: o.name, owner: o.owner, target: o.target, via: o.poly.byTarget[m.name]}
 		}
 		if o.far != nil {
-			err = tx.relatedThrough(op, m, o, ptrs, &out)
+			err = tx.relatedThrough(op, m, o, ptrs, sc, &out)
 		} else {
-			err = tx.relatedChildren(op, m, o.via, ptrs, &out)
+			err = tx.relatedChildren(op, m, o.via, ptrs, sc, &out)
 		}
 	default:
 		return Related{}, m.noRelation(relation)
@@ -136,13 +145,13 @@ func (tx *Tx) fkOf(op string, m *model, c *column, p unsafe.Pointer) ([]byte, er
 }
 
 // relatedOwners reads the owners of a belongsTo r, or of a polymorphic
-// belongsTo p, of the rows at ptrs.
-func (tx *Tx) relatedOwners(op string, m *model, r *relation, p *polyRel, ptrs []unsafe.Pointer, out *Related) error {
+// belongsTo p, of the rows at ptrs, that sc selects.
+func (tx *Tx) relatedOwners(op string, m *model, r *relation, p *polyRel, ptrs []unsafe.Pointer, sc relScope, out *Related) error {
 	type key struct {
 		t *model
 		k string
 	}
-	found := map[key]any{}
+	found := map[key]any{} // nil: an owner sc does not select
 	for i, ptr := range ptrs {
 		rr := r
 		if p != nil {
@@ -169,10 +178,14 @@ func (tx *Tx) relatedOwners(op string, m *model, r *relation, p *polyRel, ptrs [
 			if rec == nil {
 				return &NotFoundError{Op: op, Model: rr.target.name, Field: rr.keyTo.name, Value: rr.keyTo.codec.value(k)}
 			}
-			v = rr.target.rowValue(rec.ptr)
+			if h := sc[rr.target]; h == nil || len(h.apply([]*record{rec})) == 1 {
+				v = rr.target.rowValue(rec.ptr)
+			}
 			found[id] = v
 		}
-		out.Rows[i] = append(out.Rows[i], v)
+		if v != nil {
+			out.Rows[i] = append(out.Rows[i], v)
+		}
 	}
 	return nil
 }
@@ -195,8 +208,9 @@ func ownerKeyOf(op string, r *relation, p unsafe.Pointer) ([]byte, error) {
 }
 
 // relatedChildren reads, for the owner rows at ptrs, the source rows of
-// the belongsTo via (a hasMany or hasOne) that reference them.
-func (tx *Tx) relatedChildren(op string, m *model, via *relation, ptrs []unsafe.Pointer, out *Related) error {
+// the belongsTo via (a hasMany or hasOne) that reference them and that sc
+// selects.
+func (tx *Tx) relatedChildren(op string, m *model, via *relation, ptrs []unsafe.Pointer, sc relScope, out *Related) error {
 	found := map[string][]any{}
 	for i, ptr := range ptrs {
 		k, err := ownerKeyOf(op, via, ptr)
@@ -209,13 +223,18 @@ func (tx *Tx) relatedChildren(op string, m *model, via *relation, ptrs []unsafe.
 		rows, ok := found[string(k)]
 		if !ok {
 			out.Lookups++
-			rows = []any{}
+			var recs []*record
 			tx.each(via.source, via.fk, k, func(rec *record) bool {
 				if via.owns(rec) {
-					rows = append(rows, via.source.rowValue(rec.ptr))
+					recs = append(recs, rec)
 				}
 				return true
 			})
+			recs = sc.apply(via.source, recs)
+			rows = make([]any, len(recs))
+			for j, rec := range recs {
+				rows[j] = via.source.rowValue(rec.ptr)
+			}
 			found[string(k)] = rows
 		}
 		out.Rows[i] = append(out.Rows[i], rows...)
@@ -224,12 +243,13 @@ func (tx *Tx) relatedChildren(op string, m *model, via *relation, ptrs []unsafe.
 }
 
 // relatedThrough reads, for the owner rows at ptrs, the far rows that the
-// link model of o connects them to: the links of each distinct owner key
-// (one lookup each), then each distinct far key once.
-func (tx *Tx) relatedThrough(op string, m *model, o *ownedRel, ptrs []unsafe.Pointer, out *Related) error {
+// link model of o connects them to and that sc selects: the links of each
+// distinct owner key (one lookup each), then each distinct far key once.
+func (tx *Tx) relatedThrough(op string, m *model, o *ownedRel, ptrs []unsafe.Pointer, sc relScope, out *Related) error {
 	via, far := o.via, o.far
-	links := map[string][][]byte{} // owner key → distinct far keys, sorted
-	rows := map[string]any{}       // far key → far row
+	lists := map[string][]any{}  // owner key → its far rows, selected
+	recs := map[string]*record{} // far key → far record
+	rows := map[*record]any{}    // far record → its row, boxed once
 	for i, ptr := range ptrs {
 		k, err := ownerKeyOf(op, via, ptr)
 		if err != nil {
@@ -238,9 +258,10 @@ func (tx *Tx) relatedThrough(op string, m *model, o *ownedRel, ptrs []unsafe.Poi
 		if k == nil {
 			continue
 		}
-		keys, ok := links[string(k)]
+		list, ok := lists[string(k)]
 		if !ok {
 			out.Lookups++
+			var keys [][]byte
 			tx.each(via.source, via.fk, k, func(rec *record) bool {
 				if fk := rec.key(far.fk.slot); fk != nil {
 					keys = append(keys, fk)
@@ -249,21 +270,31 @@ func (tx *Tx) relatedThrough(op string, m *model, o *ownedRel, ptrs []unsafe.Poi
 			})
 			slices.SortFunc(keys, bytes.Compare)
 			keys = slices.CompactFunc(keys, bytes.Equal)
-			links[string(k)] = keys
-		}
-		for _, fk := range keys {
-			v, ok := rows[string(fk)]
-			if !ok {
-				out.Lookups++
-				rec := tx.lookup(far.target, far.keyTo, fk)
-				if rec == nil {
-					panic("memstore: internal: " + via.source.name + "." + far.fk.name + " references no " + far.target.name)
+			fr := make([]*record, len(keys))
+			for j, fk := range keys {
+				rec, ok := recs[string(fk)]
+				if !ok {
+					out.Lookups++
+					if rec = tx.lookup(far.target, far.keyTo, fk); rec == nil {
+						panic("memstore: internal: " + via.source.name + "." + far.fk.name + " references no " + far.target.name)
+					}
+					recs[string(fk)] = rec
 				}
-				v = far.target.rowValue(rec.ptr)
-				rows[string(fk)] = v
+				fr[j] = rec
 			}
-			out.Rows[i] = append(out.Rows[i], v)
+			fr = sc.apply(far.target, fr)
+			list = make([]any, len(fr))
+			for j, rec := range fr {
+				v, ok := rows[rec]
+				if !ok {
+					v = far.target.rowValue(rec.ptr)
+					rows[rec] = v
+				}
+				list[j] = v
+			}
+			lists[string(k)] = list
 		}
+		out.Rows[i] = append(out.Rows[i], list...)
 	}
 	return nil
 }

@@ -51,9 +51,10 @@ func (h *HasMany[T, S]) Name() string { return h.name }
 
 // Lookups returns how many index lookups h has made in the store: one per
 // owner whose children a read listed or counted (Include: per distinct
-// owner), one per child FindByKey or ExistsKey looked up. Every accessor
-// counts its lookups so; a test asserts "no N+1" by reading it before and
-// after:
+// owner) or a scoped call (Find, CountWhere, Exists, DeleteWhere,
+// UpdateWhere) read, one per child FindByKey or ExistsKey looked up. Every
+// accessor counts its lookups so; a test asserts "no N+1" by reading it
+// before and after:
 //
 //	before := orders.Lookups()
 //	_, err := orders.Include(ctx, customers) // 100 customers

@@ -22,7 +22,7 @@ const MaxIncludeDepth = filter.DefaultMaxIncludeDepth
 
 // With returns the include of relation with nested includes: the Go
 // spelling of LoopBack's {"relation": "orders", "scope": {"include":
-// [...]}}. Set its Scope's Limit or Skip for a per-row scope.
+// [...]}}. Set its Scope's Where, Order, Limit or Skip for a per-row scope.
 func With(relation string, nested ...filter.Include) filter.Include {
 	return filter.Include{Relation: relation, Scope: filter.Filter{Include: nested}}
 }
@@ -44,9 +44,11 @@ type Include[T any] struct {
 
 // step is one bound include: the relation named name of the rows above.
 type step struct {
-	name  string
-	many  bool          // a hasMany or through kind: a list per row
-	scope filter.Filter // the scope, without its Include
+	name string
+	many bool // a hasMany or through kind: a list per row
+	// queries is the scope (without its Include) bound to each related
+	// model: none for the zero scope.
+	queries []*memstore.ModelQuery
 	// nested are the includes of the related rows, by the related model:
 	// one entry, or one per target of a polymorphic belongsTo.
 	nested map[string][]*step
@@ -105,14 +107,12 @@ func bindSteps(s *memstore.Store, model string, includes []filter.Include, path 
 		}
 		scope := inc.Scope
 		scope.Include = nil
-		if err := scopeSupported(scope); err != nil {
-			return nil, fmt.Errorf("%s.scope: %w", p, err)
+		queries, err := bindScope(s, ri, scope, p+".scope")
+		if err != nil {
+			return nil, err
 		}
 		st := &step{name: ri.Name, many: ri.Kind != memstore.BelongsTo && ri.Kind != memstore.HasOne,
-			scope: scope, nested: map[string][]*step{}}
-		if ri.Kind == memstore.BelongsTo && (scope.Limit > 0 || scope.Skip > 0) {
-			return nil, fmt.Errorf("%s.scope: %w", p, invalid("limit and skip apply to the many kinds, not to a belongsTo"))
-		}
+			queries: queries, nested: map[string][]*step{}}
 		targets := []string{ri.Target}
 		if ri.Kind == memstore.BelongsTo && ri.Polymorphic {
 			targets = ri.Targets
@@ -183,7 +183,7 @@ func (t IncludeTx[T]) Load(rows []T) ([]*Node, error) {
 // nodes, aligned with rows, then the nested steps of the related rows.
 func (t IncludeTx[T]) expand(model string, rows any, nodes []*Node, steps []*step) error {
 	for _, st := range steps {
-		rel, err := t.tx.Related(model, st.name, rows)
+		rel, err := t.tx.RelatedScoped(model, st.name, rows, st.queries...)
 		if err != nil {
 			return err
 		}
@@ -192,11 +192,6 @@ func (t IncludeTx[T]) expand(model string, rows any, nodes []*Node, steps []*ste
 		// steps (one model, except below a polymorphic belongsTo).
 		var groups map[string]*group
 		for i, list := range rel.Rows {
-			if st.many {
-				if list, err = applyScope(list, st.scope); err != nil {
-					return err
-				}
-			}
 			kids := make([]*Node, len(list))
 			for j, r := range list {
 				kids[j] = &Node{Row: r}

@@ -519,8 +519,8 @@ func TestThroughAccessor(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0].Name != "Bob" {
 		t.Errorf("Find skip 1 = %v, %v", got, err)
 	}
-	if _, err := k.patients.Find(ctx, grey, filter.Filter{Where: filter.Eq("Name", "Ann")}); !errors.Is(err, memstore.ErrInvalid) {
-		t.Errorf("Find with a where = %v, want ErrInvalid until issue 14 lands", err)
+	if got, err := k.patients.Find(ctx, grey, filter.Filter{Where: filter.Eq("Name", "Ann")}); err != nil || len(got) != 1 || got[0].Name != "Ann" {
+		t.Errorf("Find with a where = %v, %v, want [Ann]", got, err)
 	}
 	// Deleting either end follows the link model's onDelete (cascade): the
 	// links go, the other end stays.
@@ -718,7 +718,7 @@ func TestIncludeSpecs(t *testing.T) {
 		}{
 			{"an unknown relation", []filter.Include{relations.With("nurses")}, "its relations: patients, appointments, specialties"},
 			{"an unknown nested relation", []filter.Include{relations.With("patients", relations.With("ward"))}, "include[0].scope.include[0]"},
-			{"a where in a scope", []filter.Include{{Relation: "patients", Scope: filter.Filter{Where: filter.Eq("Name", "Ann")}}}, "issue 14"},
+			{"an unknown field in a scope's where", []filter.Include{{Relation: "patients", Scope: filter.Filter{Where: filter.Eq("Nme", "Ann")}}}, "include[0].scope: memstore: query Patient: filter: where.Nme"},
 			{"a limit on a belongsTo", []filter.Include{relations.With("appointments", filter.Include{Relation: "patient", Scope: filter.Filter{Limit: 1}})}, "not to a belongsTo"},
 			{"a relation twice", []filter.Include{relations.With("patients"), relations.With("patients")}, "patients"},
 			{"too deep", []filter.Include{deep}, "deeper"},

@@ -111,10 +111,14 @@ func (h *HasManyThrough[T, F, L]) List(ctx context.Context, owner T) (out []F, e
 	return out, err
 }
 
-// Find returns the far rows linked to owner that f selects (LoopBack 3:
-// physician.patients({where, order, limit})). TODO(issue 14): until the
-// query layer lands, f may hold only Limit and Skip, applied to List's
-// order; anything else is refused with memstore.ErrInvalid.
+// Find returns the far rows linked to owner that f selects, in f's order
+// (ties by primary key; no order is primary key order), read from one
+// snapshot (LoopBack 3: physician.patients({where, order, limit, skip})):
+// owner's far rows, each once, as List reads them (one lookup for the
+// links, one per far row), then f's where, order, after, skip and limit.
+// f is bound to the far model: a *memstore.FilterError, matching
+// memstore.ErrInvalid, names what it cannot take. Fields and Include are
+// not applied to typed rows. None is an empty slice.
 func (h *HasManyThrough[T, F, L]) Find(ctx context.Context, owner T, f filter.Filter) (out []F, err error) {
 	err = h.view(ctx, func(t ThroughTx[T, F, L]) error { out, err = t.Find(owner, f); return err })
 	return out, err
@@ -279,12 +283,24 @@ func (t ThroughTx[T, F, L]) List(owner T) ([]F, error) {
 // Find returns the far rows linked to owner that f selects (see
 // HasManyThrough.Find).
 func (t ThroughTx[T, F, L]) Find(owner T, f filter.Filter) ([]F, error) {
-	rows, err := t.List(owner)
-	if err != nil {
-		return nil, err
+	h := t.h
+	if _, err := t.ownerKey(&owner); err != nil {
+		return nil, h.wrap(err)
 	}
-	out, err := applyScope(rows, f)
-	return out, t.h.wrap(err)
+	q, err := h.store.Query(h.toFar.Target(), f)
+	if err != nil {
+		return nil, h.wrap(err)
+	}
+	rel, err := t.tx.RelatedScoped(h.toOwner.Target(), h.name, []T{owner}, q)
+	if err != nil {
+		return nil, h.wrap(err)
+	}
+	h.lookups.Add(int64(rel.Lookups))
+	out := make([]F, len(rel.Rows[0]))
+	for i, v := range rel.Rows[0] {
+		out[i] = v.(F) // memstore.ThroughOf checked that F is the far model's type
+	}
+	return out, nil
 }
 
 // Count returns the number of far rows linked to owner.

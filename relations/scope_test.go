@@ -203,3 +203,80 @@ func TestHasManyScopedKeys(t *testing.T) {
 		t.Errorf("notes of Ann (-want +got):\n%s", diff)
 	}
 }
+
+// TestHasManyScopedTx: the scoped methods inside a caller's transaction
+// see its own writes, their writes roll back with it, a refused filter
+// writes nothing and leaves the transaction usable, and a refused move
+// aborts it.
+func TestHasManyScopedTx(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, cache.Config{})
+	f.seedMore(t) // Ann: orders 1 a1, 2 a2, 5 a5, 10 a10; Bob: 3 b1
+	errRollback := errors.New("roll back")
+	err := f.store.Update(ctx, func(tx *memstore.Tx) error {
+		orders := f.orders.In(tx)
+		if err := orders.Create(ann, &Order{ID: 20, Note: "a20"}); err != nil {
+			return err
+		}
+		before := f.orders.Lookups()
+		got, err := orders.Find(ann, filter.Filter{Where: filter.Like("Note", "a2%"), Order: []filter.Order{filter.Desc("ID")}})
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff([]int64{20, 2}, orderIDs(got)); diff != "" {
+			t.Errorf("Find in the Update (-want +got):\n%s", diff)
+		}
+		if n := f.orders.Lookups() - before; n != 1 {
+			t.Errorf("Find made %d lookups, want 1 (Ann's children)", n)
+		}
+		if n, err := orders.CountWhere(ann, filter.Gt("ID", 4)); n != 3 || err != nil {
+			t.Errorf("CountWhere in the Update = %d, %v; want 3", n, err)
+		}
+		if ok, err := orders.Exists(ann, filter.Eq("Note", "a20")); !ok || err != nil {
+			t.Errorf("Exists(a20) in the Update = %v, %v; want true", ok, err)
+		}
+		if ok, err := orders.Exists(bob, filter.Eq("Note", "a20")); ok || err != nil {
+			t.Errorf("Exists(Bob, a20) in the Update = %v, %v; want false", ok, err)
+		}
+		n, err := orders.UpdateWhere(ann, filter.Eq("ID", 20), func(o *Order) error { o.Note = "a20!"; return nil })
+		if n != 1 || err != nil {
+			t.Errorf("UpdateWhere in the Update = %d, %v; want 1", n, err)
+		}
+		if n, err := orders.DeleteWhere(ann, filter.Lt("ID", 3)); n != 2 || err != nil {
+			t.Errorf("DeleteWhere in the Update = %d, %v; want 2", n, err)
+		}
+		// A refused filter writes nothing; the transaction goes on.
+		var fe *filter.Error
+		if _, err := orders.DeleteWhere(ann, filter.Gt("Note", 3)); !errors.Is(err, memstore.ErrInvalid) || !errors.As(err, &fe) || fe.Path != "where.Note.gt" {
+			t.Errorf("DeleteWhere with a number for a string = %v, want ErrInvalid at where.Note.gt", err)
+		}
+		if _, err := orders.UpdateWhere(ann, filter.Cond{}, nil); !errors.Is(err, memstore.ErrInvalid) {
+			t.Errorf("UpdateWhere with a nil function = %v, want ErrInvalid", err)
+		}
+		left, err := orders.Find(ann, filter.Filter{})
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff([]int64{5, 10, 20}, orderIDs(left)); diff != "" {
+			t.Errorf("Ann's orders at the end of the Update (-want +got):\n%s", diff)
+		}
+		return errRollback
+	})
+	if !errors.Is(err, errRollback) {
+		t.Fatal(err)
+	}
+	if left, _ := f.orders.Find(ctx, ann, filter.Filter{}); !cmp.Equal([]int64{1, 2, 5, 10}, orderIDs(left)) {
+		t.Errorf("Ann's orders after the rollback = %v, want [1 2 5 10]", orderIDs(left))
+	}
+	// A move refused inside UpdateWhere aborts the caller's transaction.
+	err = f.store.Update(ctx, func(tx *memstore.Tx) error {
+		_, err := f.orders.In(tx).UpdateWhere(ann, filter.Cond{}, func(o *Order) error { o.CustomerID = 2; return nil })
+		if !errors.Is(err, relations.ErrOtherOwner) {
+			t.Errorf("UpdateWhere moving children = %v, want ErrOtherOwner", err)
+		}
+		return tx.Insert(&Order{ID: 30, CustomerID: 1, Note: "late"})
+	})
+	if !errors.Is(err, relations.ErrOtherOwner) {
+		t.Errorf("the Update after a refused move = %v, want the refusal (aborted)", err)
+	}
+}

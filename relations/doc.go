@@ -85,12 +85,26 @@
 //	inc, err := relations.NewIncludeOf(store, "Customer", f.Include) // by model name, rows as any
 //	b, err := json.Marshal(nodes) // each row's fields, then "orders": [...], "address": {...}
 //
-// A scope applies to the related rows of each row, as in LoopBack: limit 2
-// reads at most two orders per customer. (Where and order in a scope need
-// the query layer of issue 14; until it lands they are refused with
-// memstore.ErrInvalid; limit and skip work, over related rows in primary
-// key order.) A relation to the model itself includes as deep as the spec
-// nests, at most filter.DefaultMaxIncludeDepth levels, and never loops.
+// A scope applies to the related rows of each row on its own, as in
+// LoopBack: where, order (ties by primary key), skip and limit select and
+// order each customer's orders, so limit 2 keeps at most two orders per
+// customer. For a belongsTo or hasOne the scope's where keeps the related
+// row only if it matches (a belongsTo takes no limit or skip); for a
+// polymorphic belongsTo the scope is bound to each target model. Scopes
+// are bound once, by NewInclude, and add no lookup: they apply to the rows
+// each distinct key read, and a nested level reads only the rows its
+// scope above kept. A scope the related model cannot take (an unknown
+// field, a value of the wrong type) is refused with a
+// *memstore.FilterError matching memstore.ErrInvalid, under the include's
+// path ("include[0].scope.include[1].scope: ... where.total.gt: ...");
+// so is fields, since a Node holds whole rows:
+//
+//	inc, err := relations.NewInclude[Customer](store, filter.Include{Relation: "orders", Scope: filter.Filter{
+//		Where: filter.Gte("Total", 100), Order: []filter.Order{filter.Desc("Total")}, Limit: 2,
+//	}})
+//
+// A relation to the model itself includes as deep as the spec nests, at
+// most filter.DefaultMaxIncludeDepth levels, and never loops.
 //
 // # Guarantees
 //

@@ -20,22 +20,29 @@ type heldQuery struct {
 // (its order keys, ties by primary key), after its skip and limit. It
 // reuses recs' array.
 func (h *heldQuery) apply(recs []*record) []*record {
+	return selectHeld(h, recs, func(rec *record) *record { return rec })
+}
+
+// selectHeld is apply for elements that stand for records: rec returns an
+// element's record.
+func selectHeld[E any](h *heldQuery, elems []E, rec func(E) *record) []E {
 	b := h.b
-	out := recs[:0]
-	for _, rec := range recs {
-		if h.where != nil && !h.where(rec) {
+	out := elems[:0]
+	for _, e := range elems {
+		r := rec(e)
+		if h.where != nil && !h.where(r) {
 			continue
 		}
 		if b.pos != nil {
-			if c := b.posCmp(rec, b.pos); c < 0 || c == 0 && b.posTail <= 0 {
+			if c := b.posCmp(r, b.pos); c < 0 || c == 0 && b.posTail <= 0 {
 				continue
 			}
 		}
-		out = append(out, rec)
+		out = append(out, e)
 	}
-	clear(recs[len(out):])
+	clear(elems[len(out):])
 	if len(out) > 1 {
-		slices.SortFunc(out, b.cmp)
+		slices.SortFunc(out, func(x, y E) int { return b.cmp(rec(x), rec(y)) })
 	}
 	if b.skip >= len(out) {
 		return out[:0]

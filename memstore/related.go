@@ -247,9 +247,13 @@ func (tx *Tx) relatedChildren(op string, m *model, via *relation, ptrs []unsafe.
 // distinct owner key (one lookup each), then each distinct far key once.
 func (tx *Tx) relatedThrough(op string, m *model, o *ownedRel, ptrs []unsafe.Pointer, sc relScope, out *Related) error {
 	via, far := o.via, o.far
-	lists := map[string][]any{}  // owner key → its far rows, selected
-	recs := map[string]*record{} // far key → far record
-	rows := map[*record]any{}    // far record → its row, boxed once
+	type farRow struct {
+		rec *record
+		v   any // the row, boxed once, when an owner's list first has it
+	}
+	lists := map[string][]any{} // owner key → its far rows, selected
+	at := map[string]int32{}    // far key → its farRow in rows
+	var rows []farRow
 	for i, ptr := range ptrs {
 		k, err := ownerKeyOf(op, via, ptr)
 		if err != nil {
@@ -270,27 +274,30 @@ func (tx *Tx) relatedThrough(op string, m *model, o *ownedRel, ptrs []unsafe.Poi
 			})
 			slices.SortFunc(keys, bytes.Compare)
 			keys = slices.CompactFunc(keys, bytes.Equal)
-			fr := make([]*record, len(keys))
+			fr := make([]int32, len(keys))
 			for j, fk := range keys {
-				rec, ok := recs[string(fk)]
+				r, ok := at[string(fk)]
 				if !ok {
 					out.Lookups++
-					if rec = tx.lookup(far.target, far.keyTo, fk); rec == nil {
+					rec := tx.lookup(far.target, far.keyTo, fk)
+					if rec == nil {
 						panic("memstore: internal: " + via.source.name + "." + far.fk.name + " references no " + far.target.name)
 					}
-					recs[string(fk)] = rec
+					r = int32(len(rows))
+					rows = append(rows, farRow{rec: rec})
+					at[string(fk)] = r
 				}
-				fr[j] = rec
+				fr[j] = r
 			}
-			fr = sc.apply(far.target, fr)
+			if h := sc[far.target]; h != nil {
+				fr = selectHeld(h, fr, func(r int32) *record { return rows[r].rec })
+			}
 			list = make([]any, len(fr))
-			for j, rec := range fr {
-				v, ok := rows[rec]
-				if !ok {
-					v = far.target.rowValue(rec.ptr)
-					rows[rec] = v
+			for j, r := range fr {
+				if rows[r].v == nil {
+					rows[r].v = far.target.rowValue(rows[r].rec.ptr)
 				}
-				list[j] = v
+				list[j] = rows[r].v
 			}
 			lists[string(k)] = list
 		}

@@ -96,11 +96,13 @@
 // scope above kept. A scope the related model cannot take (an unknown
 // field, a value of the wrong type) is refused with a
 // *memstore.FilterError matching memstore.ErrInvalid, under the include's
-// path ("include[0].scope.include[1].scope: ... where.total.gt: ...");
-// so is fields, since a Node holds whole rows:
+// path ("include[0].scope.include[1].scope: ... where.total.gt: ...").
+// A scope's fields apply to the JSON of its nodes (a Node's Row stays the
+// whole row):
 //
 //	inc, err := relations.NewInclude[Customer](store, filter.Include{Relation: "orders", Scope: filter.Filter{
 //		Where: filter.Gte("Total", 100), Order: []filter.Order{filter.Desc("Total")}, Limit: 2,
+//		Fields: filter.Fields{Names: []string{"ID", "Total"}}, // the orders' JSON: {"ID":..,"Total":..}
 //	}})
 //
 // A relation to the model itself includes as deep as the spec nests, at

@@ -49,6 +49,9 @@ type step struct {
 	// queries is the scope (without its Include) bound to each related
 	// model: none for the zero scope.
 	queries []*memstore.ModelQuery
+	// keep is the scope's fields: by related model, the JSON names its
+	// nodes marshal; nil for every field.
+	keep map[string]map[string]bool
 	// nested are the includes of the related rows, by the related model:
 	// one entry, or one per target of a polymorphic belongsTo.
 	nested map[string][]*step
@@ -107,12 +110,12 @@ func bindSteps(s *memstore.Store, model string, includes []filter.Include, path 
 		}
 		scope := inc.Scope
 		scope.Include = nil
-		queries, err := bindScope(s, ri, scope, p+".scope")
+		queries, keep, err := bindScope(s, ri, scope, p+".scope")
 		if err != nil {
 			return nil, err
 		}
 		st := &step{name: ri.Name, many: ri.Kind != memstore.BelongsTo && ri.Kind != memstore.HasOne,
-			queries: queries, nested: map[string][]*step{}}
+			queries: queries, keep: keep, nested: map[string][]*step{}}
 		targets := []string{ri.Target}
 		if ri.Kind == memstore.BelongsTo && ri.Polymorphic {
 			targets = ri.Targets
@@ -195,6 +198,9 @@ func (t IncludeTx[T]) expand(model string, rows any, nodes []*Node, steps []*ste
 			kids := make([]*Node, len(list))
 			for j, r := range list {
 				kids[j] = &Node{Row: r}
+				if st.keep != nil {
+					kids[j].keep = st.keep[t.modelName(r)]
+				}
 				if len(st.nested) > 0 {
 					m := t.modelName(r)
 					if groups == nil {
@@ -237,11 +243,13 @@ func (t IncludeTx[T]) modelName(row any) string { return t.inc.types[reflect.Typ
 // for a belongsTo, hasOne and polymorphic belongsTo; an array, [] when
 // empty, for the others).
 type Node struct {
-	// Row is the row, a value of its model's Go type. Rows that several
-	// nodes share (an owner of many rows) are one value: treat them as
-	// read-only.
+	// Row is the row, a value of its model's Go type, whole even when the
+	// include's scope has fields (those apply to the JSON). Rows that
+	// several nodes share (an owner of many rows) are one value: treat
+	// them as read-only.
 	Row     any
 	related []relatedNodes
+	keep    map[string]bool // the scope's fields, by JSON name; nil: all
 }
 
 // relatedNodes are the nodes of one included relation of a Node.
@@ -289,10 +297,14 @@ func (n *Node) Many(relation string) []*Node {
 	return []*Node{}
 }
 
-// MarshalJSON returns the row's JSON object with each included relation
-// added under its name. The row must marshal to a JSON object.
+// MarshalJSON returns the row's JSON object, only the members its
+// include's scope has in fields when it has fields, with each included
+// relation added under its name. The row must marshal to a JSON object.
 func (n *Node) MarshalJSON() ([]byte, error) {
 	b, err := json.Marshal(n.Row)
+	if err == nil && n.keep != nil {
+		b, err = project(b, n.keep)
+	}
 	if err != nil || len(n.related) == 0 {
 		return b, err
 	}

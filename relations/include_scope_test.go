@@ -158,6 +158,23 @@ func TestIncludeScopes(t *testing.T) {
 			8, // level 1: 2 physicians' links, 3 patients; level 2: 3 patients' pictures
 		},
 		{
+			"fields: the nodes' JSON has only those (and the relations included below)", "Physician", loadTyped[Physician],
+			[]filter.Include{{Relation: "patients", Scope: filter.Filter{Fields: filter.Fields{Names: []string{"Name"}}, Include: []filter.Include{
+				{Relation: "chart", Scope: filter.Filter{Fields: filter.Fields{Names: []string{"ID", "PatientID"}, Exclude: true}}}}}}},
+			`[{"ID":1,"Name":"Grey","patients":[{"Name":"Ann","chart":{"Notes":"healthy"}},{"Name":"Bob","chart":null}]},` +
+				`{"ID":2,"Name":"House","patients":[{"Name":"Ann","chart":{"Notes":"healthy"}},{"Name":"Cy","chart":{"Notes":"sick"}}]}]`,
+			8,
+		},
+		{
+			"fields of each target of a polymorphic belongsTo", "Picture", loadTyped[Picture],
+			[]filter.Include{{Relation: "imageable", Scope: filter.Filter{Fields: filter.Fields{Names: []string{"ID"}, Exclude: true}}}},
+			`[{"ID":1,"ImageableID":1,"ImageableType":"Patient","URL":"ann.png","imageable":{"Name":"Ann"}},` +
+				`{"ID":2,"ImageableID":1,"ImageableType":"Patient","URL":"ann2.png","imageable":{"Name":"Ann"}},` +
+				`{"ID":3,"ImageableID":1,"ImageableType":"Ward","URL":"east.png","imageable":{"Name":"East"}},` +
+				`{"ID":4,"ImageableID":3,"ImageableType":"Patient","URL":"cy.png","imageable":{"Name":"Cy"}}]`,
+			3,
+		},
+		{
 			"nested below a scoped level", "Physician", loadTyped[Physician],
 			[]filter.Include{{Relation: "patients", Scope: filter.Filter{Where: filter.Neq("Name", "Bob"), Include: []filter.Include{
 				{Relation: "chart", Scope: filter.Filter{Where: filter.Eq("Notes", "healthy")}}}}}},
@@ -234,9 +251,9 @@ func TestIncludeScopeRefusals(t *testing.T) {
 		{"a field a polymorphic target lacks", "Picture",
 			[]filter.Include{{Relation: "imageable", Scope: filter.Filter{Where: filter.Eq("Notes", "x")}}},
 			[]string{"include[0].scope", `unknown field "Notes"`}, "where.Notes"},
-		{"fields", "Physician",
-			[]filter.Include{{Relation: "patients", Scope: filter.Filter{Fields: filter.Fields{Names: []string{"Name"}}}}},
-			[]string{"include[0].scope.fields"}, ""},
+		{"an unknown field in fields", "Physician",
+			[]filter.Include{{Relation: "patients", Scope: filter.Filter{Fields: filter.Fields{Names: []string{"Name", "Age"}}}}},
+			[]string{"include[0].scope", `unknown field "Age" of Patient`}, "fields[1]"},
 		{"a limit on a belongsTo", "Appointment",
 			[]filter.Include{{Relation: "patient", Scope: filter.Filter{Where: filter.Eq("Name", "Ann"), Limit: 1}}},
 			[]string{"include[0].scope", "not to a belongsTo"}, ""},
@@ -327,4 +344,55 @@ func TestThroughFind(t *testing.T) {
 			t.Errorf("after the rollback House sees %v", names(got, patientName))
 		}
 	})
+}
+
+// TestIncludeScopeFieldsJSON: a scope's fields name fields by Go or json
+// tag name, and the node's JSON is encoding/json's own, tags and
+// omitempty included, less the fields left out.
+func TestIncludeScopeFieldsJSON(t *testing.T) {
+	type (
+		Shelf struct {
+			ID int64    `json:"id"`
+			_  struct{} `relstore:"hasMany=Tome,as=tomes"`
+		}
+		Tome struct {
+			ID      int64  `json:"id"`
+			ShelfID int64  `json:"shelfId" relstore:"belongsTo=Shelf"`
+			Title   string `json:"title,omitempty"`
+			Pages   int    `json:"pages,string"`
+		}
+	)
+	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[Shelf](), memstore.ModelOf[Tome]()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	mustUpdateS(t, s, func(tx *memstore.Tx) error {
+		for _, v := range []any{Shelf{ID: 1}, Tome{ID: 1, ShelfID: 1, Title: "Ubik", Pages: 202}, Tome{ID: 2, ShelfID: 1, Pages: 9}} {
+			if err := tx.Insert(v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, tc := range []struct {
+		name   string
+		fields filter.Fields
+		want   string
+	}{
+		{"by json name", filter.Fields{Names: []string{"title", "pages"}}, `[{"id":1,"tomes":[{"title":"Ubik","pages":"202"},{"pages":"9"}]}]`},
+		{"by Go name", filter.Fields{Names: []string{"Title"}}, `[{"id":1,"tomes":[{"title":"Ubik"},{}]}]`},
+		{"excluded", filter.Fields{Names: []string{"id", "shelfId"}, Exclude: true}, `[{"id":1,"tomes":[{"title":"Ubik","pages":"202"},{"pages":"9"}]}]`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inc := must(relations.NewInclude[Shelf](s, filter.Include{Relation: "tomes", Scope: filter.Filter{Fields: tc.fields}}))(t)
+			nodes := must(inc.Load(context.Background(), []Shelf{{ID: 1}}))(t)
+			if got := string(must(json.Marshal(nodes))(t)); got != tc.want {
+				t.Errorf("JSON = %s, want %s", got, tc.want)
+			}
+			if tome := nodes[0].Many("tomes")[0].Row.(Tome); tome.ShelfID != 1 {
+				t.Errorf("Row = %+v, want the whole row", tome)
+			}
+		})
+	}
 }

@@ -86,7 +86,60 @@ func openLite(t testing.TB, s *opseq.Schema, restrict string) *lite {
 	if err := l.readNames(); err != nil {
 		t.Fatalf("%v\n%s", err, schema)
 	}
+	for _, conn := range l.conns {
+		for _, trig := range l.polyTriggers() {
+			if _, err := conn.ExecContext(context.Background(), trig); err != nil {
+				t.Fatalf("%v\n%s", err, trig)
+			}
+		}
+	}
 	return l
+}
+
+// polyTriggers returns the triggers that give each polymorphic belongsTo
+// of the schema the integrity relstore enforces, which can be no SQL
+// foreign key (difference 12): a new or changed non-null key must be the
+// key of a row of the model the discriminator names, one of the
+// relation's targets (an unchanged one is not checked, as relstore does
+// not); a target's delete applies the relation's onDelete to the rows that
+// name that target, and only to them (setNull keeps the discriminator).
+// The triggers run after the row is written, as relstore checks foreign
+// keys after its unique fields (a duplicate key with a bad reference is
+// ErrUnique), and at the end of its statement. A refusal is RAISE(ABORT),
+// which SQLite reports as SQLITE_CONSTRAINT_TRIGGER: a foreign key error.
+func (l *lite) polyTriggers() []string {
+	var out []string
+	for r, spec := range l.s.Rels {
+		if !spec.Poly() {
+			continue
+		}
+		src, fk, disc := l.table(spec.Source), l.col(spec.Source, spec.FK), l.col(spec.Source, spec.Disc)
+		var ok []string
+		for _, t := range spec.Targets {
+			ok = append(ok, fmt.Sprintf("(NEW.%s = '%s' AND EXISTS (SELECT 1 FROM %s WHERE %s = NEW.%s))",
+				disc, l.s.Models[t].Name, l.table(t), l.key(t), fk))
+		}
+		bad := fmt.Sprintf("NEW.%s IS NOT NULL AND NOT (%s)", fk, strings.Join(ok, " OR "))
+		raise := fmt.Sprintf("BEGIN SELECT RAISE(ABORT, 'polymorphic foreign key %s'); END", spec.Name)
+		out = append(out,
+			fmt.Sprintf("CREATE TRIGGER poly%d_insert AFTER INSERT ON %s WHEN %s %s", r, src, bad, raise),
+			fmt.Sprintf("CREATE TRIGGER poly%d_update AFTER UPDATE OF %s, %s ON %s WHEN (OLD.%s IS NOT NEW.%s OR OLD.%s IS NOT NEW.%s) AND %s %s",
+				r, fk, disc, src, fk, fk, disc, disc, bad, raise))
+		for _, t := range spec.Targets {
+			named := fmt.Sprintf("%s = '%s' AND %s = OLD.%s", disc, l.s.Models[t].Name, fk, l.key(t))
+			var trig string
+			switch spec.OnDelete {
+			case memstore.Cascade:
+				trig = fmt.Sprintf("AFTER DELETE ON %s BEGIN DELETE FROM %s WHERE %s; END", l.table(t), src, named)
+			case memstore.SetNull:
+				trig = fmt.Sprintf("AFTER DELETE ON %s BEGIN UPDATE %s SET %s = NULL WHERE %s; END", l.table(t), src, fk, named)
+			default: // restrict
+				trig = fmt.Sprintf("AFTER DELETE ON %s WHEN EXISTS (SELECT 1 FROM %s WHERE %s) %s", l.table(t), src, named, raise)
+			}
+			out = append(out, fmt.Sprintf("CREATE TRIGGER poly%d_delete_%d %s", r, t, trig))
+		}
+	}
+	return out
 }
 
 // readNames reads the table and column names of the models back from the
@@ -411,6 +464,11 @@ func (l *lite) write(ctx context.Context, tx *sql.Tx, op opseq.Op) opseq.Outcome
 		if op.Owner != nil {
 			v = opseq.Field(op.Owner, spec.KeyTo)
 		}
+		if spec.Poly() && v != nil { // Set writes the discriminator: its target's name
+			return affected(tx.ExecContext(ctx, fmt.Sprintf("UPDATE %s SET %s = ?, %s = ? WHERE %s = ?", l.table(spec.Source),
+				l.col(spec.Source, spec.FK), l.col(spec.Source, spec.Disc), l.key(spec.Source)),
+				sqlValue(v), s.Models[spec.Target].Name, sqlValue(s.PK(op.Src))))
+		}
 		return affected(tx.ExecContext(ctx, fmt.Sprintf("UPDATE %s SET %s = ? WHERE %s = ?", l.table(spec.Source),
 			l.col(spec.Source, spec.FK), l.key(spec.Source)), sqlValue(v), sqlValue(s.PK(op.Src))))
 	}
@@ -664,7 +722,9 @@ func (l *lite) restore(ctx context.Context, store int, sn liteSnap) opseq.Outcom
 	}
 	defer tx.Rollback()
 	stmts := []string{"PRAGMA defer_foreign_keys = ON", "DELETE FROM sqlite_sequence"}
-	for m := range l.s.Models {
+	// The sources before their targets: a polymorphic restrict, a trigger,
+	// is not deferred.
+	for m := len(l.s.Models) - 1; m >= 0; m-- {
 		stmts = append(stmts, "DELETE FROM "+l.table(opseq.ModelID(m)))
 	}
 	for _, s := range stmts {

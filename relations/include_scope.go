@@ -62,7 +62,6 @@ func bindScope(s *memstore.Store, ri memstore.RelationInfo, scope filter.Filter,
 // and string options), less the fields a scope's fields leave out.
 func project(b []byte, keep map[string]bool) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return nil, fmt.Errorf("relations: include: fields of a row that is not a JSON object: %s", b)
 	}

@@ -26,9 +26,9 @@
 //     drift in a test.
 //   - Every key, unique field, unique index, secondary index and belongsTo
 //     of the store is a constraint or index of the schema, with each
-//     relation's onDelete (restrict is NO ACTION, checked at the end of the
-//     statement as the store checks it), and every foreign key is indexed,
-//     as in the store.
+//     relation's onDelete (restrict is NO ACTION, and PostgreSQL runs a
+//     delete's actions in the order the store runs them), and every foreign
+//     key is indexed, as in the store.
 //   - A model that has no SQL form is refused with a *SchemaError.
 //
 // # Caveats
@@ -47,17 +47,18 @@
 //   - bigint is signed: uint64 values above math.MaxInt64 do not fit.
 //     SQLite's INTEGER neither; and an AUTOINCREMENT key has no MAXVALUE.
 //   - PostgreSQL runs a delete's referential actions as a queue, a deleted
-//     row's foreign keys in turn, and checks a restrict (NO ACTION)
-//     reference when its turn comes; the store plans the whole delete
-//     first. So PostgreSQL refuses a delete that the store accepts when the
-//     row that restricts is removed only by a cascade that runs after the
-//     check: two levels below the row it references (deleting A cascades to
-//     B, which cascades to C, and C restricts A), or one level below
-//     through another row whose foreign keys run later (deleting a customer
-//     cascades to its order and to its note p; note x, on that order,
-//     replies to p). Which row runs first depends on the order the foreign
-//     keys were created and, among the rows one cascade removes, on their
-//     order on disk. fuzz/postgres pins these cases and explains them.
+//     row's foreign keys in the order they were created, and checks a
+//     restrict (NO ACTION) reference when its turn comes; the store runs
+//     the same queue over this schema's order, so a restrict deep in a
+//     cascade refuses the delete on both (deleting A cascades to B, which
+//     cascades to C, and C restricts A). A schema created otherwise (foreign
+//     keys reordered by hand) may change the outcome on PostgreSQL only.
+//     Among the rows one cascade removes, PostgreSQL takes them in their
+//     order on disk and the store in key order: a delete whose outcome
+//     depends on that order can differ. fuzz/postgres pins both cases.
+//   - SQLite's NO ACTION counts the references left at the end of the
+//     statement: it accepts the A, B, C delete above, which the store and
+//     PostgreSQL refuse.
 //   - Text columns are COLLATE "C", under which PostgreSQL's ILIKE, lower()
 //     and ~* fold ASCII letters only; the store's ilike and regexp flag i
 //     fold every letter ('é' matches 'É'). Write col COLLATE "C.utf8"

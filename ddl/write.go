@@ -95,21 +95,18 @@ const pgMaxIdent = 63
 //	setNull    ON DELETE SET NULL
 //	restrict   ON DELETE NO ACTION
 //
-// restrict is NO ACTION, the action checked at the end of the statement,
-// as the store checks restrict: it plans a whole delete, cascades
-// included, and refuses it only if rows outside the plan still reference a
-// deleted row. SQLite checks NO ACTION so, at the end of the statement;
-// its RESTRICT checks as each row goes, and refuses a delete whose own
-// cascade would have removed the referencing row, which the store accepts.
-// PostgreSQL checks a foreign key when its trigger fires: a deleted row's
-// triggers fire in the order their constraints were created, and the
-// triggers of rows deleted by a cascade after those. So the PostgreSQL
-// schema creates the cascading and nulling foreign keys before the
-// restricting ones, and a delete whose cascade removes a referencing row
-// directly is accepted as in the store; one whose referencing row goes
-// only through a cascade of a cascade may be refused (see the package's Caveats). Updates of
-// a referenced key keep the default, ON UPDATE NO ACTION: the store
-// refuses them too.
+// restrict is NO ACTION, checked when its trigger fires: PostgreSQL fires a
+// deleted row's foreign key triggers in the order their constraints were
+// created, and the triggers of the rows a cascade deletes after those, at
+// the end of the queue. The schema creates the cascading and nulling
+// foreign keys before the restricting ones, and the store runs a delete in
+// exactly this order (memstore's ForeignKeyError), so a delete is accepted
+// or refused alike: one whose own cascade removes a referencing row is
+// accepted; one whose referencing row goes only through a cascade of a
+// cascade is refused. SQLite's NO ACTION counts the references left at the
+// end of the statement and accepts the latter; its RESTRICT checks as each
+// row goes and refuses even the former. Updates of a referenced key keep
+// the default, ON UPDATE NO ACTION: the store refuses them too.
 //
 // hasMany and hasOne are belongsTo seen from the target and add nothing (a
 // hasOne's foreign key is unique through its UNIQUE constraint); a

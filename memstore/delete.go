@@ -7,12 +7,7 @@ import (
 )
 
 // deleteKey deletes the row of m with primary key k and applies the
-// relations' on-delete actions. Nothing is written unless every restrict
-// check passes: the delete set (the row and its cascades, terminating on
-// cycles) is planned first, restrict is checked against the whole plan
-// (PostgreSQL's NO ACTION at the end of the statement; a row the same delete
-// removes does not block it), and so is every set-null of a key that rows
-// reference; then rows are deleted and set-null rows updated.
+// relations' on-delete actions, as deleteRecords runs them.
 func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 	if m.restrictOnly {
 		return tx.deleteRestrictOnly(op, m, k)
@@ -25,100 +20,130 @@ func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 }
 
 // deleteRecords deletes the records roots of m, distinct and current in
-// tx, as one statement: their cascades are collected together, and
-// restrict and set-null are checked against the whole plan, so a row that
-// references another row of the same delete does not block it. An error
-// names the root whose delete was refused.
+// tx, as one statement, the way PostgreSQL runs it on the schema package
+// ddl writes (its foreign keys are triggers): deleting a row queues one
+// action per relation that references its model, cascading and nulling
+// relations first, then restricting ones (ddl's order of constraint
+// creation, each group in the order of m.refs); the queue runs first in,
+// first out. A cascade deletes the live referencing rows, in key order,
+// each queueing its own actions; a set-null clears their foreign key and,
+// if that field is a keyTo target, queues a check of the rows that
+// reference its old value (ON UPDATE NO ACTION); a restrict checks that no
+// live row still references the value. A failed check refuses the whole
+// delete and nothing is written: the queue runs on an overlay (the rows
+// gone and the foreign keys nulled), and the writes follow it. An error
+// names the root whose action was refused.
 func (tx *Tx) deleteRecords(op string, m *model, roots []*record) error {
 	type item struct {
 		m         *model
 		rec, root *record
 	}
+	type event struct {
+		r            *relation
+		parent, root *record // the row that held the value; the root it descends from
+		val          []byte  // the referenced value
+		upd          bool    // a set-null cleared the value (a check), not a delete
+	}
+	type nullKey struct {
+		rec  *record
+		slot int
+	}
 	type edge struct {
-		r                   *relation
-		parent, child, root *record
+		r     *relation
+		child *record
 	}
-	dels := make([]item, len(roots))
-	gone := make(map[*record]bool, len(roots))
-	for i, r := range roots {
-		dels[i] = item{m, r, r}
-		gone[r] = true
+	var (
+		dels   = make([]item, 0, len(roots))
+		gone   = make(map[*record]bool, len(roots))
+		nulled = map[nullKey]bool{}
+		nulls  []edge
+		queue  []event
+	)
+	// cur is rec's key in column slot as the overlay sees it.
+	cur := func(rec *record, slot int) []byte {
+		if nulled[nullKey{rec, slot}] {
+			return nil
+		}
+		return rec.key(slot)
 	}
-	var restricts, nulls []edge
-	for i := 0; i < len(dels); i++ {
-		if i%64 == 63 {
+	// refs calls fn for the relations that reference model t, in ddl's
+	// order: cascade and setNull first, then restrict.
+	refs := func(t *model, fn func(r *relation)) {
+		for _, restrict := range [2]bool{false, true} {
+			for _, r := range t.refs {
+				if (r.onDelete != Cascade && r.onDelete != SetNull) == restrict {
+					fn(r)
+				}
+			}
+		}
+	}
+	del := func(t *model, rec, root *record) error {
+		if len(dels)%64 == 63 {
 			if err := tx.ctx.Err(); err != nil {
 				return opErr(op+" "+m.name, err)
 			}
 		}
-		if err := tx.step("cascade", dels[i].m.name, ""); err != nil {
+		if err := tx.step("cascade", t.name, ""); err != nil {
 			return err
 		}
-		it := dels[i]
-		for _, r := range it.m.refs {
-			pk := it.rec.key(r.keyTo.slot)
-			if pk == nil {
-				continue
+		gone[rec] = true
+		dels = append(dels, item{t, rec, root})
+		refs(t, func(r *relation) {
+			if v := cur(rec, r.keyTo.slot); v != nil {
+				queue = append(queue, event{r: r, parent: rec, root: root, val: v})
 			}
-			if err := tx.step("fk", r.source.name, r.fk.name); err != nil {
-				return err
-			}
-			tx.each(r.source, r.fk, pk, func(c *record) bool {
-				if gone[c] || !r.owns(c) {
-					return true
-				}
-				switch r.onDelete {
-				case Cascade:
-					gone[c] = true
-					dels = append(dels, item{r.source, c, it.root})
-				case SetNull:
-					nulls = append(nulls, edge{r, it.rec, c, it.root})
-				default:
-					restricts = append(restricts, edge{r, it.rec, c, it.root})
-				}
-				return true
-			})
+		})
+		return nil
+	}
+	for _, r := range roots {
+		if err := del(m, r, r); err != nil {
+			return err
 		}
 	}
-	for _, e := range restricts {
-		if !gone[e.child] {
-			t := e.r.target
-			return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(e.root), Relation: e.r.name,
-				Field: e.r.fk.name, Value: t.value(e.parent, e.r.keyTo), Target: t.name,
-				Referrer: e.r.source.name, ReferrerKey: e.r.source.keyOf(e.child)}
+	for len(queue) > 0 {
+		ev := queue[0]
+		queue = queue[1:]
+		r := ev.r
+		if err := tx.step("fk", r.source.name, r.fk.name); err != nil {
+			return err
 		}
-	}
-	// A set-null changes the source row's foreign key, and that key may be
-	// a unique field other rows reference (keyTo): clearing it is a change
-	// of a referenced key, refused as Update refuses it (PostgreSQL runs
-	// the SET NULL as an UPDATE, which the referencing foreign key's ON
-	// UPDATE NO ACTION refuses), unless the same delete removes every
-	// referencing row. No other action of this delete can clear such a
-	// row's reference: its target, the row being nulled, is not deleted.
-	for _, e := range nulls {
-		if gone[e.child] {
-			continue
-		}
-		src, c := e.r.source, e.r.fk
-		for _, r := range src.refs {
-			if r.keyTo != c {
-				continue
+		// The live rows that reference ev.val through r, in key order.
+		var rows []*record
+		tx.each(r.source, r.fk, ev.val, func(c *record) bool {
+			if !gone[c] && !nulled[nullKey{c, r.fk.slot}] && r.owns(c) {
+				rows = append(rows, c)
 			}
-			if err := tx.step("fk", r.source.name, r.fk.name); err != nil {
-				return err
-			}
-			var ref *record
-			tx.each(r.source, r.fk, e.child.key(c.slot), func(rc *record) bool {
-				if gone[rc] {
-					return true
+			return true
+		})
+		switch {
+		case !ev.upd && r.onDelete == Cascade:
+			for _, c := range rows {
+				if !gone[c] { // an earlier row of the same cascade may have removed it
+					if err := del(r.source, c, ev.root); err != nil {
+						return err
+					}
 				}
-				ref = rc
-				return false
-			})
-			if ref != nil {
-				return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(e.root), Relation: r.name,
-					Field: r.fk.name, Value: src.value(e.child, c), Target: src.name,
-					Referrer: r.source.name, ReferrerKey: r.source.keyOf(ref)}
+			}
+		case !ev.upd && r.onDelete == SetNull:
+			for _, c := range rows {
+				if gone[c] || nulled[nullKey{c, r.fk.slot}] {
+					continue
+				}
+				old := c.key(r.fk.slot)
+				nulled[nullKey{c, r.fk.slot}] = true
+				nulls = append(nulls, edge{r, c})
+				refs(r.source, func(r2 *relation) {
+					if r2.keyTo == r.fk {
+						queue = append(queue, event{r: r2, parent: c, root: ev.root, val: old, upd: true})
+					}
+				})
+			}
+		default: // restrict on delete, or the ON UPDATE check of a cleared keyTo value
+			if len(rows) > 0 {
+				t := r.target
+				return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(ev.root), Relation: r.name,
+					Field: r.fk.name, Value: t.value(ev.parent, r.keyTo), Target: t.name,
+					Referrer: r.source.name, ReferrerKey: r.source.keyOf(rows[0])}
 			}
 		}
 	}

@@ -43,7 +43,8 @@
 //
 //   - Integrity: every foreign key, unique field and unique index is checked
 //     inside the writing transaction, and a delete applies each relation's
-//     restrict, cascade or setNull ([ForeignKeyError], [UniqueError]).
+//     restrict, cascade or setNull in the order PostgreSQL runs them
+//     ([ForeignKeyError], [UniqueError]).
 //   - Atomicity: an Update whose function returns an error or panics writes
 //     nothing; its first refused write aborts it, as in PostgreSQL.
 //   - Copies: rows go in and come out as copies; changing one never changes

@@ -169,18 +169,24 @@ func (e *SchemaError) Is(target error) bool { return target == ErrSchema }
 //     cascade deletes the referencing rows, recursively, terminating on
 //     cycles; setNull clears their foreign key;
 //   - update of a referenced unique field (a keyTo target) while rows
-//     reference it is refused, and so is a delete whose setNull would clear
-//     such a field (as in PostgreSQL, where SET NULL is an update that the
-//     referencing key refuses), unless the same delete removes the
-//     referencing rows. Primary keys never change: Update finds the row by
-//     its key.
+//     reference it is refused, and so is a delete whose setNull clears
+//     such a field while rows still reference it (as in PostgreSQL, where
+//     SET NULL is an update that the referencing key refuses). Primary keys
+//     never change: Update finds the row by its key.
 //
-// A delete is planned whole before anything is written: its cascades are
-// collected, then restrict is checked against the plan, so a row that the
-// same delete removes does not block it. This is PostgreSQL's NO ACTION
-// checked at the end of the statement; PostgreSQL's RESTRICT checks each row
-// at once, and SQLite's RESTRICT likewise, which can refuse a delete whose
-// cascade would have removed the referencing row. Where SQLite and
+// A delete runs its actions as PostgreSQL runs them on the schema package
+// ddl writes: deleting a row queues its relations' actions, cascading and
+// nulling relations first, then restricting ones, each group in the order
+// the models and their relations were declared; the queue runs first in,
+// first out, and the rows a cascade deletes queue their own actions at its
+// end. A restrict check refuses the delete if a row still references the
+// deleted row when its turn comes. So a row that the delete removes before
+// the check does not block it: one that the deleted row's own cascade
+// removes, or an earlier one's. A row removed only by a cascade queued
+// later does: deleting A, which cascades to B, which cascades to C, is
+// refused while C restricts A. Nothing is written unless every check
+// passes. SQLite differs: its NO ACTION counts the references left at the
+// end of the statement and accepts such a delete. Where SQLite and
 // PostgreSQL differ, the store follows PostgreSQL: a failed statement aborts
 // the whole transaction (ErrTxAborted afterwards).
 type ForeignKeyError struct {

@@ -524,18 +524,35 @@ func TestDeleteSetNull(t *testing.T) {
 	})
 }
 
-// A delete is planned whole: a restricting row that the same delete's
-// cascade removes does not block it (PostgreSQL's NO ACTION).
+// A restrict (NO ACTION) check runs when its turn in the delete's queue
+// comes, as PostgreSQL runs it: a restricting row that the same delete's
+// cascade removes only later, behind the check, blocks it.
 func TestDeleteNoAction(t *testing.T) {
 	is := newIntegrityStore(t)
 	is.seedTree(t)
 	mustUpdate(t, is.Store, func(tx *memstore.Tx) error {
-		// Audit 1 restricts region 1 but cascades from branch 10, which the
-		// delete of region 1 removes.
+		// Audit 1 restricts region 1 and cascades from branch 10, which the
+		// delete of region 1 removes, but only after the check: region 1's
+		// events are the branches' cascade and the audits' check, and the
+		// cascade from branch 10 is queued behind them (PostgreSQL refuses
+		// the same delete: fuzz/postgres TestDeepCascade).
 		_, err := is.audits.Insert(tx, Audit{ID: 1, RegionID: 1, BranchID: 10})
 		return err
 	})
-	mustUpdate(t, is.Store, func(tx *memstore.Tx) error { return is.regions.Delete(tx, 1) })
+	before := is.dump(t)
+	err := is.Update(context.Background(), func(tx *memstore.Tx) error { return is.regions.Delete(tx, 1) })
+	wantForeignKeyError(t, "Delete(region 1)", err, &memstore.ForeignKeyError{Op: "delete", Model: "Region", Key: int64(1),
+		Relation: "region", Field: "RegionID", Value: int64(1), Target: "Region", Referrer: "Audit", ReferrerKey: int64(1)})
+	if diff := cmp.Diff(before, is.dump(t)); diff != "" {
+		t.Errorf("store changed by a refused delete (-want +got):\n%s", diff)
+	}
+	// Deleting the branch first, then the region, is accepted.
+	mustUpdate(t, is.Store, func(tx *memstore.Tx) error {
+		if err := is.branches.Delete(tx, 10); err != nil {
+			return err
+		}
+		return is.regions.Delete(tx, 1)
+	})
 	got := is.dump(t)
 	if len(got.Audits) != 0 {
 		t.Errorf("audits = %v, want none", got.Audits)
@@ -552,7 +569,7 @@ func TestDeleteNoAction(t *testing.T) {
 		_, err := is.audits.Insert(tx, Audit{ID: 7, RegionID: 2, BranchID: 10})
 		return err
 	})
-	err := is.Update(context.Background(), func(tx *memstore.Tx) error { return is.regions.Delete(tx, 2) })
+	err = is.Update(context.Background(), func(tx *memstore.Tx) error { return is.regions.Delete(tx, 2) })
 	wantForeignKeyError(t, "Delete(region 2)", err, &memstore.ForeignKeyError{Op: "delete", Model: "Region", Key: int64(2),
 		Relation: "region", Field: "RegionID", Value: int64(2), Target: "Region", Referrer: "Audit", ReferrerKey: int64(7)})
 }

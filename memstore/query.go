@@ -151,10 +151,10 @@ func (q *Query[T, K]) Exists(tx *Tx) (bool, error) {
 }
 
 // Delete deletes the rows Find would return and returns how many it
-// deleted. The rows are deleted as one statement: the on-delete actions of
-// every relation apply to all of them together (a row that another deleted
-// row restricts does not block the delete), as Tx.Delete applies them to
-// one. Any refusal aborts the transaction.
+// deleted. The rows are deleted as one statement: every row is deleted
+// before any on-delete action runs (a row that another deleted row
+// restricts does not block the delete), then the actions run as Tx.Delete
+// runs them for one. Any refusal aborts the transaction.
 func (q *Query[T, K]) Delete(tx *Tx) (int, error) {
 	const op = "delete"
 	if err := q.t.enter(tx, op, true); err != nil {

@@ -15,8 +15,9 @@ import (
 type Action uint8
 
 const (
-	// Restrict refuses the delete while rows reference the row (the default,
-	// as in SQL).
+	// Restrict refuses the delete if rows still reference the row when its
+	// check runs, after the cascades queued before it (the default; SQL's
+	// NO ACTION: see ForeignKeyError for the order).
 	Restrict Action = iota
 	// Cascade deletes the referencing rows too, recursively.
 	Cascade

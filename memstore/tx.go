@@ -711,8 +711,9 @@ func (tx *Tx) Update(v any) error {
 
 // Delete deletes the row that has v's primary key (v is a value or a
 // pointer) and applies the on-delete actions of the relations that reference
-// it: a restrict relation with referencing rows refuses the whole delete with
-// a *ForeignKeyError, cascade deletes the referencing rows (recursively),
+// it, in the order PostgreSQL runs them (see ForeignKeyError): a restrict
+// relation with referencing rows left refuses the whole delete with a
+// *ForeignKeyError, cascade deletes the referencing rows (recursively),
 // setNull clears their foreign key.
 func (tx *Tx) Delete(v any) error {
 	const op = "delete"

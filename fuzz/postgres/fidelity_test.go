@@ -105,20 +105,17 @@ func fidelity(t *testing.T, p *pgdb, dir string, base *opseq.Schema, seeds []ops
 		}
 	})
 	t.Logf("%s", st)
-	t.Logf("deletes: %d sent and predicted by the trigger queue rule, %d refused (23503); the queue rule and relstore's plan rule differ on %d, %d depend on the order of the rows one cascade removes",
-		p.deletes.checked, p.deletes.refused, p.deletes.differ, p.deletes.orderDeps)
+	t.Logf("deletes: %d sent and predicted by the trigger queue rule, %d refused (23503), %d depend on the order of the rows one cascade removes",
+		p.deletes.checked, p.deletes.refused, p.deletes.orderDeps)
 }
 
 // stats counts what was compared.
 type stats struct {
 	sequences, ops, compared, notSent, refused, rows int
-	pinned, ended                                    int // ops with the pinned difference; sequences it ended
 }
 
 func (s *stats) add(o stats) {
 	s.sequences += o.sequences
-	s.pinned += o.pinned
-	s.ended += o.ended
 	s.ops += o.ops
 	s.compared += o.compared
 	s.notSent += o.notSent
@@ -127,9 +124,8 @@ func (s *stats) add(o stats) {
 }
 
 func (s stats) String() string {
-	return fmt.Sprintf("%d sequences, %d ops: %d compared (%d refused by both), %d bad inputs not sent to PostgreSQL; %d rows compared after the ops; "+
-		"the pinned deep-cascade difference at %d ops (%d in a transaction, which ended its sequence)",
-		s.sequences, s.ops, s.compared, s.refused, s.notSent, s.rows, s.pinned, s.ended)
+	return fmt.Sprintf("%d sequences, %d ops: %d compared (%d refused by both), %d bad inputs not sent to PostgreSQL; %d rows compared after the ops",
+		s.sequences, s.ops, s.compared, s.refused, s.notSent, s.rows)
 }
 
 var dumpOpts = cmpopts.EquateEmpty()
@@ -139,12 +135,6 @@ var dumpOpts = cmpopts.EquateEmpty()
 // arguments (the rows it passes), so that both backends make the same call;
 // the writers of an OpConcurrent run on PostgreSQL in the order they ran on
 // relstore.
-//
-// An op whose outcome differs only by the known difference
-// (TestDeepCascadeDifference), a delete that PostgreSQL refuses, as its
-// trigger queue rule predicts, and relstore accepts, as its plan rule does,
-// is counted: PostgreSQL then gets relstore's rows (resync) and the sequence
-// goes on, unless the delete ran in a transaction, which then ends it.
 func compare(t testing.TB, p *pgdb, seq opseq.Seq, label string) stats {
 	t.Helper()
 	s, ops := seq.Schema, seq.Ops
@@ -189,20 +179,7 @@ func compare(t testing.TB, p *pgdb, seq opseq.Seq, label string) stats {
 				st.refused++
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
-				if !pinnedOnly(p.pinned, want, got) {
-					fail("outcome differs (-postgres +relstore):\n%s", diff)
-				}
-				st.pinned++
-				if p.pinned[0].sub >= 0 {
-					// In a transaction, PostgreSQL's is aborted and
-					// relstore's goes on: the sequence ends here.
-					st.ended++
-					return st
-				}
-				// A delete of its own: PostgreSQL gets relstore's rows.
-				if err := p.resync(op.Store, p.pinned[0].plan); err != nil {
-					fail("resync after the pinned difference: %v", err)
-				}
+				fail("outcome differs (-postgres +relstore):\n%s", diff)
 			}
 		}
 		for sto := range s.NumStores() {
@@ -223,36 +200,4 @@ func compare(t testing.TB, p *pgdb, seq opseq.Seq, label string) stats {
 		}
 	}
 	return st
-}
-
-// pinnedOnly reports whether the outcomes want (PostgreSQL's) and got
-// (relstore's) first differ at a pinned delete that PostgreSQL refused and
-// relstore accepted.
-func pinnedOnly(pinned []pinnedDelete, want, got opseq.Outcome) bool {
-	if len(pinned) == 0 {
-		return false
-	}
-	pd := pinned[0]
-	if pd.sub < 0 {
-		return want.Class == opseq.ForeignKey && got.Class == opseq.OK && want.Sub == nil && got.Sub == nil
-	}
-	if len(want.Sub) != len(got.Sub) || pd.sub >= len(want.Sub) {
-		return false
-	}
-	if want.Sub[pd.sub].Class != opseq.ForeignKey || got.Sub[pd.sub].Class != opseq.OK {
-		return false
-	}
-	if want.Order == nil { // an OpTx: the same ops before the delete
-		return cmp.Equal(want.Sub[:pd.sub], got.Sub[:pd.sub])
-	}
-	// An OpConcurrent: the same outcomes for the writers that ran before it.
-	for _, i := range want.Order {
-		if i == pd.sub {
-			return true
-		}
-		if !cmp.Equal(want.Sub[i], got.Sub[i]) {
-			return false
-		}
-	}
-	return false
 }

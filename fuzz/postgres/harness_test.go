@@ -45,10 +45,8 @@ type pgdb struct {
 	trig [][]opseq.Rel
 
 	// Filled while an op runs (see cascade_test.go).
-	deletes  deleteStats
-	pinned   []pinnedDelete // deletes where PostgreSQL's rule and relstore's differ
-	mispred  []string       // deletes whose outcome the queue rule did not predict
-	subIndex int            // the Sub of the running OpTx or OpConcurrent, or -1
+	deletes deleteStats
+	mispred []string // deletes whose outcome the queue rule did not predict
 }
 
 // names are the quoted SQL names of a model's table and columns.
@@ -91,7 +89,7 @@ func pgSchema(t testing.TB, s *opseq.Schema) string {
 // as the largest of schemas has. Each sequence then starts with reset.
 func newPG(t testing.TB, schemas ...*opseq.Schema) *pgdb {
 	t.Helper()
-	p := &pgdb{subIndex: -1}
+	p := &pgdb{}
 	n := 0
 	for _, s := range schemas {
 		n = max(n, s.NumStores())
@@ -362,7 +360,7 @@ const notSent = "not sent to PostgreSQL"
 // run runs a resolved op. An op that relstore refuses as bad input before any
 // SQL would run is refused here the same way (differences 4 and 5).
 func (p *pgdb) run(op opseq.Op) opseq.Outcome {
-	p.pinned, p.mispred, p.subIndex = p.pinned[:0], p.mispred[:0], -1
+	p.mispred = p.mispred[:0]
 	switch op.Kind {
 	case opseq.OpView, opseq.OpGet, opseq.OpInclude, opseq.OpSnapshot, opseq.OpBad:
 		// Reads (a write in a View is refused): the rows stay.
@@ -486,7 +484,6 @@ func (p *pgdb) one(ctx context.Context, op opseq.Op) opseq.Outcome {
 func (p *pgdb) concurrent(op opseq.Op) opseq.Outcome {
 	out := opseq.Outcome{Sub: make([]opseq.Outcome, len(op.Sub)), Order: op.Order}
 	for _, i := range op.Order {
-		p.subIndex = i
 		out.Sub[i] = p.one(context.Background(), op.Sub[i])
 	}
 	return out
@@ -509,7 +506,6 @@ func (p *pgdb) tx(ctx context.Context, op opseq.Op) opseq.Outcome {
 	first := opseq.OK
 	refused := false // the transaction failed before any SQL
 	for i, s := range op.Sub {
-		p.subIndex = i
 		if refused || first != opseq.OK && p.s.Refused(s) {
 			out.Sub[i] = opseq.Outcome{Class: opseq.TxAborted}
 			continue
@@ -536,7 +532,6 @@ func (p *pgdb) tx(ctx context.Context, op opseq.Op) opseq.Outcome {
 			refused = c == opseq.NotFound
 		}
 	}
-	p.subIndex = -1
 	if first != opseq.OK {
 		switch op.End {
 		case opseq.EndError:
@@ -904,34 +899,4 @@ func (p *pgdb) restore(ctx context.Context, store int, sn pgSnap) opseq.Outcome 
 	}
 	p.seqs[store] = append([]int64(nil), sn.seqs...)
 	return opseq.Outcome{}
-}
-
-// resync applies relstore's plan of a delete that PostgreSQL refused (the
-// known difference) to store with the foreign key triggers off, so that
-// the sequence goes on from the rows relstore has; the comparison of the
-// rows after the op checks the result.
-func (p *pgdb) resync(store int, pl plan) error {
-	ctx := context.Background()
-	p.dumps[store] = nil
-	tx, err := p.conns[store].Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, "SET LOCAL session_replication_role = replica"); err != nil {
-		return err
-	}
-	for _, d := range pl.dels {
-		if _, err := tx.Exec(ctx, fmt.Sprintf("DELETE FROM %s WHERE %s = $1", p.table(d.m), p.key(d.m)), sqlValue(d.key)); err != nil {
-			return err
-		}
-	}
-	for _, n := range pl.nulls {
-		spec := p.s.Rels[n.r]
-		q := fmt.Sprintf("UPDATE %s SET %s = NULL WHERE %s = $1", p.table(spec.Source), p.col(spec.Source, spec.FK), p.key(spec.Source))
-		if _, err := tx.Exec(ctx, q, sqlValue(n.key)); err != nil {
-			return err
-		}
-	}
-	return tx.Commit(ctx)
 }

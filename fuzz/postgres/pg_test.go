@@ -29,8 +29,7 @@
 // ErrInvalid where relstore refuses bad input, and the same keys and rows
 // returned), and every store the same rows after every op. Every DELETE is
 // also checked against the trigger queue rule (cascade_test.go), the model of
-// how PostgreSQL runs referential actions that explains the one difference
-// of outcome left, 1 below.
+// how PostgreSQL runs referential actions, which relstore follows (1 below).
 //
 // # Differences
 //
@@ -38,16 +37,12 @@
 // the server shows it:
 //
 //	#  difference                         relstore                              PostgreSQL                              how the replay accounts for it
-//	1  restrict after cascades            plans the whole delete, cascades      runs a delete's referential actions     each DELETE's outcome must be the queue
-//	                                      included, and refuses it only if a    as a queue of row events (the foreign   rule's; where the queue rule refuses and
-//	                                      row outside the plan references a     keys of each row in the order they      relstore's plan rule accepts, the op is
-//	                                      deleted row                           were created: ddl creates cascading     counted, PostgreSQL gets relstore's rows
-//	                                                                            and nulling ones first); a NO ACTION    (the plan applied with the triggers off)
-//	                                                                            check refuses if the referencing row    and the sequence goes on (it ends in a
-//	                                                                            is still there when its turn comes:     transaction). TestDeepCascadeDifference,
-//	                                                                            removed by a deeper cascade, or by a    TestSiblingCascadeOrder; TestCascadeRowOrder:
-//	                                                                            sibling's cascade queued later, it is   PostgreSQL's outcome can depend on the
-//	                                                                            not                                     physical order of the rows
+//	1  restrict after cascades: the       runs a delete's referential actions   a queue of row events (the foreign      compared, and each DELETE's outcome must be
+//	   order of the rows one cascade      as PostgreSQL's trigger queue, in     keys of each row in the order they      the queue rule's. TestDeepCascade,
+//	   removes                            the order ddl creates the foreign     were created); the rows one cascading   TestSiblingCascadeOrder agree;
+//	                                      keys (memstore/DESIGN.md,             statement removes in scan (heap)        TestCascadeRowOrder: PostgreSQL's outcome
+//	                                      "Deletes"); the rows one cascade      order                                   can depend on the physical order of the
+//	                                      removes in key order                                                          rows (counted; never seen in Shop or Seats)
 //	2  failed statement in a transaction  aborts it: ErrTxAborted (25P02)       the same                                compared: the later statements are sent
 //	3  auto keys                          largest key ever + 1, rolled back     an identity sequence: ignores keys      relstore's key is given explicitly; the
 //	                                      with its transaction, part of         given explicitly, never rolled back     counter is the replay's, transactional

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,4 +113,63 @@ type DDLNode struct {
 	ID  int64
 	Up  *int64 `relstore:"belongsTo=DDLNode,as=parent,onDelete=cascade"`
 	Pin *int64 `relstore:"belongsTo=DDLNode,as=pinned"`
+}
+
+// Root, Mid and Leaf make difference 13: deleting a Root cascades to its
+// Mid, which cascades to its Leaf, and the Leaf restricts the Root.
+type (
+	Root struct{ ID int64 }
+	Mid  struct {
+		ID     int64
+		RootID int64 `relstore:"belongsTo=Root,onDelete=cascade"`
+	}
+	Leaf struct {
+		ID     int64
+		RootID int64 `relstore:"belongsTo=Root"`
+		MidID  int64 `relstore:"belongsTo=Mid,onDelete=cascade"`
+	}
+)
+
+// TestRestrictAfterCascades shows difference 13 on the schema package ddl
+// writes: SQLite's NO ACTION finds no reference left at the end of the
+// statement and accepts the delete of root 1; relstore, as PostgreSQL
+// (fuzz/postgres TestDeepCascade), checks the Leaf's reference
+// when its turn comes, before the Mid's cascade removes the Leaf, and
+// refuses it.
+func TestRestrictAfterCascades(t *testing.T) {
+	ctx := context.Background()
+	s, err := memstore.New(memstore.Config{Models: []memstore.Model{
+		memstore.ModelOf[Root](), memstore.ModelOf[Mid](), memstore.ModelOf[Leaf](),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	schema, err := ddl.SQLite(s.Models())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := openDDL(t, schema)
+	if _, err := conn.ExecContext(ctx, `INSERT INTO "root" VALUES (1); INSERT INTO "mid" VALUES (1, 1); INSERT INTO "leaf" VALUES (1, 1, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	_, err = conn.ExecContext(ctx, `DELETE FROM "root" WHERE "id" = 1`)
+	if got := classify(err); got != opseq.OK {
+		t.Errorf("SQLite: delete of root 1: %v (%v), want it accepted (the difference is gone: update the table)", got, err)
+	}
+	err = s.Update(ctx, func(tx *memstore.Tx) error {
+		for _, row := range []any{Root{ID: 1}, Mid{ID: 1, RootID: 1}, Leaf{ID: 1, RootID: 1, MidID: 1}} {
+			if err := tx.Insert(row); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(ctx, func(tx *memstore.Tx) error { return tx.Delete(Root{ID: 1}) })
+	if !errors.Is(err, memstore.ErrForeignKey) {
+		t.Errorf("relstore: delete of root 1: %v, want ErrForeignKey", err)
+	}
 }

@@ -15,10 +15,10 @@
 //
 //	#  difference                           PostgreSQL / relstore                  SQLite                                   how the test accounts for it
 //	1  RESTRICT vs NO ACTION timing          relstore "restrict" = PG NO ACTION:    RESTRICT checks each row at once and     the DDL maps relstore's restrict to SQLite's
-//	                                         checked at the end of the statement,  refuses a delete whose own cascade       NO ACTION, which SQLite also checks at the
-//	                                         so a referencing row that the same    removes the referencing row              end of the statement (TestRestrictTiming shows
-//	                                         delete cascades away does not block                                            RESTRICT refusing what relstore accepts)
-//	                                                                                                                        SQLite reports RESTRICT as SQLITE_CONSTRAINT_TRIGGER
+//	                                         checked after the actions queued       refuses a delete whose own cascade       NO ACTION, which SQLite also checks at the
+//	                                         before it (13), so a referencing row   removes the referencing row              end of the statement (TestRestrictTiming shows
+//	                                         that the deleted row's own cascade                                             RESTRICT refusing what relstore accepts)
+//	                                         removes does not block                                                         SQLite reports RESTRICT as SQLITE_CONSTRAINT_TRIGGER
 //	2  failed statement in a transaction     aborts the transaction: later          only the statement is rolled back; the   after a failed statement the harness rolls the
 //	                                         statements fail (ErrTxAborted), the   transaction goes on and may commit       SQLite transaction back and reports later ops
 //	                                         Update returns the first error                                                 as ErrTxAborted (TestFailedStatementKeepsTransaction)
@@ -51,6 +51,13 @@
 //	   (FuzzLinks's LPic.ref)                key references (an unknown name is a   row                                      key is checked in the named table; a target's
 //	                                         foreign key error); a target's delete                                          delete applies onDelete to the rows naming it;
 //	                                         applies onDelete to the rows naming it                                         RAISE(ABORT) is SQLITE_CONSTRAINT_TRIGGER
+//	13 restrict after cascades               a delete's actions run as a queue of   NO ACTION counts the references left     a DELETE that SQLite accepts and the opseq
+//	                                         row events (foreign keys in creation   at the end of the statement: accepts     model (the queue rule, as relstore) refuses
+//	                                         order: ddl creates cascading ones      a delete whose referencing row goes      is reported refused and SQLite rolled back,
+//	                                         first); a NO ACTION check refuses if a only through a later cascade (A→B→C,     as for any refused write, and counted; any
+//	                                         referencing row is still there when    C restricts A)                           other disagreement fails
+//	                                         its turn comes, even if a cascade                                               (TestRestrictAfterCascades; on PostgreSQL
+//	                                         queued later removes it                                                         TestDeepCascade)
 package sqlite
 
 import (
@@ -164,6 +171,7 @@ func fidelity(t *testing.T, dir string, base *opseq.Schema, seeds []opseq.Seed, 
 // stats counts what was compared.
 type stats struct {
 	ops, compared, notSent, refused int
+	queued                          int // deletes SQLite accepts and PostgreSQL's trigger queue refuses (difference 13)
 }
 
 func (s *stats) add(o stats) {
@@ -171,11 +179,12 @@ func (s *stats) add(o stats) {
 	s.compared += o.compared
 	s.notSent += o.notSent
 	s.refused += o.refused
+	s.queued += o.queued
 }
 
 func (s stats) String() string {
-	return fmt.Sprintf("%d ops: %d compared (%d refused by both), %d bad inputs not sent to SQLite",
-		s.ops, s.compared, s.refused, s.notSent)
+	return fmt.Sprintf("%d ops: %d compared (%d refused by both, %d of them deletes SQLite accepts and PostgreSQL's trigger queue refuses), %d bad inputs not sent to SQLite",
+		s.ops, s.compared, s.refused, s.queued, s.notSent)
 }
 
 var dumpOpts = cmpopts.EquateEmpty()
@@ -208,9 +217,11 @@ func compare(t testing.TB, seq opseq.Seq, label string) stats {
 			op.Order = got.Order
 			done[i] = op
 		}
-		m.Apply(op)
+		l.queue, l.queued = queueRefusals(op, m.Apply(op)), 0
 		want := l.run(op)
+		l.queue = nil
 		st.ops++
+		st.queued += l.queued
 		fail := func(format string, args ...any) {
 			t.Helper()
 			t.Fatalf("%sop %d: %s\nops:\n%s", label, i, fmt.Sprintf(format, args...), opseq.FormatOps(s, done, i))

@@ -32,6 +32,39 @@ type lite struct {
 	conns []*sql.Conn // one database per store
 	snaps [][]liteSnap
 	names []names // per model
+	// queue is, for each DELETE the current op sends, in the order it
+	// sends them, whether PostgreSQL's trigger queue (the opseq model, as
+	// relstore) refuses it (difference 13); queued counts the DELETEs
+	// SQLite accepted and reported refused for that reason.
+	queue  []bool
+	queued int
+}
+
+// queueRefusals returns, in the order SQLite runs them, whether each
+// delete of op is refused by PostgreSQL's trigger queue, as the model's
+// outcome o of op says (op.Order set for an OpConcurrent).
+func queueRefusals(op opseq.Op, o opseq.Outcome) []bool {
+	switch op.Kind {
+	case opseq.OpDelete:
+		return []bool{o.Class == opseq.ForeignKey}
+	case opseq.OpTx:
+		var out []bool
+		for i, s := range op.Sub {
+			if s.Kind == opseq.OpDelete && i < len(o.Sub) {
+				out = append(out, o.Sub[i].Class == opseq.ForeignKey)
+			}
+		}
+		return out
+	case opseq.OpConcurrent:
+		var out []bool
+		for _, i := range op.Order {
+			if i < len(op.Sub) && i < len(o.Sub) {
+				out = append(out, queueRefusals(op.Sub[i], o.Sub[i])...)
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // names are the quoted SQL names of a model's table and columns.
@@ -456,8 +489,24 @@ func (l *lite) write(ctx context.Context, tx *sql.Tx, op opseq.Op) opseq.Outcome
 		}
 		return l.update(ctx, tx, m, k, op.Row)
 	case opseq.OpDelete:
-		return affected(tx.ExecContext(ctx, fmt.Sprintf("DELETE FROM %s WHERE %s = ?", l.table(op.Model), l.key(op.Model)),
+		refused := len(l.queue) > 0 && l.queue[0]
+		if len(l.queue) > 0 {
+			l.queue = l.queue[1:]
+		}
+		o := affected(tx.ExecContext(ctx, fmt.Sprintf("DELETE FROM %s WHERE %s = ?", l.table(op.Model), l.key(op.Model)),
 			sqlValue(op.Key)))
+		if o.Class == opseq.OK && refused {
+			// Difference 13: SQLite's NO ACTION counts the references left
+			// at the end of the statement; PostgreSQL checks each when its
+			// turn in the trigger queue comes, and a referencing row that a
+			// later cascade removes refuses the delete. SQLite accepted
+			// (so the statement left no reference behind) what the queue
+			// refuses: report PostgreSQL's refusal; the caller rolls the
+			// SQLite transaction back, as it does for any refused write.
+			l.queued++
+			return opseq.Outcome{Class: opseq.ForeignKey}
+		}
+		return o
 	case opseq.OpSet:
 		spec := s.Rels[op.Rel]
 		var v any

@@ -18,11 +18,13 @@ import (
 //     never collides), then that every non-null foreign key that changed
 //     references an existing row (a row may reference itself);
 //   - update refuses to change a referenced value while rows reference it;
-//   - delete plans the whole cascade first (recursively, terminating on
-//     cycles), deletes and sets null, then checks, as PostgreSQL does at the
-//     end of the statement, that no remaining row references a missing row:
-//     a restrict child the cascade did not remove, or a row that references,
-//     through keyTo, a key that a setNull cleared, refuses the whole delete;
+//   - delete runs as PostgreSQL runs it on package ddl's schema: a queue
+//     of the deleted rows' relations (cascade and setNull first, then
+//     restrict), first in, first out; a cascade deletes the referencing
+//     rows in key order and queues theirs, a setNull clears the foreign key
+//     and queues a check of the rows that reference it through keyTo, a
+//     restrict refuses the whole delete if a row still references the
+//     value when its turn comes;
 //   - the auto key (and a keyless model's RowID) is the largest key ever
 //     inserted plus one, part of the transaction and of snapshots;
 //   - the first failed write aborts the transaction: later operations fail
@@ -662,12 +664,6 @@ func (st *state) checkReferenced(m ModelID, k, old, row any) Class {
 	return OK
 }
 
-// ref names a row.
-type ref struct {
-	m ModelID
-	k any
-}
-
 func (t *mtx) delete(m ModelID, k any) Class {
 	st, s := t.st, t.st.s
 	if isZeroKey(k) {
@@ -676,76 +672,96 @@ func (t *mtx) delete(m ModelID, k any) Class {
 	if _, ok := st.rows[m][k]; !ok {
 		return NotFound
 	}
-	type edge struct {
-		r     Rel
-		child ref
-	}
-	dels := []ref{{m, k}}
-	gone := map[ref]bool{{m, k}: true}
-	var nulls []edge
-	for i := 0; i < len(dels); i++ {
-		d := dels[i]
-		row := st.rows[d.m][d.k]
-		for r := range s.Rels {
-			spec := s.Rels[r]
-			if !spec.Poly() && spec.Target != d.m || spec.Poly() && !slices.Contains(spec.Targets, d.m) {
-				continue
-			}
-			v := s.KeyTo(Rel(r), d.k, row)
-			if spec.Poly() {
-				v = d.k // each target by its primary key
-			}
-			if v == nil {
-				continue
-			}
-			for ck, child := range st.inOrder(spec.Source) {
-				c := ref{spec.Source, ck}
-				if spec.Poly() {
-					if t, ok := s.polyTarget(Rel(r), child); !ok || t != d.m || s.RawFK(Rel(r), child) != v || gone[c] {
-						continue
+	// refs are the relations that reference model id, in package ddl's
+	// order of constraint creation: cascade and setNull first, then
+	// restrict, each by source model, then in the order of Rels; in each
+	// group the polymorphic relations, which have no SQL foreign key, come
+	// last, as memstore's model.refs lists them.
+	refs := func(id ModelID) []Rel {
+		var out []Rel
+		for _, restrict := range [2]bool{false, true} {
+			for _, poly := range [2]bool{false, true} {
+				for src := range s.Models {
+					for r, spec := range s.Rels {
+						if int(spec.Source) != src || (spec.OnDelete == memstore.Restrict) != restrict || spec.Poly() != poly {
+							continue
+						}
+						if !poly && spec.Target == id || poly && slices.Contains(spec.Targets, id) {
+							out = append(out, Rel(r))
+						}
 					}
-				} else if s.FK(Rel(r), child) != v || gone[c] {
+				}
+			}
+		}
+		return out
+	}
+	type event struct {
+		r   Rel
+		t   ModelID // the target (one of a polymorphic relation's)
+		v   any     // the referenced value
+		upd bool    // a set-null cleared it: a check
+	}
+	var queue []event
+	del := func(id ModelID, key any) {
+		row := st.rows[id][key]
+		delete(st.rows[id], key)
+		for _, r := range refs(id) {
+			v := s.KeyTo(r, key, row)
+			if s.Rels[r].Poly() {
+				v = key // each target by its primary key
+			}
+			if v != nil {
+				queue = append(queue, event{r: r, t: id, v: v})
+			}
+		}
+	}
+	// referencing returns the keys of the rows that reference ev's value,
+	// in key order.
+	referencing := func(ev event) []any {
+		spec := s.Rels[ev.r]
+		var out []any
+		for ck, child := range st.inOrder(spec.Source) {
+			if spec.Poly() {
+				if tg, ok := s.polyTarget(ev.r, child); !ok || tg != ev.t || s.RawFK(ev.r, child) != ev.v {
 					continue
 				}
-				switch spec.OnDelete {
-				case memstore.Cascade:
-					gone[c] = true
-					dels = append(dels, c)
-				case memstore.SetNull:
-					nulls = append(nulls, edge{Rel(r), c})
-				}
-			}
-		}
-	}
-	for _, d := range dels {
-		delete(st.rows[d.m], d.k)
-	}
-	for _, e := range nulls {
-		if c := e.child; !gone[c] {
-			st.rows[c.m][c.k] = WithField(st.rows[c.m][c.k], s.Rels[e.r].FK, nil) // a discriminator stays
-		}
-	}
-	// The end of the statement: every foreign key must still resolve. A
-	// restrict child that the cascade did not remove references a deleted
-	// row; a row that references a key a setNull cleared (keyTo onto a
-	// foreign key column) references nothing either.
-	for r := range s.Rels {
-		spec := s.Rels[r]
-		for _, src := range st.inOrder(spec.Source) {
-			if spec.Poly() {
-				if v := s.RawFK(Rel(r), src); v != nil {
-					if t, ok := s.polyTarget(Rel(r), src); !ok {
-						return ForeignKey
-					} else if _, ok := st.rows[t][v]; !ok {
-						return ForeignKey
-					}
-				}
+			} else if s.FK(ev.r, child) != ev.v {
 				continue
 			}
-			if v := s.FK(Rel(r), src); v != nil {
-				if _, ok := st.owner(Rel(r), v); !ok {
-					return ForeignKey
+			out = append(out, ck)
+		}
+		return out
+	}
+	del(m, k)
+	for len(queue) > 0 {
+		ev := queue[0]
+		queue = queue[1:]
+		spec := s.Rels[ev.r]
+		keys := referencing(ev)
+		switch {
+		case !ev.upd && spec.OnDelete == memstore.Cascade:
+			for _, ck := range keys {
+				if _, ok := st.rows[spec.Source][ck]; ok { // an earlier row may have removed it
+					del(spec.Source, ck)
 				}
+			}
+		case !ev.upd && spec.OnDelete == memstore.SetNull:
+			for _, ck := range keys {
+				row, ok := st.rows[spec.Source][ck]
+				if !ok {
+					continue
+				}
+				old := Field(row, spec.FK)
+				st.rows[spec.Source][ck] = WithField(row, spec.FK, nil) // a discriminator stays
+				for _, r2 := range refs(spec.Source) {
+					if s.Rels[r2].KeyTo == spec.FK && old != nil {
+						queue = append(queue, event{r: r2, t: spec.Source, v: old, upd: true})
+					}
+				}
+			}
+		default: // restrict, or the update check of a cleared keyTo value
+			if len(keys) > 0 {
+				return ForeignKey
 			}
 		}
 	}

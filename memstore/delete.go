@@ -21,64 +21,44 @@ func (tx *Tx) deleteKey(op string, m *model, k []byte) error {
 
 // deleteRecords deletes the records roots of m, distinct and current in
 // tx, as one statement, the way PostgreSQL runs it on the schema package
-// ddl writes (its foreign keys are triggers): deleting a row queues one
-// action per relation that references its model, cascading and nulling
-// relations first, then restricting ones (ddl's order of constraint
-// creation, each group in the order of m.refs); the queue runs first in,
-// first out. A cascade deletes the live referencing rows, in key order,
-// each queueing its own actions; a set-null clears their foreign key and,
-// if that field is a keyTo target, queues a check of the rows that
-// reference its old value (ON UPDATE NO ACTION); a restrict checks that no
-// live row still references the value. A failed check refuses the whole
-// delete and nothing is written: the queue runs on an overlay (the rows
-// gone and the foreign keys nulled), and the writes follow it. An error
-// names the root whose action was refused.
+// ddl writes (DESIGN.md, "Deletes"): every root is deleted first, and
+// deleting a row queues one event per relation that references its model,
+// cascading and nulling relations first, then restricting ones, each group
+// in the order of model.refs. The queue runs first in, first out: a cascade
+// deletes the live referencing rows, in key order, each queueing its own
+// events; a set-null clears their foreign key and, if that field is a keyTo
+// target, queues a check of the rows that reference its old value (ON
+// UPDATE NO ACTION); a restrict, or such a check, refuses the whole delete
+// if a live row still references the value. The queue runs on an overlay
+// (the rows gone, the foreign keys nulled) and the writes follow it, so a
+// refused delete writes nothing. An error names the root whose event
+// failed.
+//
+// The queue is kept as the rows that queued events, each expanded into
+// its events when its turn comes: a row's events are queued together, and
+// what they read cannot change in between (a deleted row is never nulled,
+// and the overlay never changes a record, so a set-null's row still holds
+// the value it cleared).
 func (tx *Tx) deleteRecords(op string, m *model, roots []*record) error {
-	type item struct {
+	// A change queues events: a deleted row (cleared nil) one per relation
+	// that references m and a value it holds (not nulled); a set-null of
+	// column cleared one per relation that references cleared.
+	type change struct {
 		m         *model
-		rec, root *record
+		rec, root *record // the row; the root it descends from
+		cleared   *column
 	}
-	type event struct {
-		r            *relation
-		parent, root *record // the row that held the value; the root it descends from
-		val          []byte  // the referenced value
-		upd          bool    // a set-null cleared the value (a check), not a delete
-	}
-	type nullKey struct {
+	type slotOf struct {
 		rec  *record
 		slot int
 	}
-	type edge struct {
-		r     *relation
-		child *record
-	}
 	var (
-		dels   = make([]item, 0, len(roots))
+		queue  = make([]change, 0, len(roots))
 		gone   = make(map[*record]bool, len(roots))
-		nulled = map[nullKey]bool{}
-		nulls  []edge
-		queue  []event
+		nulled map[slotOf]bool // nil until a set-null: most deletes have none
 	)
-	// cur is rec's key in column slot as the overlay sees it.
-	cur := func(rec *record, slot int) []byte {
-		if nulled[nullKey{rec, slot}] {
-			return nil
-		}
-		return rec.key(slot)
-	}
-	// refs calls fn for the relations that reference model t, in ddl's
-	// order: cascade and setNull first, then restrict.
-	refs := func(t *model, fn func(r *relation)) {
-		for _, restrict := range [2]bool{false, true} {
-			for _, r := range t.refs {
-				if (r.onDelete != Cascade && r.onDelete != SetNull) == restrict {
-					fn(r)
-				}
-			}
-		}
-	}
 	del := func(t *model, rec, root *record) error {
-		if len(dels)%64 == 63 {
+		if len(queue)%64 == 63 {
 			if err := tx.ctx.Err(); err != nil {
 				return opErr(op+" "+m.name, err)
 			}
@@ -87,12 +67,7 @@ func (tx *Tx) deleteRecords(op string, m *model, roots []*record) error {
 			return err
 		}
 		gone[rec] = true
-		dels = append(dels, item{t, rec, root})
-		refs(t, func(r *relation) {
-			if v := cur(rec, r.keyTo.slot); v != nil {
-				queue = append(queue, event{r: r, parent: rec, root: root, val: v})
-			}
-		})
+		queue = append(queue, change{t, rec, root, nil})
 		return nil
 	}
 	for _, r := range roots {
@@ -100,67 +75,76 @@ func (tx *Tx) deleteRecords(op string, m *model, roots []*record) error {
 			return err
 		}
 	}
-	for len(queue) > 0 {
-		ev := queue[0]
-		queue = queue[1:]
-		r := ev.r
-		if err := tx.step("fk", r.source.name, r.fk.name); err != nil {
-			return err
-		}
-		// The live rows that reference ev.val through r, in key order.
-		var rows []*record
-		tx.each(r.source, r.fk, ev.val, func(c *record) bool {
-			if !gone[c] && !nulled[nullKey{c, r.fk.slot}] && r.owns(c) {
-				rows = append(rows, c)
-			}
-			return true
-		})
-		switch {
-		case !ev.upd && r.onDelete == Cascade:
-			for _, c := range rows {
-				if !gone[c] { // an earlier row of the same cascade may have removed it
-					if err := del(r.source, c, ev.root); err != nil {
-						return err
-					}
-				}
-			}
-		case !ev.upd && r.onDelete == SetNull:
-			for _, c := range rows {
-				if gone[c] || nulled[nullKey{c, r.fk.slot}] {
+	// The queue grows while it runs: index it.
+	for i := 0; i < len(queue); i++ {
+		ch := queue[i]
+		for _, restrict := range [2]bool{false, true} { // ddl's order of constraint creation
+			for _, r := range ch.m.refs {
+				if (r.onDelete == Restrict) != restrict {
 					continue
 				}
-				old := c.key(r.fk.slot)
-				nulled[nullKey{c, r.fk.slot}] = true
-				nulls = append(nulls, edge{r, c})
-				refs(r.source, func(r2 *relation) {
-					if r2.keyTo == r.fk {
-						queue = append(queue, event{r: r2, parent: c, root: ev.root, val: old, upd: true})
+				upd := ch.cleared != nil
+				if upd && r.keyTo != ch.cleared || !upd && nulled[slotOf{ch.rec, r.keyTo.slot}] {
+					continue
+				}
+				v := ch.rec.key(r.keyTo.slot)
+				if v == nil {
+					continue
+				}
+				if err := tx.step("fk", r.source.name, r.fk.name); err != nil {
+					return err
+				}
+				// Each live row that references v through r, in key
+				// order: one the overlay has not deleted nor nulled in r.fk.
+				var err error
+				var refused *record
+				tx.each(r.source, r.fk, v, func(c *record) bool {
+					if gone[c] || nulled[slotOf{c, r.fk.slot}] || !r.owns(c) {
+						return true
+					}
+					switch {
+					case upd || r.onDelete == Restrict:
+						refused = c
+						return false
+					case r.onDelete == Cascade:
+						err = del(r.source, c, ch.root)
+						return err == nil
+					default: // SetNull
+						if nulled == nil {
+							nulled = map[slotOf]bool{}
+						}
+						nulled[slotOf{c, r.fk.slot}] = true
+						queue = append(queue, change{r.source, c, ch.root, r.fk})
+						return true
 					}
 				})
-			}
-		default: // restrict on delete, or the ON UPDATE check of a cleared keyTo value
-			if len(rows) > 0 {
-				t := r.target
-				return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(ev.root), Relation: r.name,
-					Field: r.fk.name, Value: t.value(ev.parent, r.keyTo), Target: t.name,
-					Referrer: r.source.name, ReferrerKey: r.source.keyOf(rows[0])}
+				if err != nil {
+					return err
+				}
+				if refused != nil {
+					t := r.target
+					return &ForeignKeyError{Op: op, Model: m.name, Key: m.keyOf(ch.root), Relation: r.name,
+						Field: r.fk.name, Value: t.value(ch.rec, r.keyTo), Target: t.name,
+						Referrer: r.source.name, ReferrerKey: r.source.keyOf(refused)}
+				}
 			}
 		}
 	}
-	for _, d := range dels {
-		if err := tx.remove(d.m, d.rec); err != nil {
-			return err
+	for _, ch := range queue {
+		if ch.cleared == nil {
+			if err := tx.remove(ch.m, ch.rec); err != nil {
+				return err
+			}
 		}
 	}
-	for _, e := range nulls {
-		if gone[e.child] {
+	for _, ch := range queue {
+		if ch.cleared == nil || gone[ch.rec] {
 			continue
 		}
-		src := e.r.source
-		cur := tx.lookup(src, src.pk, e.child.key(0)) // an earlier set-null may have replaced it
-		p := reflect.New(src.typ).UnsafePointer()     // a shallow copy: newRecord makes it private
+		src, c := ch.m, ch.cleared
+		cur := tx.lookup(src, src.pk, ch.rec.key(0)) // an earlier set-null may have replaced it
+		p := reflect.New(src.typ).UnsafePointer()    // a shallow copy: newRecord makes it private
 		typedmemmove(src.typ, p, cur.ptr)
-		c := e.r.fk
 		if !c.shadow {
 			*(*unsafe.Pointer)(unsafe.Add(p, c.offset)) = nil
 		}

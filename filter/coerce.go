@@ -157,20 +157,20 @@ func article(name string) string {
 func toInt(v any, t reflect.Type) (int64, error) {
 	bits := t.Bits()
 	lo, hi := int64(-1)<<(bits-1), int64(1)<<(bits-1)-1
-	outOfRange := want(article(t.Kind().String()), v)
+	outOfRange := func() error { return want(article(t.Kind().String()), v) } // built on refusal only
 	if n, ok := literal(v); ok {
 		mag, isInt, fits := n.integer()
 		switch {
 		case !isInt:
 			return 0, want("an integer", v)
 		case !fits:
-			return 0, outOfRange
+			return 0, outOfRange()
 		case n.neg && mag <= uint64(hi)+1:
 			return -int64(mag-1) - 1, nil // -(mag) without overflow at the minimum
 		case !n.neg && mag <= uint64(hi):
 			return int64(mag), nil
 		}
-		return 0, outOfRange
+		return 0, outOfRange()
 	}
 	rv := reflect.ValueOf(v)
 	switch {
@@ -179,12 +179,12 @@ func toInt(v any, t reflect.Type) (int64, error) {
 		if i := rv.Int(); lo <= i && i <= hi {
 			return i, nil
 		}
-		return 0, outOfRange
+		return 0, outOfRange()
 	case rv.Kind() >= reflect.Uint && rv.Kind() <= reflect.Uint64:
 		if u := rv.Uint(); u <= uint64(hi) {
 			return int64(u), nil
 		}
-		return 0, outOfRange
+		return 0, outOfRange()
 	case rv.Kind() == reflect.Float32 || rv.Kind() == reflect.Float64:
 		f := rv.Float()
 		if f != math.Trunc(f) || math.IsInf(f, 0) {
@@ -196,21 +196,21 @@ func toInt(v any, t reflect.Type) (int64, error) {
 				return i, nil
 			}
 		}
-		return 0, outOfRange
+		return 0, outOfRange()
 	}
 	return 0, want("an integer", v)
 }
 
 func toUint(v any, t reflect.Type) (uint64, error) {
 	hi := uint64(1)<<(t.Bits()-1)<<1 - 1
-	outOfRange := want(article(t.Kind().String()), v)
+	outOfRange := func() error { return want(article(t.Kind().String()), v) } // built on refusal only
 	if n, ok := literal(v); ok {
 		mag, isInt, fits := n.integer()
 		switch {
 		case !isInt:
 			return 0, want("an integer", v)
 		case !fits || (n.neg && mag != 0) || mag > hi:
-			return 0, outOfRange
+			return 0, outOfRange()
 		}
 		return mag, nil
 	}
@@ -221,12 +221,12 @@ func toUint(v any, t reflect.Type) (uint64, error) {
 		if i := rv.Int(); i >= 0 && uint64(i) <= hi {
 			return uint64(i), nil
 		}
-		return 0, outOfRange
+		return 0, outOfRange()
 	case rv.Kind() >= reflect.Uint && rv.Kind() <= reflect.Uint64:
 		if u := rv.Uint(); u <= hi {
 			return u, nil
 		}
-		return 0, outOfRange
+		return 0, outOfRange()
 	case rv.Kind() == reflect.Float32 || rv.Kind() == reflect.Float64:
 		f := rv.Float()
 		if f != math.Trunc(f) || math.IsInf(f, 0) {
@@ -237,7 +237,7 @@ func toUint(v any, t reflect.Type) (uint64, error) {
 				return u, nil
 			}
 		}
-		return 0, outOfRange
+		return 0, outOfRange()
 	}
 	return 0, want("an integer", v)
 }

@@ -3,6 +3,7 @@ package filter
 import (
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // ErrInvalid is matched by every error of this package: a filter that
@@ -62,5 +63,5 @@ func join(path, key string) string {
 
 // index appends an array index to a path.
 func index(path string, i int) string {
-	return fmt.Sprintf("%s[%d]", path, i)
+	return path + "[" + strconv.Itoa(i) + "]" // not fmt: Validate builds the paths of valid filters too
 }

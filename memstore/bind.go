@@ -52,6 +52,10 @@ type qfield struct {
 	// codec encodes the field's values as an index does; nil when the
 	// field's kind cannot be compared (a slice, a map, a struct).
 	codec *codec
+	// asc and desc compare two records by the field (NULL largest), made
+	// once with the queryInfo when codec is set: an order binds with no
+	// allocation per key.
+	asc, desc rowCmp
 }
 
 // queryInfo is what binding needs of a model, built on first use.
@@ -99,6 +103,10 @@ func (m *model) buildQueryInfo() *queryInfo {
 	}
 	for _, f := range qi.fields {
 		qi.byName[f.name] = f
+		if f.codec != nil {
+			asc := fieldCmp(f)
+			f.asc, f.desc = asc, func(a, b *record) int { return asc(b, a) }
+		}
 	}
 	for _, f := range qi.fields {
 		if _, taken := qi.byJSON[f.json]; f.json != "" && !taken {
@@ -256,31 +264,38 @@ func bind(s *Store, m *model, f filter.Filter, scope *column) (*bound, error) {
 			b.order = append(b.order, k)
 		}
 	}
-	b.cmp = compileOrder(b.order)
+	posKeys := 0 // the keys of the order the position compares, if any
 	if f.After != nil {
-		var n int
-		if b.pos, n, b.posTail, err = bd.after(f.After, len(f.Order), b.keys); err != nil {
+		if b.pos, posKeys, b.posTail, err = bd.after(f.After, len(f.Order), b.keys); err != nil {
 			return nil, err
-		}
-		b.posCmp = b.cmp
-		if n < len(b.order) {
-			b.posCmp = compileOrder(b.order[:n])
 		}
 	}
 	if b.keep, err = bd.fields(f.Fields); err != nil {
 		return nil, err
 	}
 	b.plan = b.choosePlan()
+	// Every bound has its comparison (a scope sorts held rows with it,
+	// whatever the plan); compiling it allocates at most one closure, the
+	// fields' comparisons being made with the model's queryInfo.
+	b.cmp = compileOrder(b.order)
+	if b.pos != nil {
+		b.posCmp = b.cmp
+		if posKeys < len(b.order) {
+			b.posCmp = compileOrder(b.order[:posKeys])
+		}
+	}
 	return b, nil
 }
 
 // cond binds c, found at parent (see filter.Cond.At).
 func (bd *binder) cond(c filter.Cond, parent string) (*cond, error) {
-	path := c.At(parent)
+	// The path names a refusal; a valid filter's leaves never build it.
+	path := func() string { return c.At(parent) }
 	switch c.Op {
 	case 0:
 		return &cond{}, nil
 	case filter.OpAnd, filter.OpOr:
+		path := path()
 		out := &cond{op: c.Op, terms: make([]*cond, len(c.Terms))}
 		for i, t := range c.Terms {
 			bt, err := bd.cond(t, path+"["+strconv.Itoa(i)+"]")
@@ -293,10 +308,10 @@ func (bd *binder) cond(c filter.Cond, parent string) (*cond, error) {
 	}
 	f := bd.qi.field(c.Field)
 	if f == nil {
-		return nil, bd.errorf(path, "unknown field %q of %s (fields: %s)", c.Field, bd.m.name, bd.qi.names())
+		return nil, bd.errorf(path(), "unknown field %q of %s (fields: %s)", c.Field, bd.m.name, bd.qi.names())
 	}
 	if f.codec == nil {
-		return nil, bd.errorf(path, "field %s has type %v, which a condition cannot compare (want a bool, number, string, time.Time or [16]byte kind, or a pointer to one)", f.name, f.typ)
+		return nil, bd.errorf(path(), "field %s has type %v, which a condition cannot compare (want a bool, number, string, time.Time or [16]byte kind, or a pointer to one)", f.name, f.typ)
 	}
 	out := &cond{op: c.Op, f: f}
 	switch c.Op {
@@ -304,23 +319,23 @@ func (bd *binder) cond(c filter.Cond, parent string) (*cond, error) {
 		return out, nil
 	case filter.OpLike, filter.OpNLike, filter.OpILike, filter.OpNILike, filter.OpRegexp:
 		if f.codec.kind != kindString {
-			return nil, bd.errorf(path, "%s needs a string field; %s has type %v", c.Op, f.name, f.typ)
+			return nil, bd.errorf(path(), "%s needs a string field; %s has type %v", c.Op, f.name, f.typ)
 		}
 		s, ok := patternOf(c.Args[0])
 		if !ok {
-			return nil, bd.errorf(path, "want a string pattern, got %T", c.Args[0])
+			return nil, bd.errorf(path(), "want a string pattern, got %T", c.Args[0])
 		}
 		if c.Op == filter.OpRegexp {
 			re, err := filter.CompileRegexp(s)
 			if err != nil {
-				return nil, bd.wrap(err, path)
+				return nil, bd.wrap(err, path())
 			}
 			out.re = re
 			return out, nil
 		}
 		p, err := like.Compile(s, c.Op == filter.OpILike || c.Op == filter.OpNILike)
 		if err != nil {
-			return nil, bd.errorf(path, "invalid like pattern %q", s)
+			return nil, bd.errorf(path(), "invalid like pattern %q", s)
 		}
 		out.pat = p
 		return out, nil
@@ -328,13 +343,13 @@ func (bd *binder) cond(c filter.Cond, parent string) (*cond, error) {
 	out.args = make([]operand, len(c.Args))
 	list := c.Op == filter.OpInq || c.Op == filter.OpNin || c.Op == filter.OpBetween
 	for i, a := range c.Args {
-		p := path
-		if list {
-			p = path + "[" + strconv.Itoa(i) + "]"
-		}
-		v, err := bd.operand(f, a, p)
+		v, err := bd.operand(f, a)
 		if err != nil {
-			return nil, err
+			p := path()
+			if list {
+				p += "[" + strconv.Itoa(i) + "]"
+			}
+			return nil, bd.wrap(err, p)
 		}
 		out.args[i] = v
 	}
@@ -363,11 +378,11 @@ func (bd *binder) wrap(err error, path string) error {
 	return &FilterError{Model: bd.m.name, Err: &filter.Error{Path: path, Reason: fe.Reason}}
 }
 
-// operand converts v to f's value type.
-func (bd *binder) operand(f *qfield, v any, path string) (operand, error) {
+// operand converts v to f's value type; a refusal is Coerce's.
+func (bd *binder) operand(f *qfield, v any) (operand, error) {
 	rv, err := filter.Coerce(v, f.elem)
 	if err != nil {
-		return operand{}, bd.wrap(err, path)
+		return operand{}, err
 	}
 	return operand{v: rv, enc: encodeOperand(f.codec, rv)}, nil
 }
@@ -385,13 +400,13 @@ func (bd *binder) order(os []filter.Order) ([]okey, error) {
 	out := make([]okey, 0, len(os)+1)
 	hasPK := false
 	for i, o := range os {
-		path := "order[" + strconv.Itoa(i) + "]"
+		path := func() string { return "order[" + strconv.Itoa(i) + "]" } // for a refusal only
 		f := bd.qi.field(o.Field)
 		if f == nil {
-			return nil, bd.errorf(path, "unknown field %q of %s (fields: %s)", o.Field, bd.m.name, bd.qi.names())
+			return nil, bd.errorf(path(), "unknown field %q of %s (fields: %s)", o.Field, bd.m.name, bd.qi.names())
 		}
 		if f.codec == nil {
-			return nil, bd.errorf(path, "field %s has type %v, which cannot be ordered", f.name, f.typ)
+			return nil, bd.errorf(path(), "field %s has type %v, which cannot be ordered", f.name, f.typ)
 		}
 		out = append(out, okey{f: f, desc: o.Desc})
 		hasPK = hasPK || f == bd.qi.pk
@@ -425,10 +440,9 @@ func (bd *binder) after(vals []any, orders int, keys []okey) (pos *record, n, ta
 	seen := map[*qfield]seenValue{}
 	decided := false
 	for i, k := range keys {
-		path := "after[" + strconv.Itoa(i) + "]"
 		rv, err := filter.Coerce(vals[i], k.f.typ)
 		if err != nil {
-			return nil, 0, 0, bd.wrap(err, path)
+			return nil, 0, 0, bd.wrap(err, "after["+strconv.Itoa(i)+"]")
 		}
 		v := seenValue{null: rv.Kind() == reflect.Pointer && rv.IsNil()}
 		if !v.null {

@@ -191,14 +191,16 @@ func (b *bound) choosePlan() *plan {
 	if scopeField != nil {
 		constant[scopeField] = true
 	}
-	var best *candidate
+	// Candidates are values: binding is on the path of every Table.Find,
+	// and each allocation costs more than its own time in a large heap.
+	var best candidate
+	found := false
 	for _, c := range b.m.slots {
-		cand := b.evaluate(c, terms, scopeField, constant)
-		if cand != nil && (best == nil || cand.better(best)) {
-			best = cand
+		if cand, ok := b.evaluate(c, terms, scopeField, constant); ok && (!found || cand.better(&best)) {
+			best, found = cand, true
 		}
 	}
-	return b.build(best, terms, scopeField, constant)
+	return b.build(&best, terms, scopeField, constant)
 }
 
 func flattenAnd(c *cond, out []*cond) []*cond {
@@ -236,11 +238,11 @@ func (b *bound) indexField(c *column, i int) *qfield {
 // secondary index, whose encodings start with a tag byte.
 func tagged(c *column, i int) bool { return c.ix != nil && c.field(i).nullable }
 
-// evaluate returns how index c serves the conditions, or nil when it
+// evaluate returns how index c serves the conditions; false when it
 // cannot serve the query (an index without its NULL rows that nothing
 // keeps NULLs out of).
-func (b *bound) evaluate(c *column, terms []*cond, scopeField *qfield, constant map[*qfield]bool) *candidate {
-	cand := &candidate{c: c, param: -1, ranges: 1}
+func (b *bound) evaluate(c *column, terms []*cond, scopeField *qfield, constant map[*qfield]bool) (candidate, bool) {
+	cand := candidate{c: c, param: -1, ranges: 1}
 	n := c.nfields()
 	for i := 0; i < n; i++ {
 		f := b.indexField(c, i)
@@ -267,7 +269,7 @@ func (b *bound) evaluate(c *column, terms []*cond, scopeField *qfield, constant 
 		}
 	}
 	if !c.complete() && len(cand.fixed) == 0 && len(cand.rng) == 0 {
-		return nil
+		return candidate{}, false
 	}
 	cand.point = c.unique && len(cand.fixed) == n && !cand.fixesNull()
 	if cand.point && cand.ranges <= 1 {
@@ -275,7 +277,7 @@ func (b *bound) evaluate(c *column, terms []*cond, scopeField *qfield, constant 
 	} else {
 		cand.ordered, cand.reverse = b.orderedBy(c, constant)
 	}
-	return cand
+	return cand, true
 }
 
 // fixesNull reports whether a field is fixed to NULL (which a unique index

@@ -402,26 +402,27 @@ func shadowLeaf(c *cond) pred {
 // each key ascending with NULLs last, or descending with NULLs first (NULL
 // is the largest value either way), the primary key last.
 func compileOrder(keys []okey) rowCmp {
-	cmps := make([]rowCmp, len(keys))
-	for i, k := range keys {
-		c := fieldCmp(k.f)
+	at := func(k okey) rowCmp {
 		if k.desc {
-			asc := c
-			c = func(a, b *record) int { return asc(b, a) }
+			return k.f.desc
 		}
-		cmps[i] = c
+		return k.f.asc
 	}
-	if len(cmps) == 1 {
-		return cmps[0]
-	}
-	if len(cmps) == 2 {
-		c0, c1 := cmps[0], cmps[1]
+	switch len(keys) {
+	case 1:
+		return at(keys[0])
+	case 2:
+		c0, c1 := at(keys[0]), at(keys[1])
 		return func(a, b *record) int {
 			if r := c0(a, b); r != 0 {
 				return r
 			}
 			return c1(a, b)
 		}
+	}
+	cmps := make([]rowCmp, len(keys))
+	for i, k := range keys {
+		cmps[i] = at(k)
 	}
 	return func(a, b *record) int {
 		for _, c := range cmps {

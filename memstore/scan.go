@@ -266,8 +266,13 @@ func (cu *cursor) next() *record {
 			}
 			return rec
 		}
-		if cu.hi != nil && cu.c.compareKey(rec, cu.hi) >= 0 {
-			continue
+		if cu.hi != nil {
+			if cu.c.compareKey(rec, cu.hi) >= 0 {
+				continue
+			}
+			// Backward, keys only decrease: every later record is before
+			// hi too (a keyset page skips at most the position itself).
+			cu.hi = nil
 		}
 		if cu.lo != nil && cu.c.compareKey(rec, cu.lo) < 0 {
 			cu.it = nil

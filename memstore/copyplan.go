@@ -743,6 +743,19 @@ func (pl *copyPlan) inlineNeeds(p unsafe.Pointer) (words, strs int) {
 	if !pl.flat {
 		return 0, 0
 	}
+	words, strs = pl.flatNeeds(p)
+	if words > inlineWords {
+		words = 0 // allocated apart, as for any copy
+	}
+	if strs > inlineStrs {
+		strs = 0
+	}
+	return words, strs
+}
+
+// flatNeeds returns the 8-byte words of pointer-free values and the
+// strings a copy of the row at p (of a flat plan) takes from a batch.
+func (pl *copyPlan) flatNeeds(p unsafe.Pointer) (words, strs int) {
 	for i := range pl.ops {
 		op := &pl.ops[i]
 		fp := unsafe.Add(p, op.off)
@@ -763,12 +776,6 @@ func (pl *copyPlan) inlineNeeds(p unsafe.Pointer) (words, strs int) {
 		default:
 			words += (h.len*int(op.elem.size) + 7) / 8
 		}
-	}
-	if words > inlineWords {
-		words = 0 // allocated apart, as for any copy
-	}
-	if strs > inlineStrs {
-		strs = 0
 	}
 	return words, strs
 }
@@ -846,6 +853,31 @@ func appendRows[T any](dst []T, m *model, recs []*record) []T {
 	if m.plain {
 		for _, rec := range recs {
 			dst = append(dst, *(*T)(rec.ptr))
+		}
+		return dst
+	}
+	if m.plan.flat {
+		// The batch on the stack (copyFlat keeps only what it carves), its
+		// first chunks sized to what the rows need, up to batchMax: one
+		// allocation of words and one of strings for a short list (the
+		// children of an owner), instead of chunks doubling from batchMin.
+		var b batch
+		words, strs := 0, 0
+		for _, rec := range recs {
+			w, s := m.plan.flatNeeds(rec.ptr)
+			words, strs = words+w, strs+s
+		}
+		if words > 0 {
+			b.nw = min(words, batchMax)
+			b.words = make([]uint64, b.nw)
+		}
+		if strs > 0 {
+			b.ns = min(strs, batchMax)
+			b.strs = make([]string, b.ns)
+		}
+		for _, rec := range recs {
+			dst = append(dst, *(*T)(rec.ptr))
+			m.plan.copyFlat(unsafe.Pointer(&dst[len(dst)-1]), rec.ptr, &b)
 		}
 		return dst
 	}

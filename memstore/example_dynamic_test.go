@@ -3,6 +3,7 @@ package memstore_test
 import (
 	"context"
 	"fmt"
+	"log"
 	"reflect"
 
 	"github.com/relstore/relstore/memstore"
@@ -18,14 +19,18 @@ func ExampleModelOfType() {
 	m := memstore.ModelOfType(note)
 	m.Name = "Note" // an unnamed type needs a name
 	s, err := memstore.New(memstore.Config{Models: []memstore.Model{m}})
-	check(err)
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer s.Close()
 
 	row := reflect.New(note)
 	row.Elem().Field(1).SetString("hello")
-	check(s.Update(context.Background(), func(tx *memstore.Tx) error {
+	if err := s.Update(context.Background(), func(tx *memstore.Tx) error {
 		return tx.Insert(row.Interface()) // a pointer: the key is written back
-	}))
+	}); err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println(s.Models()[0].Name, s.Models()[0].Unique, row.Elem().Field(0).Int())
 	// Output:
 	// Note [Title] 1
@@ -44,31 +49,37 @@ func ExampleTx_AutoKey() {
 		m := memstore.ModelOf[autoNote]()
 		m.Name = "Note"
 		s, err := memstore.New(memstore.Config{Models: []memstore.Model{m}})
-		check(err)
+		if err != nil {
+			log.Fatal(err)
+		}
 		return s
 	}
 	s := open()
-	check(s.Update(ctx, func(tx *memstore.Tx) error {
+	if err := s.Update(ctx, func(tx *memstore.Tx) error {
 		for range 3 {
 			if err := tx.Insert(&autoNote{Text: "x"}); err != nil {
 				return err
 			}
 		}
 		return tx.Delete(autoNote{ID: 3})
-	}))
+	}); err != nil {
+		log.Fatal(err)
+	}
 	var saved any
-	check(s.View(ctx, func(tx *memstore.Tx) error {
+	if err := s.View(ctx, func(tx *memstore.Tx) error {
 		last, ok, err := tx.AutoKey("Note")
 		fmt.Println("saved:", last, ok)
 		saved = last
 		return err
-	}))
+	}); err != nil {
+		log.Fatal(err)
+	}
 	s.Close()
 
 	// A new store, loaded with the surviving rows and the counter.
 	s = open()
 	defer s.Close()
-	check(s.Update(ctx, func(tx *memstore.Tx) error {
+	if err := s.Update(ctx, func(tx *memstore.Tx) error {
 		for _, id := range []int64{1, 2} {
 			if err := tx.Insert(autoNote{ID: id, Text: "x"}); err != nil {
 				return err
@@ -81,7 +92,9 @@ func ExampleTx_AutoKey() {
 		err := tx.Insert(&n)
 		fmt.Println("next key:", n.ID)
 		return err
-	}))
+	}); err != nil {
+		log.Fatal(err)
+	}
 	// Output:
 	// saved: 3 true
 	// next key: 4
@@ -92,11 +105,15 @@ func ExampleStore_Watch() {
 	ctx := context.Background()
 	m := memstore.ModelOf[autoNote]()
 	s, err := memstore.New(memstore.Config{Models: []memstore.Model{m}})
-	check(err)
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer s.Close()
 
 	n0, next := s.Watch()
-	check(s.Update(ctx, func(tx *memstore.Tx) error { return tx.Insert(autoNote{Text: "a"}) }))
+	if err := s.Update(ctx, func(tx *memstore.Tx) error { return tx.Insert(autoNote{Text: "a"}) }); err != nil {
+		log.Fatal(err)
+	}
 	<-next // closed by the commit
 	n1, _ := s.Watch()
 	fmt.Println(n1 - n0)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"math"
 	"time"
 
@@ -38,17 +39,25 @@ func ExampleIndex_unique() {
 	s, err := memstore.New(memstore.Config{Models: []memstore.Model{
 		memstore.ModelOf[Post](), memstore.ModelOf[Tag](), memstore.ModelOf[PostTag](),
 	}})
-	check(err)
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer s.Close()
 	posts, err := memstore.TableOf[Post, int64](s)
-	check(err)
+	if err != nil {
+		log.Fatal(err)
+	}
 	tags, err := memstore.TableOf[Tag, int64](s)
-	check(err)
+	if err != nil {
+		log.Fatal(err)
+	}
 	links, err := memstore.TableOf[PostTag, int64](s)
-	check(err)
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 	var post, tag int64
-	check(s.Update(ctx, func(tx *memstore.Tx) error {
+	if err := s.Update(ctx, func(tx *memstore.Tx) error {
 		if post, err = posts.Insert(tx, Post{Status: "draft"}); err != nil {
 			return err
 		}
@@ -57,7 +66,9 @@ func ExampleIndex_unique() {
 		}
 		_, err = links.Insert(tx, PostTag{PostID: post, TagID: tag})
 		return err
-	}))
+	}); err != nil {
+		log.Fatal(err)
+	}
 
 	err = s.Update(ctx, func(tx *memstore.Tx) error {
 		_, err := links.Insert(tx, PostTag{PostID: post, TagID: tag})
@@ -79,13 +90,17 @@ func ExampleIndex_unique() {
 // refused, NULL (a nil pointer) sorts last.
 func ExampleIndex_tags() {
 	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[Post]()}})
-	check(err)
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer s.Close()
 	for _, ix := range s.Models()[0].Indexes {
 		fmt.Printf("%s %v unique=%v\n", ix.Name, ix.Fields, ix.Unique)
 	}
 	posts, err := memstore.TableOf[Post, int64](s)
-	check(err)
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	nan := math.NaN()
 	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
@@ -117,10 +132,14 @@ func ExampleIndex() {
 		{Fields: []string{"Since"}}, // named "Since"
 	}
 	s, err := memstore.New(memstore.Config{Models: []memstore.Model{m}})
-	check(err)
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer s.Close()
 	members, err := memstore.TableOf[Membership, int64](s)
-	check(err)
+	if err != nil {
+		log.Fatal(err)
+	}
 	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
 		for _, team := range []string{"red", "blue", "red"} {
 			if _, err := members.Insert(tx, Membership{Team: team, Person: "ann"}); err != nil {

@@ -4,70 +4,101 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 
 	"github.com/relstore/relstore/memstore"
 )
 
-// The examples use the models of models_test.go: Customer (auto key, unique
-// Email), Order (belongs to Customer, cascade), Category (a tree, setNull)
-// and Product (belongs to Category, restrict).
+// The models of these examples: a library's patrons (auto key, unique
+// Email) and their loans (cascade), and shelves in a tree (setNull).
 
-// check stops an example on an unexpected error.
-func check(err error) {
-	if err != nil {
-		panic(err)
-	}
+type Patron struct {
+	ID    int64  `relstore:"pk,auto"`
+	Email string `relstore:"unique"`
+	Name  string
 }
 
-// openShop opens a store of the shared models with customer 1 (Ann) and her
-// orders 1 and 2.
-func openShop() (*memstore.Store, *memstore.Table[Customer, int64], *memstore.Table[Order, int64]) {
-	s, err := memstore.New(memstore.Config{Models: testModels()})
-	check(err)
-	customers, err := memstore.TableOf[Customer, int64](s)
-	check(err)
-	orders, err := memstore.TableOf[Order, int64](s)
-	check(err)
-	check(s.Update(context.Background(), func(tx *memstore.Tx) error {
-		ann, err := customers.Insert(tx, Customer{Email: "ann@example.com", Name: "Ann"})
+type Loan struct {
+	ID       int64 `relstore:"pk,auto"`
+	PatronID int64 `relstore:"belongsTo=Patron,onDelete=cascade"`
+	Note     string
+}
+
+type Shelf struct {
+	ID       string
+	ParentID *string `relstore:"belongsTo=Shelf,as=parent,onDelete=setNull"`
+}
+
+// Memo has no field for its patron: see ExampleModelOf_relation.
+type Memo struct {
+	ID   int64
+	Text string
+}
+
+// libraryModels are the models of these examples.
+func libraryModels() []memstore.Model {
+	return []memstore.Model{memstore.ModelOf[Patron](), memstore.ModelOf[Loan](), memstore.ModelOf[Shelf]()}
+}
+
+// openShop opens a store of the library models with patron 1 (Ann) and her
+// loans 1 and 2.
+func openShop() (*memstore.Store, *memstore.Table[Patron, int64], *memstore.Table[Loan, int64]) {
+	s, err := memstore.New(memstore.Config{Models: libraryModels()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	patrons, err := memstore.TableOf[Patron, int64](s)
+	if err != nil {
+		log.Fatal(err)
+	}
+	loans, err := memstore.TableOf[Loan, int64](s)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := s.Update(context.Background(), func(tx *memstore.Tx) error {
+		ann, err := patrons.Insert(tx, Patron{Email: "ann@example.com", Name: "Ann"})
 		if err != nil {
 			return err
 		}
 		for _, note := range []string{"tea", "scones"} {
-			if _, err := orders.Insert(tx, Order{CustomerID: ann, Note: note}); err != nil {
+			if _, err := loans.Insert(tx, Loan{PatronID: ann, Note: note}); err != nil {
 				return err
 			}
 		}
 		return nil
-	}))
-	return s, customers, orders
+	}); err != nil {
+		log.Fatal(err)
+	}
+	return s, patrons, loans
 }
 
 func ExampleNew() {
 	s, err := memstore.New(memstore.Config{Models: []memstore.Model{
-		memstore.ModelOf[Customer](),
-		memstore.ModelOf[Order](),
+		memstore.ModelOf[Patron](),
+		memstore.ModelOf[Loan](),
 	}})
-	check(err)
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer s.Close()
 
 	// An invalid schema is refused with a *SchemaError naming model and field.
-	_, err = memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[Order]()}})
+	_, err = memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[Loan]()}})
 	fmt.Println(err)
 	fmt.Println(errors.Is(err, memstore.ErrSchema))
 	// Output:
-	// memstore: schema: Order.CustomerID: relation references unknown model Customer
+	// memstore: schema: Loan.PatronID: relation references unknown model Patron
 	// true
 }
 
 func ExampleStore_Update() {
-	s, customers, _ := openShop()
+	s, patrons, _ := openShop()
 	defer s.Close()
 	ctx := context.Background()
 
 	// fn's error rolls the whole transaction back.
 	err := s.Update(ctx, func(tx *memstore.Tx) error {
-		if _, err := customers.Insert(tx, Customer{Email: "bob@example.com"}); err != nil {
+		if _, err := patrons.Insert(tx, Patron{Email: "bob@example.com"}); err != nil {
 			return err
 		}
 		return errors.New("changed my mind")
@@ -76,126 +107,152 @@ func ExampleStore_Update() {
 
 	// The first failed write aborts the transaction; Update returns it.
 	err = s.Update(ctx, func(tx *memstore.Tx) error {
-		customers.Insert(tx, Customer{Email: "ann@example.com"}) // duplicate Email
-		_, err := customers.Insert(tx, Customer{Email: "cy@example.com"})
+		patrons.Insert(tx, Patron{Email: "ann@example.com"}) // duplicate Email
+		_, err := patrons.Insert(tx, Patron{Email: "cy@example.com"})
 		fmt.Println(errors.Is(err, memstore.ErrTxAborted))
 		return nil
 	})
 	fmt.Println(err)
 
-	check(s.View(ctx, func(tx *memstore.Tx) error {
-		n, err := customers.Count(tx)
-		fmt.Println("customers:", n)
+	if err := s.View(ctx, func(tx *memstore.Tx) error {
+		n, err := patrons.Count(tx)
+		fmt.Println("patrons:", n)
 		return err
-	}))
+	}); err != nil {
+		log.Fatal(err)
+	}
 	// Output:
 	// changed my mind
 	// true
-	// memstore: insert Customer: Email ann@example.com already exists
-	// customers: 1
+	// memstore: insert Patron: Email ann@example.com already exists
+	// patrons: 1
 }
 
 func ExampleStore_View() {
-	s, customers, _ := openShop()
+	s, patrons, _ := openShop()
 	defer s.Close()
 	err := s.View(context.Background(), func(tx *memstore.Tx) error {
-		ann, err := customers.Lookup(tx, "Email", "ann@example.com")
+		ann, err := patrons.Lookup(tx, "Email", "ann@example.com")
 		if err != nil {
 			return err
 		}
 		fmt.Println(ann.ID, ann.Name)
-		_, err = customers.Insert(tx, Customer{Email: "bob@example.com"})
+		_, err = patrons.Insert(tx, Patron{Email: "bob@example.com"})
 		fmt.Println(err)
 		return nil
 	})
-	check(err)
+	if err != nil {
+		log.Fatal(err)
+	}
 	// Output:
 	// 1 Ann
 	// memstore: insert: write in a read-only transaction
 }
 
 func ExampleStore_Snapshot() {
-	s, customers, orders := openShop()
+	s, patrons, loans := openShop()
 	defer s.Close()
 	ctx := context.Background()
 	snap, err := s.Snapshot()
-	check(err)
+	if err != nil {
+		log.Fatal(err)
+	}
 
-	check(s.Update(ctx, func(tx *memstore.Tx) error { return customers.Delete(tx, 1) }))
+	if err := s.Update(ctx, func(tx *memstore.Tx) error { return patrons.Delete(tx, 1) }); err != nil {
+		log.Fatal(err)
+	}
 	count := func(label string) {
-		check(s.View(ctx, func(tx *memstore.Tx) error {
-			n, err := orders.Count(tx)
+		if err := s.View(ctx, func(tx *memstore.Tx) error {
+			n, err := loans.Count(tx)
 			fmt.Println(label, n)
 			return err
-		}))
+		}); err != nil {
+			log.Fatal(err)
+		}
 	}
-	count("orders after delete:")
+	count("loans after delete:")
 
-	check(s.Restore(ctx, snap))
-	count("orders after restore:")
-	// Auto keys come back too: the next customer is 2 again.
-	check(s.Update(ctx, func(tx *memstore.Tx) error {
-		id, err := customers.Insert(tx, Customer{Email: "bob@example.com"})
-		fmt.Println("next customer:", id)
+	if err := s.Restore(ctx, snap); err != nil {
+		log.Fatal(err)
+	}
+	count("loans after restore:")
+	// Auto keys come back too: the next patron is 2 again.
+	if err := s.Update(ctx, func(tx *memstore.Tx) error {
+		id, err := patrons.Insert(tx, Patron{Email: "bob@example.com"})
+		fmt.Println("next patron:", id)
 		return err
-	}))
+	}); err != nil {
+		log.Fatal(err)
+	}
 	// Output:
-	// orders after delete: 0
-	// orders after restore: 2
-	// next customer: 2
+	// loans after delete: 0
+	// loans after restore: 2
+	// next patron: 2
 }
 
 func ExampleTableOf() {
-	s, err := memstore.New(memstore.Config{Models: testModels()})
-	check(err)
+	s, err := memstore.New(memstore.Config{Models: libraryModels()})
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer s.Close()
-	categories, err := memstore.TableOf[Category, string](s)
-	check(err)
-	fmt.Println(categories.Name())
+	shelves, err := memstore.TableOf[Shelf, string](s)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(shelves.Name())
 
 	// The key type must be the model's.
-	_, err = memstore.TableOf[Category, int64](s)
+	_, err = memstore.TableOf[Shelf, int64](s)
 	fmt.Println(errors.Is(err, memstore.ErrInvalid))
 	// Output:
-	// Category
+	// Shelf
 	// true
 }
 
 func ExampleTable_Insert() {
-	s, customers, orders := openShop()
+	s, patrons, loans := openShop()
 	defer s.Close()
-	check(s.Update(context.Background(), func(tx *memstore.Tx) error {
-		bob, err := customers.Insert(tx, Customer{Email: "bob@example.com", Name: "Bob"})
+	if err := s.Update(context.Background(), func(tx *memstore.Tx) error {
+		bob, err := patrons.Insert(tx, Patron{Email: "bob@example.com", Name: "Bob"})
 		if err != nil {
 			return err
 		}
 		fmt.Println("auto key:", bob)
-		id, err := orders.Insert(tx, Order{ID: 10, CustomerID: bob})
+		id, err := loans.Insert(tx, Loan{ID: 10, PatronID: bob})
 		fmt.Println("explicit key:", id)
 		return err
-	}))
+	}); err != nil {
+		log.Fatal(err)
+	}
 	// Output:
 	// auto key: 2
 	// explicit key: 10
 }
 
 func ExampleTable_Scan() {
-	s, err := memstore.New(memstore.Config{Models: testModels()})
-	check(err)
+	s, err := memstore.New(memstore.Config{Models: libraryModels()})
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer s.Close()
-	categories, err := memstore.TableOf[Category, string](s)
-	check(err)
+	shelves, err := memstore.TableOf[Shelf, string](s)
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
-	check(s.Update(ctx, func(tx *memstore.Tx) error {
+	if err := s.Update(ctx, func(tx *memstore.Tx) error {
 		for _, id := range []string{"poetry", "art", "books"} {
-			if _, err := categories.Insert(tx, Category{ID: id}); err != nil {
+			if _, err := shelves.Insert(tx, Shelf{ID: id}); err != nil {
 				return err
 			}
 		}
 		return nil
-	}))
-	check(s.View(ctx, func(tx *memstore.Tx) error {
-		rows, err := categories.Scan(tx)
+	}); err != nil {
+		log.Fatal(err)
+	}
+	if err := s.View(ctx, func(tx *memstore.Tx) error {
+		rows, err := shelves.Scan(tx)
 		if err != nil {
 			return err
 		}
@@ -203,7 +260,9 @@ func ExampleTable_Scan() {
 			fmt.Println(id)
 		}
 		return nil
-	}))
+	}); err != nil {
+		log.Fatal(err)
+	}
 	// Output:
 	// art
 	// books
@@ -211,10 +270,10 @@ func ExampleTable_Scan() {
 }
 
 func ExampleTable_ByFK() {
-	s, _, orders := openShop()
+	s, _, loans := openShop()
 	defer s.Close()
-	check(s.View(context.Background(), func(tx *memstore.Tx) error {
-		rows, err := orders.ByFK(tx, "customer", int64(1))
+	if err := s.View(context.Background(), func(tx *memstore.Tx) error {
+		rows, err := loans.ByFK(tx, "patron", int64(1))
 		if err != nil {
 			return err
 		}
@@ -222,33 +281,39 @@ func ExampleTable_ByFK() {
 			fmt.Println(id, o.Note)
 		}
 		return nil
-	}))
+	}); err != nil {
+		log.Fatal(err)
+	}
 	// Output:
 	// 1 tea
 	// 2 scones
 }
 
 func ExampleTx_Delete() {
-	s, customers, orders := openShop()
+	s, patrons, loans := openShop()
 	defer s.Close()
 	ctx := context.Background()
-	// Order's relation is onDelete=cascade: the orders go with the customer.
-	check(s.Update(ctx, func(tx *memstore.Tx) error { return tx.Delete(Customer{ID: 1}) }))
-	check(s.View(ctx, func(tx *memstore.Tx) error {
-		c, _ := customers.Count(tx)
-		o, _ := orders.Count(tx)
-		fmt.Println("customers:", c, "orders:", o)
+	// Loan's relation is onDelete=cascade: the loans go with the patron.
+	if err := s.Update(ctx, func(tx *memstore.Tx) error { return tx.Delete(Patron{ID: 1}) }); err != nil {
+		log.Fatal(err)
+	}
+	if err := s.View(ctx, func(tx *memstore.Tx) error {
+		c, _ := patrons.Count(tx)
+		o, _ := loans.Count(tx)
+		fmt.Println("patrons:", c, "loans:", o)
 		return nil
-	}))
+	}); err != nil {
+		log.Fatal(err)
+	}
 	// Output:
-	// customers: 0 orders: 0
+	// patrons: 0 loans: 0
 }
 
 func ExampleForeignKeyError() {
-	s, _, orders := openShop()
+	s, _, loans := openShop()
 	defer s.Close()
 	err := s.Update(context.Background(), func(tx *memstore.Tx) error {
-		_, err := orders.Insert(tx, Order{ID: 10, CustomerID: 2})
+		_, err := loans.Insert(tx, Loan{ID: 10, PatronID: 2})
 		return err
 	})
 	fmt.Println(err)
@@ -258,49 +323,63 @@ func ExampleForeignKeyError() {
 	}
 	fmt.Println(errors.Is(err, memstore.ErrForeignKey))
 	// Output:
-	// memstore: insert Order 10: CustomerID 2 references no Customer
-	// Order CustomerID 2 Customer customer
+	// memstore: insert Loan 10: PatronID 2 references no Patron
+	// Loan PatronID 2 Patron patron
 	// true
 }
 
 func ExampleModelOf_relation() {
-	// Note has no CustomerID field: the relation declared in code gets a
+	// Memo has no PatronID field: the relation declared in code gets a
 	// hidden, nullable shadow column (package relations reads and writes it).
-	note := memstore.ModelOf[Note]()
-	note.Relations = []memstore.Relation{{Target: "Customer", OnDelete: memstore.SetNull, Shadow: true}}
-	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[Customer](), note}})
-	check(err)
+	memo := memstore.ModelOf[Memo]()
+	memo.Relations = []memstore.Relation{{Target: "Patron", OnDelete: memstore.SetNull, Shadow: true}}
+	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[Patron](), memo}})
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer s.Close()
-	notes, err := memstore.TableOf[Note, int64](s)
-	check(err)
+	memos, err := memstore.TableOf[Memo, int64](s)
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
-	check(s.Update(ctx, func(tx *memstore.Tx) error {
-		_, err := notes.Insert(tx, Note{ID: 1, Text: "no owner yet"})
+	if err := s.Update(ctx, func(tx *memstore.Tx) error {
+		_, err := memos.Insert(tx, Memo{ID: 1, Text: "no owner yet"})
 		return err
-	}))
-	check(s.View(ctx, func(tx *memstore.Tx) error {
-		rows, err := notes.ByFK(tx, "customer", int64(1))
+	}); err != nil {
+		log.Fatal(err)
+	}
+	if err := s.View(ctx, func(tx *memstore.Tx) error {
+		rows, err := memos.ByFK(tx, "patron", int64(1))
 		if err != nil {
 			return err
 		}
-		fmt.Println("notes of customer 1:", len(collectKeys(rows)))
-		n, err := notes.Get(tx, 1)
+		count := 0
+		for range rows {
+			count++
+		}
+		fmt.Println("memos of patron 1:", count)
+		n, err := memos.Get(tx, 1)
 		fmt.Println(n.Text)
 		return err
-	}))
+	}); err != nil {
+		log.Fatal(err)
+	}
 	// Output:
-	// notes of customer 1: 0
+	// memos of patron 1: 0
 	// no owner yet
 }
 
 func ExampleRel_AppendFKs() {
-	s, _, orders := openShop()
+	s, _, loans := openShop()
 	defer s.Close()
-	customer, err := memstore.RelationOf[Order, Customer](s, "customer")
-	check(err)
-	var rows []Order
-	check(s.View(context.Background(), func(tx *memstore.Tx) error {
-		all, err := orders.Scan(tx)
+	patron, err := memstore.RelationOf[Loan, Patron](s, "patron")
+	if err != nil {
+		log.Fatal(err)
+	}
+	var rows []Loan
+	if err := s.View(context.Background(), func(tx *memstore.Tx) error {
+		all, err := loans.Scan(tx)
 		if err != nil {
 			return err
 		}
@@ -308,16 +387,20 @@ func ExampleRel_AppendFKs() {
 			rows = append(rows, o)
 		}
 		return nil
-	}))
+	}); err != nil {
+		log.Fatal(err)
+	}
 	// One call encodes and hashes every order's foreign key.
 	ends, hashes := make([]int32, len(rows)), make([]uint64, len(rows))
-	arena, err := customer.AppendFKs(nil, rows, ends, hashes)
-	check(err)
+	arena, err := patron.AppendFKs(nil, rows, ends, hashes)
+	if err != nil {
+		log.Fatal(err)
+	}
 	start := int32(0)
 	for i, end := range ends {
 		k := arena[start:end]
 		start = end
-		fmt.Println(rows[i].Note, "->", customer.FormatKey(k), hashes[i] == s.KeyHash(customer.Space(), k))
+		fmt.Println(rows[i].Note, "->", patron.FormatKey(k), hashes[i] == s.KeyHash(patron.Space(), k))
 	}
 	// Output:
 	// tea -> 1 true

@@ -374,3 +374,334 @@ func ExampleTx_Find() {
 	// id=6 title=story 6
 	// id=5 title=story 5
 }
+
+// All iterates over a query's rows as (key, row) pairs, in its order.
+func ExampleQuery_All() {
+	s, stories := openStories()
+	defer s.Close()
+	q, err := stories.Query(filter.Filter{Where: filter.Eq("AuthorID", 2)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.View(context.Background(), func(tx *memstore.Tx) error {
+		rows, err := q.All(tx)
+		if err != nil {
+			return err
+		}
+		for id, a := range rows {
+			fmt.Println(id, a.Title)
+		}
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// 5 story 5
+	// 6 story 6
+}
+
+// Find returns a query's rows, limit and skip applied.
+func ExampleQuery_Find() {
+	s, stories := openStories()
+	defer s.Close()
+	q, err := stories.Query(filter.Filter{
+		Where: filter.Eq("Status", "draft"),
+		Order: []filter.Order{filter.Desc("ID")},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.View(context.Background(), func(tx *memstore.Tx) error {
+		rows, err := q.Find(tx)
+		for _, a := range rows {
+			fmt.Println(a.ID, a.Status)
+		}
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// 3 draft
+	// 1 draft
+}
+
+// Count and Exists ignore the order, limit and skip of the filter's where.
+func ExampleQuery_Count() {
+	s, stories := openStories()
+	defer s.Close()
+	q, err := stories.Query(filter.Filter{Where: filter.Eq("Status", "published")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.View(context.Background(), func(tx *memstore.Tx) error {
+		n, err := q.Count(tx)
+		fmt.Println(n)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// 4
+}
+
+// Exists reports whether the query selects a row.
+func ExampleQuery_Exists() {
+	s, stories := openStories()
+	defer s.Close()
+	q, err := stories.Query(filter.Filter{Where: filter.And(
+		filter.Eq("AuthorID", 2), filter.Eq("Status", "draft"),
+	)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.View(context.Background(), func(tx *memstore.Tx) error {
+		ok, err := q.Exists(tx)
+		fmt.Println(ok)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// false
+}
+
+// Update changes every row the query selects, in one transaction.
+func ExampleQuery_Update() {
+	s, stories := openStories()
+	defer s.Close()
+	q, err := stories.Query(filter.Filter{Where: filter.Eq("Status", "draft")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		n, err := q.Update(tx, func(a *Story) error {
+			a.Status = "published"
+			return nil
+		})
+		fmt.Println("published", n)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// published 2
+}
+
+// Filter returns the filter a query was bound from, printed as LoopBack's
+// JSON.
+func ExampleQuery_Filter() {
+	s, stories := openStories()
+	defer s.Close()
+	q, err := stories.Query(filter.Filter{Where: filter.Gt("ID", 4), Limit: 1})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(q.Filter())
+	// Output:
+	// {"where":{"ID":{"gt":4}},"limit":1}
+}
+
+// A ModelQuery is a filter bound to a model named at run time, as a REST
+// server binds ?filter=: Find returns struct values, Fields the fields
+// the projection keeps, Model the model's name.
+func ExampleModelQuery_Find() {
+	s, _ := openStories()
+	defer s.Close()
+	f, err := filter.Parse([]byte(`{"where":{"authorId":1,"status":"published"},"fields":["title"]}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	q, err := s.Query("Story", f)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, fd := range q.Fields() {
+		fmt.Println(q.Model(), "field", fd.Name, fd.JSON)
+	}
+	err = s.View(context.Background(), func(tx *memstore.Tx) error {
+		rows, err := q.Find(tx)
+		for _, r := range rows {
+			fmt.Println(r.(Story).Title)
+		}
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// Story field Title title
+	// story 2
+	// story 4
+}
+
+// Fields lists the fields a projection keeps, in struct order.
+func ExampleModelQuery_Fields() {
+	s, _ := openStories()
+	defer s.Close()
+	q, err := s.Query("Story", filter.Filter{Fields: filter.Fields{Names: []string{"title", "id"}}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, fd := range q.Fields() {
+		fmt.Println(fd.Name, fd.JSON, fd.Type)
+	}
+	// Output:
+	// ID id int64
+	// Title title string
+}
+
+// First returns the first row, or ErrNotFound.
+func ExampleModelQuery_First() {
+	s, _ := openStories()
+	defer s.Close()
+	q, err := s.Query("Story", filter.Filter{Order: []filter.Order{filter.Desc("createdAt")}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.View(context.Background(), func(tx *memstore.Tx) error {
+		r, err := q.First(tx)
+		fmt.Println(r.(Story).Title)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// story 6
+}
+
+// Count and Exists by model name.
+func ExampleModelQuery_Count() {
+	s, _ := openStories()
+	defer s.Close()
+	q, err := s.Query("Story", filter.Filter{Where: filter.Eq("authorId", 1)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.View(context.Background(), func(tx *memstore.Tx) error {
+		n, err := q.Count(tx)
+		if err != nil {
+			return err
+		}
+		ok, err := q.Exists(tx)
+		fmt.Println(n, ok)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// 4 true
+}
+
+// Patch sets fields, named as in JSON, on every row the query selects;
+// values are converted as a filter's are.
+func ExampleModelQuery_Patch() {
+	s, stories := openStories()
+	defer s.Close()
+	q, err := s.Query("Story", filter.Filter{Where: filter.Eq("status", "draft")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	err = s.Update(ctx, func(tx *memstore.Tx) error {
+		n, err := q.Patch(tx, map[string]any{"status": "archived", "authorId": json.Number("2")})
+		fmt.Println("patched", n)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.View(ctx, func(tx *memstore.Tx) error {
+		a, err := stories.Get(tx, 1)
+		fmt.Println(a.Status, a.AuthorID)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// patched 2
+	// archived 2
+}
+
+// Delete deletes the rows the query selects.
+func ExampleModelQuery_Delete() {
+	s, _ := openStories()
+	defer s.Close()
+	q, err := s.Query("Story", filter.Filter{Where: filter.Lt("createdAt", "2026-01-03T00:00:00Z")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		n, err := q.Delete(tx)
+		fmt.Println("deleted", n)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// deleted 2
+}
+
+// Keyset pages by model name: After gives the position after a row, as
+// JSON-ready values.
+func ExampleModelQuery_After() {
+	s, _ := openStories()
+	defer s.Close()
+	f := filter.Filter{Order: []filter.Order{filter.Asc("title")}, Limit: 3}
+	q, err := s.Query("Story", f)
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.View(context.Background(), func(tx *memstore.Tx) error {
+		rows, err := q.Find(tx)
+		if err != nil {
+			return err
+		}
+		f.After, err = q.After(rows[len(rows)-1])
+		if err != nil {
+			return err
+		}
+		fmt.Println("after", f.After)
+		next, err := s.Query("Story", f)
+		if err != nil {
+			return err
+		}
+		rows, err = next.Find(tx)
+		for _, r := range rows {
+			fmt.Println(r.(Story).Title)
+		}
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// after [story 3 3]
+	// story 4
+	// story 5
+	// story 6
+}
+
+// Explain says which index a query reads; Filter returns the filter it was
+// bound from.
+func ExampleModelQuery_Explain() {
+	s, _ := openStories()
+	defer s.Close()
+	q, err := s.Query("Story", filter.Filter{Where: filter.Eq("authorId", 2)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(q.Filter())
+	fmt.Println(q.Explain())
+	// Output:
+	// {"where":{"authorId":2}}
+	// Story: index AuthorID (AuthorID =)
+}

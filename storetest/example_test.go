@@ -27,8 +27,8 @@ type Player struct {
 }
 
 // exampleT stands in for the *testing.T an example does not have: it prints
-// what a test would report, and done runs its cleanups as the end of a test
-// does.
+// the first line of what a test would report, and done runs its cleanups as
+// the end of a test does.
 type exampleT struct {
 	testing.TB // nil: the helpers call only the methods below
 	cleanups   []func()

@@ -432,9 +432,10 @@ func ExampleTree_Descendants() {
 	}
 	defer s.Close()
 	ctx := context.Background()
+	hq, it := "hq", "it"
 	err = s.Update(ctx, func(tx *memstore.Tx) error {
-		for _, u := range []Unit{{ID: "hq"}, {ID: "sales", ParentID: ptr("hq")}, {ID: "it", ParentID: ptr("hq")},
-			{ID: "ops", ParentID: ptr("it")}, {ID: "dev", ParentID: ptr("it")}} {
+		for _, u := range []Unit{{ID: "hq"}, {ID: "sales", ParentID: &hq}, {ID: "it", ParentID: &hq},
+			{ID: "ops", ParentID: &it}, {ID: "dev", ParentID: &it}} {
 			if err := tx.Insert(u); err != nil {
 				return err
 			}

@@ -12,27 +12,73 @@ import (
 	"github.com/relstore/relstore/relations"
 )
 
+// The models of these examples: buyers in zones, their sales, bills paid by
+// a buyer's email (keyTo), a folder tree, a buyer's one card (hasOne) and
+// issues whose assignee is a shadow foreign key declared in code.
+
+type Zone struct {
+	Code string `relstore:"pk"`
+}
+
+type Buyer struct {
+	ID       int64  `relstore:"pk,auto"`
+	Email    string `relstore:"unique"`
+	Name     string
+	ZoneCode *string `relstore:"belongsTo=Zone,as=zone,onDelete=setNull"`
+}
+
+type Sale struct {
+	ID      int64 `relstore:"pk,auto"`
+	BuyerID int64 `relstore:"belongsTo=Buyer,onDelete=cascade"`
+	Note    string
+}
+
+// Bill points at a buyer through a nullable key, by email (keyTo).
+type Bill struct {
+	ID         int64   `relstore:"pk,auto"`
+	PayerEmail *string `relstore:"belongsTo=Buyer,as=payer,keyTo=Email,onDelete=setNull"`
+}
+
+type Folder struct {
+	ID       string
+	ParentID *string `relstore:"belongsTo=Folder,as=parent,onDelete=cascade"`
+}
+
+// Card is a buyer's one card: a unique foreign key (hasOne).
+type Card struct {
+	ID      int64 `relstore:"pk,auto"`
+	BuyerID int64 `relstore:"belongsTo=Buyer,unique,onDelete=cascade"`
+	Bio     string
+}
+
+// Issue has no owner field: its relation is declared in code, so the store
+// keeps a shadow foreign key.
+type Issue struct {
+	ID    int64 `relstore:"pk,auto"`
+	Title string
+}
+
 // openShop opens a store with an owner cache over the models of these tests
-// (Customer, Order, Category, Profile, ...) and inserts customers Ann (1) and
-// Bob (2), and orders 1 and 2 of Ann and 3 of Bob. closeShop closes both.
+// (Buyer, Sale, Folder, Card, ...) and inserts buyers Ann (1) and
+// Bob (2), and sales 1 and 2 of Ann and 3 of Bob. closeShop closes both.
 func openShop() (s *memstore.Store, c *cache.Cache, closeShop func()) {
 	c, err := cache.New(cache.Config{})
 	if err != nil {
 		log.Fatal(err)
 	}
-	ticket := memstore.ModelOf[Ticket]()
-	ticket.Relations = []memstore.Relation{{Name: "assignee", Target: "Customer", OnDelete: memstore.SetNull, Shadow: true}}
+	issue := memstore.ModelOf[Issue]()
+	issue.Relations = []memstore.Relation{{Name: "assignee", Target: "Buyer", OnDelete: memstore.SetNull, Shadow: true}}
 	s, err = memstore.New(memstore.Config{Cache: c, Models: []memstore.Model{
-		memstore.ModelOf[Region](), memstore.ModelOf[Customer](), memstore.ModelOf[Order](),
-		memstore.ModelOf[Invoice](), memstore.ModelOf[Category](), memstore.ModelOf[Profile](), ticket,
+		memstore.ModelOf[Zone](), memstore.ModelOf[Buyer](), memstore.ModelOf[Sale](),
+		memstore.ModelOf[Bill](), memstore.ModelOf[Folder](), memstore.ModelOf[Card](), issue,
 	}})
 	if err != nil {
 		log.Fatal(err)
 	}
 	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
 		for _, v := range []any{
-			&Customer{Name: "Ann", Email: "ann@x"}, &Customer{Name: "Bob", Email: "bob@x"},
-			&Order{CustomerID: 1, Note: "tea"}, &Order{CustomerID: 1, Note: "cake"}, &Order{CustomerID: 2, Note: "pie"},
+			&Buyer{Name: "Ann", Email: "ann@x"}, &Buyer{Name: "Bob", Email: "bob@x"},
+			&Sale{BuyerID: 1, Note: "tea"}, &Sale{BuyerID: 1, Note: "cake"}, &Sale{BuyerID: 2, Note: "pie"},
 		} {
 			if err := tx.Insert(v); err != nil {
 				return err
@@ -46,15 +92,15 @@ func openShop() (s *memstore.Store, c *cache.Cache, closeShop func()) {
 	return s, c, func() { s.Close(); c.Close() }
 }
 
-// getOrder returns the stored order with key id.
-func getOrder(s *memstore.Store, id int64) Order {
-	orders, err := memstore.TableOf[Order, int64](s)
+// getOrder returns the stored sale with key id.
+func getOrder(s *memstore.Store, id int64) Sale {
+	sales, err := memstore.TableOf[Sale, int64](s)
 	if err != nil {
 		log.Fatal(err)
 	}
-	var o Order
+	var o Sale
 	err = s.View(context.Background(), func(tx *memstore.Tx) error {
-		o, err = orders.Get(tx, id)
+		o, err = sales.Get(tx, id)
 		return err
 	})
 	if err != nil {
@@ -67,44 +113,46 @@ func ExampleNewBelongsTo() {
 	s, _, closeShop := openShop()
 	defer closeShop()
 
-	// Order.CustomerID is tagged `relstore:"belongsTo=Customer"`: the
-	// relation is named "customer", after its target.
-	customer, err := relations.NewBelongsTo[Order, Customer](s, "customer")
+	// Sale.BuyerID is tagged `relstore:"belongsTo=Buyer"`: the
+	// relation is named "buyer", after its target.
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(customer.Name())
+	fmt.Println(buyer.Name())
 
 	// A relation the schema does not declare is an error, never a panic.
-	_, err = relations.NewBelongsTo[Order, Customer](s, "buyer")
+	_, err = relations.NewBelongsTo[Sale, Buyer](s, "customer")
+	fmt.Println(err)
 	fmt.Println(errors.Is(err, memstore.ErrInvalid))
 	// Output:
-	// customer
+	// buyer
+	// memstore: invalid argument: relation "customer": model Sale has no such relation (its relations: buyer)
 	// true
 }
 
 func ExampleBelongsTo_Get() {
 	s, _, closeShop := openShop()
 	defer closeShop()
-	customer, err := relations.NewBelongsTo[Order, Customer](s, "customer")
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
 
-	c, ok, err := customer.Get(ctx, getOrder(s, 3))
+	c, ok, err := buyer.Get(ctx, getOrder(s, 3))
 	fmt.Println(c.Name, ok, err)
 
-	// An order whose customer is not stored.
-	_, ok, err = customer.Get(ctx, Order{ID: 9, CustomerID: 42})
+	// A sale whose buyer is not stored.
+	_, ok, err = buyer.Get(ctx, Sale{ID: 9, BuyerID: 42})
 	fmt.Println(ok, errors.Is(err, memstore.ErrNotFound))
 
 	// A nil foreign key: no owner, and no error.
-	payer, err := relations.NewBelongsTo[Invoice, Customer](s, "payer")
+	payer, err := relations.NewBelongsTo[Bill, Buyer](s, "payer")
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, ok, err = payer.Get(ctx, Invoice{ID: 1})
+	_, ok, err = payer.Get(ctx, Bill{ID: 1})
 	fmt.Println(ok, err)
 	// Output:
 	// Bob true <nil>
@@ -115,14 +163,14 @@ func ExampleBelongsTo_Get() {
 func ExampleBelongsTo_Fetch() {
 	s, _, closeShop := openShop()
 	defer closeShop()
-	customer, err := relations.NewBelongsTo[Order, Customer](s, "customer")
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
 
 	// Fetch returns at once; the owner arrives on the Future.
-	f := customer.Fetch(ctx, getOrder(s, 1))
+	f := buyer.Fetch(ctx, getOrder(s, 1))
 	select {
 	case <-f.Done():
 	case <-ctx.Done():
@@ -133,7 +181,7 @@ func ExampleBelongsTo_Fetch() {
 	// With a context that is already cancelled the Future carries its error.
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	_, _, err = customer.Fetch(cancelled, getOrder(s, 1)).Wait(ctx)
+	_, _, err = buyer.Fetch(cancelled, getOrder(s, 1)).Wait(ctx)
 	fmt.Println(errors.Is(err, context.Canceled))
 	// Output:
 	// Ann true <nil>
@@ -143,35 +191,35 @@ func ExampleBelongsTo_Fetch() {
 func ExampleBelongsTo_Cached() {
 	s, c, closeShop := openShop()
 	defer closeShop()
-	customer, err := relations.NewBelongsTo[Order, Customer](s, "customer")
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	order := getOrder(s, 1)
+	sale := getOrder(s, 1)
 
-	_, st := customer.Cached(order)
+	_, st := buyer.Cached(sale)
 	fmt.Println(st)
 
-	if _, _, err := customer.Get(ctx, order); err != nil { // fills the cache
+	if _, _, err := buyer.Get(ctx, sale); err != nil { // fills the cache
 		log.Fatal(err)
 	}
 	c.Wait() // the cache applies fills asynchronously
-	owner, st := customer.Cached(order)
+	owner, st := buyer.Cached(sale)
 	fmt.Println(owner.Name, st)
 
 	// A committed write to Ann: her cached copy is never returned again.
-	customers, err := memstore.TableOf[Customer, int64](s)
+	buyers, err := memstore.TableOf[Buyer, int64](s)
 	if err != nil {
 		log.Fatal(err)
 	}
 	err = s.Update(ctx, func(tx *memstore.Tx) error {
-		return customers.Update(tx, Customer{ID: 1, Name: "Ann B.", Email: "ann@x"})
+		return buyers.Update(tx, Buyer{ID: 1, Name: "Ann B.", Email: "ann@x"})
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, st = customer.Cached(order)
+	_, st = buyer.Cached(sale)
 	fmt.Println(st)
 	// Output:
 	// not cached
@@ -182,22 +230,22 @@ func ExampleBelongsTo_Cached() {
 func ExampleBelongsTo_Set() {
 	s, _, closeShop := openShop()
 	defer closeShop()
-	customer, err := relations.NewBelongsTo[Order, Customer](s, "customer")
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
 
-	order := getOrder(s, 1)
-	if err := customer.Set(ctx, &order, &Customer{ID: 2}); err != nil {
+	sale := getOrder(s, 1)
+	if err := buyer.Set(ctx, &sale, &Buyer{ID: 2}); err != nil {
 		log.Fatal(err)
 	}
-	c, _, _ := customer.Get(ctx, order)
-	fmt.Println(order.CustomerID, c.Name, getOrder(s, 1).Note)
+	c, _, _ := buyer.Get(ctx, sale)
+	fmt.Println(sale.BuyerID, c.Name, getOrder(s, 1).Note)
 
 	// The new owner must be stored, like any foreign key write.
-	err = customer.Set(ctx, &order, &Customer{ID: 42})
-	fmt.Println(errors.Is(err, memstore.ErrForeignKey), order.CustomerID)
+	err = buyer.Set(ctx, &sale, &Buyer{ID: 42})
+	fmt.Println(errors.Is(err, memstore.ErrForeignKey), sale.BuyerID)
 	// Output:
 	// 2 Bob tea
 	// true 2
@@ -206,19 +254,19 @@ func ExampleBelongsTo_Set() {
 func ExampleBelongsTo_ByKey() {
 	s, _, closeShop := openShop()
 	defer closeShop()
-	customer, err := relations.NewBelongsTo[Order, Customer](s, "customer")
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
 
-	// The key has the type of Order.ID.
-	c, ok, err := customer.ByKey(ctx, int64(3))
+	// The key has the type of Sale.ID.
+	c, ok, err := buyer.ByKey(ctx, int64(3))
 	fmt.Println(c.Name, ok, err)
 
-	_, _, err = customer.ByKey(ctx, int64(99))
+	_, _, err = buyer.ByKey(ctx, int64(99))
 	fmt.Println(errors.Is(err, memstore.ErrNotFound))
-	_, _, err = customer.ByKey(ctx, 3) // an int, not an int64
+	_, _, err = buyer.ByKey(ctx, 3) // an int, not an int64
 	fmt.Println(errors.Is(err, memstore.ErrInvalid))
 	// Output:
 	// Bob true <nil>
@@ -229,18 +277,18 @@ func ExampleBelongsTo_ByKey() {
 func ExampleBelongsTo_Include() {
 	s, _, closeShop := openShop()
 	defer closeShop()
-	customer, err := relations.NewBelongsTo[Order, Customer](s, "customer")
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
 	if err != nil {
 		log.Fatal(err)
 	}
-	orders := []Order{getOrder(s, 1), getOrder(s, 2), getOrder(s, 3)}
+	sales := []Sale{getOrder(s, 1), getOrder(s, 2), getOrder(s, 3)}
 
-	// Two distinct customers: two lookups, whatever the number of orders.
-	owners, err := customer.Include(context.Background(), orders)
+	// Two distinct buyers: two lookups, whatever the number of sales.
+	owners, err := buyer.Include(context.Background(), sales)
 	if err != nil {
 		log.Fatal(err)
 	}
-	for i, o := range orders {
+	for i, o := range sales {
 		fmt.Println(o.Note, owners[i].Name)
 	}
 	fmt.Println(owners[0] == owners[1]) // one value per owner
@@ -254,32 +302,32 @@ func ExampleBelongsTo_Include() {
 func ExampleHasMany() {
 	s, _, closeShop := openShop()
 	defer closeShop()
-	orders, err := relations.NewHasMany[Customer, Order](s, "customer")
+	sales, err := relations.NewHasMany[Buyer, Sale](s, "buyer")
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	ann := Customer{ID: 1}
+	ann := Buyer{ID: 1}
 
 	// Create fills in the foreign key and writes the assigned key back.
-	o := Order{Note: "jam"}
-	if err := orders.Create(ctx, ann, &o); err != nil {
+	o := Sale{Note: "jam"}
+	if err := sales.Create(ctx, ann, &o); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(o.ID, o.CustomerID)
+	fmt.Println(o.ID, o.BuyerID)
 
-	list, err := orders.List(ctx, ann)
+	list, err := sales.List(ctx, ann)
 	if err != nil {
 		log.Fatal(err)
 	}
 	for _, o := range list {
 		fmt.Println(o.ID, o.Note)
 	}
-	n, _ := orders.Count(ctx, ann)
+	n, _ := sales.Count(ctx, ann)
 	fmt.Println(n)
 
 	// A scoped accessor never moves a child to another owner.
-	err = orders.Update(ctx, ann, Order{ID: 3, CustomerID: 1, Note: "mine"})
+	err = sales.Update(ctx, ann, Sale{ID: 3, BuyerID: 1, Note: "mine"})
 	fmt.Println(errors.Is(err, relations.ErrOtherOwner))
 	// Output:
 	// 4 1
@@ -293,19 +341,19 @@ func ExampleHasMany() {
 func ExampleHasMany_empty() {
 	s, _, closeShop := openShop()
 	defer closeShop()
-	orders, err := relations.NewHasMany[Customer, Order](s, "customer")
+	sales, err := relations.NewHasMany[Buyer, Sale](s, "buyer")
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
 
-	// Customer 7 has no orders (nor is it stored): an empty result, no
+	// Buyer 7 has no sales (nor is it stored): an empty result, no
 	// error; an empty slice, not nil, so that JSON shows [].
-	list, err := orders.List(ctx, Customer{ID: 7})
+	list, err := sales.List(ctx, Buyer{ID: 7})
 	fmt.Println(len(list), list == nil, err)
 	b, _ := json.Marshal(list)
 	fmt.Println(string(b))
-	n, err := orders.Count(ctx, Customer{ID: 7})
+	n, err := sales.Count(ctx, Buyer{ID: 7})
 	fmt.Println(n, err)
 	// Output:
 	// 0 false <nil>
@@ -316,24 +364,24 @@ func ExampleHasMany_empty() {
 func ExampleHasOne() {
 	s, _, closeShop := openShop()
 	defer closeShop()
-	// Profile.CustomerID is tagged unique: a customer has at most one.
-	profile, err := relations.NewHasOne[Customer, Profile](s, "customer")
+	// Card.BuyerID is tagged unique: a buyer has at most one.
+	card, err := relations.NewHasOne[Buyer, Card](s, "buyer")
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	ann := Customer{ID: 1}
+	ann := Buyer{ID: 1}
 
-	_, ok, err := profile.Get(ctx, ann)
+	_, ok, err := card.Get(ctx, ann)
 	fmt.Println(ok, err)
 
-	if err := profile.Create(ctx, ann, &Profile{Bio: "likes tea"}); err != nil {
+	if err := card.Create(ctx, ann, &Card{Bio: "likes tea"}); err != nil {
 		log.Fatal(err)
 	}
-	p, ok, err := profile.Get(ctx, ann)
+	p, ok, err := card.Get(ctx, ann)
 	fmt.Println(p.Bio, ok, err)
 
-	err = profile.Create(ctx, ann, &Profile{Bio: "a second one"})
+	err = card.Create(ctx, ann, &Card{Bio: "a second one"})
 	fmt.Println(errors.Is(err, memstore.ErrUnique))
 	// Output:
 	// false <nil>
@@ -344,15 +392,15 @@ func ExampleHasOne() {
 func ExampleTree_Ancestors() {
 	s, _, closeShop := openShop()
 	defer closeShop()
-	// Category.ParentID is tagged `relstore:"belongsTo=Category,as=parent"`.
-	tree, err := relations.NewTree[Category](s, "parent")
+	// Folder.ParentID is tagged `relstore:"belongsTo=Folder,as=parent"`.
+	tree, err := relations.NewTree[Folder](s, "parent")
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
 	parent := func(id string) *string { return &id }
 	err = s.Update(ctx, func(tx *memstore.Tx) error {
-		for _, c := range []*Category{
+		for _, c := range []*Folder{
 			{ID: "food"}, {ID: "sweets", ParentID: parent("food")}, {ID: "cake", ParentID: parent("sweets")},
 		} {
 			if err := tx.Insert(c); err != nil {
@@ -365,7 +413,7 @@ func ExampleTree_Ancestors() {
 		log.Fatal(err)
 	}
 
-	ancestors, err := tree.Ancestors(ctx, Category{ID: "cake", ParentID: parent("sweets")})
+	ancestors, err := tree.Ancestors(ctx, Folder{ID: "cake", ParentID: parent("sweets")})
 	for _, a := range ancestors {
 		fmt.Println(a.ID)
 	}
@@ -373,12 +421,12 @@ func ExampleTree_Ancestors() {
 
 	// Make food a child of cake: the walk stops at the cycle.
 	err = s.Update(ctx, func(tx *memstore.Tx) error {
-		return tx.Update(&Category{ID: "food", ParentID: parent("cake")})
+		return tx.Update(&Folder{ID: "food", ParentID: parent("cake")})
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
-	ancestors, err = tree.Ancestors(ctx, Category{ID: "cake", ParentID: parent("sweets")})
+	ancestors, err = tree.Ancestors(ctx, Folder{ID: "cake", ParentID: parent("sweets")})
 	fmt.Println(len(ancestors), errors.Is(err, relations.ErrCycle))
 	// Output:
 	// sweets
@@ -387,47 +435,47 @@ func ExampleTree_Ancestors() {
 	// 2 true
 }
 
-// ExampleBelongsTo_loopBack mirrors LoopBack's Customer/Order belongsTo
+// ExampleBelongsTo_loopBack mirrors LoopBack's Buyer/Sale belongsTo
 // example. The Go calls map to LoopBack's methods as follows:
 //
-//	LoopBack 3 order.customer(cb)                 → customer.Fetch(ctx, order), then Wait
-//	LoopBack 3 order.customer()                   → customer.Cached(order)
-//	LoopBack 3 order.customer(c)                  → customer.Set(ctx, &order, &c)
-//	LoopBack 4 orderRepository.customer(orderId)  → customer.ByKey(ctx, orderID)
+//	LoopBack 3 sale.buyer(cb)                 → buyer.Fetch(ctx, sale), then Wait
+//	LoopBack 3 sale.buyer()                   → buyer.Cached(sale)
+//	LoopBack 3 sale.buyer(c)                  → buyer.Set(ctx, &sale, &c)
+//	LoopBack 4 saleRepository.buyer(saleId)  → buyer.ByKey(ctx, saleID)
 //
-// Get is the blocking form of order.customer(cb) that Go code prefers.
+// Get is the blocking form of sale.buyer(cb) that Go code prefers.
 func ExampleBelongsTo_loopBack() {
 	s, c, closeShop := openShop()
 	defer closeShop()
-	customer, err := relations.NewBelongsTo[Order, Customer](s, "customer")
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	order := getOrder(s, 1)
+	sale := getOrder(s, 1)
 
-	// order.customer(function(err, customer) {...})
-	owner, _, err := customer.Fetch(ctx, order).Wait(ctx)
-	fmt.Println("order.customer(cb):", owner.Name, err)
+	// sale.buyer(function(err, buyer) {...})
+	owner, _, err := buyer.Fetch(ctx, sale).Wait(ctx)
+	fmt.Println("sale.buyer(cb):", owner.Name, err)
 
-	// var customer = order.customer(); (the result of the previous call)
+	// var buyer = sale.buyer(); (the result of the previous call)
 	c.Wait() // the cache applies fills asynchronously
-	owner, st := customer.Cached(order)
-	fmt.Println("order.customer():", owner.Name, st)
+	owner, st := buyer.Cached(sale)
+	fmt.Println("sale.buyer():", owner.Name, st)
 
-	// order.customer(bob)
-	bob := Customer{ID: 2, Name: "Bob", Email: "bob@x"}
-	if err := customer.Set(ctx, &order, &bob); err != nil {
+	// sale.buyer(bob)
+	bob := Buyer{ID: 2, Name: "Bob", Email: "bob@x"}
+	if err := buyer.Set(ctx, &sale, &bob); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("order.customer(bob): order.customerId =", order.CustomerID)
+	fmt.Println("sale.buyer(bob): sale.buyerId =", sale.BuyerID)
 
-	// orderRepository.customer(orderId)
-	owner, _, err = customer.ByKey(ctx, order.ID)
-	fmt.Println("orderRepository.customer(1):", owner.Name, err)
+	// saleRepository.buyer(saleId)
+	owner, _, err = buyer.ByKey(ctx, sale.ID)
+	fmt.Println("saleRepository.buyer(1):", owner.Name, err)
 	// Output:
-	// order.customer(cb): Ann <nil>
-	// order.customer(): Ann found
-	// order.customer(bob): order.customerId = 2
-	// orderRepository.customer(1): Bob <nil>
+	// sale.buyer(cb): Ann <nil>
+	// sale.buyer(): Ann found
+	// sale.buyer(bob): sale.buyerId = 2
+	// saleRepository.buyer(1): Bob <nil>
 }

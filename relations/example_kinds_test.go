@@ -633,3 +633,464 @@ func getRow[T any](s *memstore.Store, id int64) T {
 	}
 	return row
 }
+
+// NewHasOne makes the accessor of a hasOne: the child's foreign key is
+// unique, so an owner has at most one.
+func ExampleNewHasOne() {
+	s, done := openClinic()
+	defer done()
+	chart, err := relations.NewHasOne[Patient, Chart](s, "chart")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(chart.Name())
+	_, err = relations.NewHasOne[Patient, Chart](s, "record")
+	fmt.Println(errors.Is(err, memstore.ErrInvalid))
+	// Output:
+	// chart
+	// true
+}
+
+// Get returns the owner's child, ok false when it has none.
+func ExampleHasOne_Get() {
+	s, done := openClinic()
+	defer done()
+	chart, err := relations.NewHasOne[Patient, Chart](s, "chart")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	c, ok, err := chart.Get(ctx, Patient{ID: 1})
+	fmt.Println(c.Notes, ok, err)
+	_, ok, err = chart.Get(ctx, Patient{ID: 2})
+	fmt.Println(ok, err)
+	// Output:
+	// healthy true <nil>
+	// false <nil>
+}
+
+// Create inserts the owner's child; a second one is refused.
+func ExampleHasOne_Create() {
+	s, done := openClinic()
+	defer done()
+	chart, err := relations.NewHasOne[Patient, Chart](s, "chart")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	c := Chart{Notes: "new"}
+	err = chart.Create(ctx, Patient{ID: 2}, &c)
+	fmt.Println(c.ID, c.PatientID, err)
+	err = chart.Create(ctx, Patient{ID: 2}, &Chart{Notes: "another"})
+	fmt.Println(errors.Is(err, memstore.ErrUnique))
+	// Output:
+	// 2 2 <nil>
+	// true
+}
+
+// Delete deletes the owner's child; ErrEmpty when it has none.
+func ExampleHasOne_Delete() {
+	s, done := openClinic()
+	defer done()
+	chart, err := relations.NewHasOne[Patient, Chart](s, "chart")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	fmt.Println(chart.Delete(ctx, Patient{ID: 1}))
+	err = chart.Delete(ctx, Patient{ID: 1})
+	fmt.Println(errors.Is(err, relations.ErrEmpty))
+	// Output:
+	// <nil>
+	// true
+}
+
+// Include reads the children of many owners: nil for an owner without one.
+func ExampleHasOne_Include() {
+	s, done := openClinic()
+	defer done()
+	chart, err := relations.NewHasOne[Patient, Chart](s, "chart")
+	if err != nil {
+		log.Fatal(err)
+	}
+	out, err := chart.Include(context.Background(), []Patient{{ID: 1}, {ID: 2}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(out[0].Notes, out[1] == nil, chart.Lookups())
+	// Output:
+	// healthy true 2
+}
+
+// In runs the accessor in a caller's transaction, with HasOne's methods.
+func ExampleHasOne_In() {
+	s, done := openClinic()
+	defer done()
+	chart, err := relations.NewHasOne[Patient, Chart](s, "chart")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := chart.In(tx)
+		if err := in.Create(Patient{ID: 3}, &Chart{Notes: "first visit"}); err != nil {
+			return err
+		}
+		c, ok, err := in.Get(Patient{ID: 3})
+		fmt.Println(c.Notes, ok)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// first visit true
+}
+
+// Update and Delete of the child inside a transaction.
+func ExampleHasOneTx_Update() {
+	s, done := openClinic()
+	defer done()
+	chart, err := relations.NewHasOne[Patient, Chart](s, "chart")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := chart.In(tx)
+		c, _, err := in.Get(Patient{ID: 1})
+		if err != nil {
+			return err
+		}
+		c.Notes = "recovered"
+		if err := in.Update(Patient{ID: 1}, c); err != nil {
+			return err
+		}
+		out, err := in.Include([]Patient{{ID: 1}})
+		if err != nil {
+			return err
+		}
+		fmt.Println(out[0].Notes)
+		if err := in.Delete(Patient{ID: 1}); err != nil {
+			return err
+		}
+		_, ok, err := in.Get(Patient{ID: 1})
+		fmt.Println(ok)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// recovered
+	// false
+}
+
+// NewHasManyThrough makes the accessor of a hasManyThrough, typed by owner,
+// far model and link model.
+func ExampleNewHasManyThrough() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(patients.Name())
+	// Output:
+	// patients
+}
+
+// List, Count and Exists read the far rows through the links.
+func ExampleHasManyThrough_List() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	list, _ := patients.List(ctx, Physician{ID: 1})
+	n, _ := patients.Count(ctx, Physician{ID: 2})
+	ok, _ := patients.Exists(ctx, Physician{ID: 2}, Patient{ID: 2})
+	fmt.Println(names(list, patientName), n, ok)
+	// Output:
+	// [Ann Bob] 1 false
+}
+
+// Find pages through the far rows (a where in the filter is not supported
+// yet: see issue 14).
+func ExampleHasManyThrough_Find() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	list, err := patients.Find(context.Background(), Physician{ID: 1}, filter.Filter{Limit: 1, Skip: 1})
+	fmt.Println(names(list, patientName), err)
+	// Output:
+	// [Bob] <nil>
+}
+
+// Links returns the link rows with their own data.
+func ExampleHasManyThrough_Links() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	links, _ := patients.Links(context.Background(), Physician{ID: 1})
+	for _, a := range links {
+		fmt.Println(a.PatientID, a.Date)
+	}
+	// Output:
+	// 1 mon
+	// 2 tue
+}
+
+// Add links a far row; Remove deletes the links, the far row stays.
+func ExampleHasManyThrough_Remove() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	n, err := patients.Remove(ctx, Physician{ID: 1}, Patient{ID: 2})
+	fmt.Println(n, err)
+	list, _ := patients.List(ctx, Physician{ID: 1})
+	fmt.Println(names(list, patientName))
+	// Output:
+	// 1 <nil>
+	// [Ann]
+}
+
+// Add links an existing far row to the owner.
+func ExampleHasManyThrough_Add() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	err = patients.Add(ctx, Physician{ID: 2}, Patient{ID: 3}, &Appointment{Date: "thu"})
+	fmt.Println(err)
+	list, _ := patients.List(ctx, Physician{ID: 2})
+	fmt.Println(names(list, patientName))
+	// Output:
+	// <nil>
+	// [Ann Cy]
+}
+
+// Count is the number of far rows linked to the owner.
+func ExampleHasManyThrough_Count() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	n, err := patients.Count(context.Background(), Physician{ID: 1})
+	fmt.Println(n, err)
+	// Output:
+	// 2 <nil>
+}
+
+// Exists reports whether a far row is linked to the owner.
+func ExampleHasManyThrough_Exists() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ok, err := patients.Exists(context.Background(), Physician{ID: 1}, Patient{ID: 3})
+	fmt.Println(ok, err)
+	// Output:
+	// false <nil>
+}
+
+// In runs the accessor inside a caller's transaction.
+func ExampleHasManyThrough_In() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := patients.In(tx)
+		dee := Patient{Name: "Dee"}
+		if err := in.Create(Physician{ID: 2}, &dee, &Appointment{Date: "sat"}); err != nil {
+			return err
+		}
+		if err := in.Add(Physician{ID: 2}, Patient{ID: 2}, nil); err != nil {
+			return err
+		}
+		if _, err := in.Remove(Physician{ID: 2}, Patient{ID: 1}); err != nil {
+			return err
+		}
+		list, err := in.List(Physician{ID: 2})
+		if err != nil {
+			return err
+		}
+		n, _ := in.Count(Physician{ID: 2})
+		ok, _ := in.Exists(Physician{ID: 2}, dee)
+		links, _ := in.Links(Physician{ID: 2})
+		found, _ := in.Find(Physician{ID: 2}, filter.Filter{Limit: 1})
+		all, _ := in.Include([]Physician{{ID: 1}, {ID: 2}})
+		fmt.Println(names(list, patientName), n, ok, len(links), len(found), len(all[0]), len(all[1]))
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// [Bob Dee] 2 true 2 1 2 2
+}
+
+// NewPolymorphic makes the accessor of a polymorphic belongsTo; Targets
+// are the models it may reference.
+func ExampleNewPolymorphic() {
+	s, done := openClinic()
+	defer done()
+	imageable, err := relations.NewPolymorphic[Picture](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(imageable.Name(), imageable.Targets())
+	// Output:
+	// imageable [Patient Ward]
+}
+
+// Get returns the owner as a value of the model the discriminator names.
+func ExamplePolymorphic_Get() {
+	s, done := openClinic()
+	defer done()
+	imageable, err := relations.NewPolymorphic[Picture](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	owner, ok, err := imageable.Get(context.Background(), getRow[Picture](s, 3))
+	fmt.Printf("%T %v %v %v\n", owner, owner.(Ward).Name, ok, err)
+	// Output:
+	// relations_test.Ward East true <nil>
+}
+
+// Cached reads the owner from the cache only: what Get just read.
+func ExamplePolymorphic_Cached() {
+	s, done := openClinic()
+	defer done()
+	imageable, err := relations.NewPolymorphic[Picture](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	pic := getRow[Picture](s, 1)
+	_, st := imageable.Cached(pic)
+	fmt.Println(st)
+	if _, _, err := imageable.Get(context.Background(), pic); err != nil {
+		log.Fatal(err)
+	}
+	owner, st := imageable.Cached(pic)
+	fmt.Println(owner.(Patient).Name, st)
+	// Output:
+	// not cached
+	// Ann found
+}
+
+// Create inserts an owner of any target model and points the source at it.
+func ExamplePolymorphic_Create() {
+	s, done := openClinic()
+	defer done()
+	imageable, err := relations.NewPolymorphic[Picture](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	pic := Picture{URL: "west.png"}
+	west := Ward{Name: "West"}
+	err = imageable.Create(context.Background(), &pic, &west)
+	fmt.Println(err, west.ID, pic.ImageableType, *pic.ImageableID)
+	// Output:
+	// <nil> 2 Ward 2
+}
+
+// Set points a source at an owner of any target model; Unset clears it.
+func ExamplePolymorphic_Set() {
+	s, done := openClinic()
+	defer done()
+	imageable, err := relations.NewPolymorphic[Picture](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	pic := getRow[Picture](s, 1)
+	err = imageable.Set(ctx, &pic, Patient{ID: 2})
+	fmt.Println(err, pic.ImageableType, *pic.ImageableID)
+	err = imageable.Set(ctx, &pic, Physician{ID: 1}) // not a target of the relation
+	fmt.Println(errors.Is(err, memstore.ErrInvalid))
+	// Output:
+	// <nil> Patient 2
+	// true
+}
+
+// Unset clears the source's foreign key: no owner.
+func ExamplePolymorphic_Unset() {
+	s, done := openClinic()
+	defer done()
+	imageable, err := relations.NewPolymorphic[Picture](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	pic := getRow[Picture](s, 2)
+	fmt.Println(imageable.Unset(ctx, &pic), pic.ImageableID == nil)
+	_, ok, err := imageable.Get(ctx, pic)
+	fmt.Println(ok, err)
+	// Output:
+	// <nil> true
+	// false <nil>
+}
+
+// In runs the accessor inside a caller's transaction.
+func ExamplePolymorphic_In() {
+	s, done := openClinic()
+	defer done()
+	imageable, err := relations.NewPolymorphic[Picture](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := imageable.In(tx)
+		pic := Picture{URL: "north.png"}
+		if err := in.Create(&pic, &Ward{Name: "North"}); err != nil {
+			return err
+		}
+		if err := in.Set(&pic, Patient{ID: 3}); err != nil {
+			return err
+		}
+		owner, ok, err := in.Get(pic)
+		if err != nil {
+			return err
+		}
+		fmt.Println(owner.(Patient).Name, ok)
+		owners, err := in.Include([]Picture{pic})
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%T\n", owners[0])
+		if err := in.Unset(&pic); err != nil {
+			return err
+		}
+		_, ok, err = in.Get(pic)
+		fmt.Println(ok)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// Cy true
+	// relations_test.Patient
+	// false
+}

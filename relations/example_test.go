@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"time"
 
 	"github.com/relstore/relstore/cache"
 	"github.com/relstore/relstore/memstore"
@@ -92,8 +93,8 @@ func openShop() (s *memstore.Store, c *cache.Cache, closeShop func()) {
 	return s, c, func() { s.Close(); c.Close() }
 }
 
-// getOrder returns the stored sale with key id.
-func getOrder(s *memstore.Store, id int64) Sale {
+// getSale returns the stored sale with key id.
+func getSale(s *memstore.Store, id int64) Sale {
 	sales, err := memstore.TableOf[Sale, int64](s)
 	if err != nil {
 		log.Fatal(err)
@@ -140,7 +141,7 @@ func ExampleBelongsTo_Get() {
 	}
 	ctx := context.Background()
 
-	c, ok, err := buyer.Get(ctx, getOrder(s, 3))
+	c, ok, err := buyer.Get(ctx, getSale(s, 3))
 	fmt.Println(c.Name, ok, err)
 
 	// A sale whose buyer is not stored.
@@ -170,7 +171,7 @@ func ExampleBelongsTo_Fetch() {
 	ctx := context.Background()
 
 	// Fetch returns at once; the owner arrives on the Future.
-	f := buyer.Fetch(ctx, getOrder(s, 1))
+	f := buyer.Fetch(ctx, getSale(s, 1))
 	select {
 	case <-f.Done():
 	case <-ctx.Done():
@@ -181,7 +182,7 @@ func ExampleBelongsTo_Fetch() {
 	// With a context that is already cancelled the Future carries its error.
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	_, _, err = buyer.Fetch(cancelled, getOrder(s, 1)).Wait(ctx)
+	_, _, err = buyer.Fetch(cancelled, getSale(s, 1)).Wait(ctx)
 	fmt.Println(errors.Is(err, context.Canceled))
 	// Output:
 	// Ann true <nil>
@@ -196,7 +197,7 @@ func ExampleBelongsTo_Cached() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	sale := getOrder(s, 1)
+	sale := getSale(s, 1)
 
 	_, st := buyer.Cached(sale)
 	fmt.Println(st)
@@ -236,12 +237,12 @@ func ExampleBelongsTo_Set() {
 	}
 	ctx := context.Background()
 
-	sale := getOrder(s, 1)
+	sale := getSale(s, 1)
 	if err := buyer.Set(ctx, &sale, &Buyer{ID: 2}); err != nil {
 		log.Fatal(err)
 	}
 	c, _, _ := buyer.Get(ctx, sale)
-	fmt.Println(sale.BuyerID, c.Name, getOrder(s, 1).Note)
+	fmt.Println(sale.BuyerID, c.Name, getSale(s, 1).Note)
 
 	// The new owner must be stored, like any foreign key write.
 	err = buyer.Set(ctx, &sale, &Buyer{ID: 42})
@@ -281,7 +282,7 @@ func ExampleBelongsTo_Include() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	sales := []Sale{getOrder(s, 1), getOrder(s, 2), getOrder(s, 3)}
+	sales := []Sale{getSale(s, 1), getSale(s, 2), getSale(s, 3)}
 
 	// Two distinct buyers: two lookups, whatever the number of sales.
 	owners, err := buyer.Include(context.Background(), sales)
@@ -452,7 +453,7 @@ func ExampleBelongsTo_loopBack() {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
-	sale := getOrder(s, 1)
+	sale := getSale(s, 1)
 
 	// sale.buyer(function(err, buyer) {...})
 	owner, _, err := buyer.Fetch(ctx, sale).Wait(ctx)
@@ -478,4 +479,289 @@ func ExampleBelongsTo_loopBack() {
 	// sale.buyer(): Ann found
 	// sale.buyer(bob): sale.buyerId = 2
 	// saleRepository.buyer(1): Bob <nil>
+}
+
+// Name is the relation's name; Lookups counts the owners read from the
+// store, so a test can assert that the cache answered.
+func ExampleBelongsTo_Lookups() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	sale := getSale(s, 1)
+	for range 3 {
+		if _, _, err := buyer.Get(ctx, sale); err != nil {
+			log.Fatal(err)
+		}
+	}
+	fmt.Println(buyer.Name(), "lookups:", buyer.Lookups())
+	// Output:
+	// buyer lookups: 1
+}
+
+// Name is the relation's name, as the schema declares it.
+func ExampleBelongsTo_Name() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	payer, err := relations.NewBelongsTo[Bill, Buyer](s, "payer")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(payer.Name())
+	// Output:
+	// payer
+}
+
+// Wait blocks for a Fetch's result, or until ctx ends; Done is closed when
+// the result is there, for a select.
+func ExampleFuture_Wait() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	f := buyer.Fetch(ctx, getSale(s, 3))
+	<-f.Done()
+	b, ok, err := f.Wait(ctx)
+	fmt.Println(b.Name, ok, err)
+	// Output:
+	// Bob true <nil>
+}
+
+// Done is closed once the result is delivered.
+func ExampleFuture_Done() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	f := buyer.Fetch(ctx, getSale(s, 1))
+	select {
+	case <-f.Done():
+		b, _, _ := f.Wait(ctx)
+		fmt.Println("fetched", b.Name)
+	case <-ctx.Done():
+		fmt.Println(ctx.Err())
+	}
+	// Output:
+	// fetched Ann
+}
+
+// A Status says what Cached knows without the store.
+func ExampleStatus() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
+	if err != nil {
+		log.Fatal(err)
+	}
+	sale := getSale(s, 2)
+	_, st := buyer.Cached(sale)
+	fmt.Println(st)
+	if _, _, err := buyer.Get(context.Background(), sale); err != nil {
+		log.Fatal(err)
+	}
+	_, st = buyer.Cached(sale)
+	fmt.Println(st)
+	// Output:
+	// not cached
+	// found
+}
+
+// In reads and writes a sale's buyer inside the caller's transaction: the
+// reads see the transaction's own writes.
+func ExampleBelongsToTx_Create() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := buyer.In(tx)
+		sale := Sale{Note: "figs"}
+		cy := Buyer{Name: "Cy", Email: "cy@x"}
+		if err := in.Create(&sale, &cy); err != nil { // inserts both
+			return err
+		}
+		b, ok, err := in.Get(sale)
+		if err != nil {
+			return err
+		}
+		fmt.Println(b.Name, ok, sale.BuyerID)
+		b, _, err = in.ByKey(int64(1))
+		if err != nil {
+			return err
+		}
+		fmt.Println(b.Name)
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// Cy true 3
+	// Ann
+}
+
+// Set, Update and Include inside a transaction.
+func ExampleBelongsToTx_Set() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := buyer.In(tx)
+		sale := getSale(s, 1)
+		if err := in.Set(&sale, &Buyer{ID: 2}); err != nil {
+			return err
+		}
+		b, _, err := in.Get(sale)
+		if err != nil {
+			return err
+		}
+		b.Name = "Robert"
+		if err := in.Update(sale, b); err != nil {
+			return err
+		}
+		owners, err := in.Include([]Sale{sale, getSale(s, 2)})
+		if err != nil {
+			return err
+		}
+		fmt.Println(owners[0].Name, owners[1].Name)
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// Robert Ann
+}
+
+// Unset clears a nullable foreign key inside a transaction.
+func ExampleBelongsToTx_Unset() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	payer, err := relations.NewBelongsTo[Bill, Buyer](s, "payer")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := payer.In(tx)
+		bill := Bill{}
+		if err := tx.Insert(&bill); err != nil {
+			return err
+		}
+		if err := in.Set(&bill, &Buyer{ID: 1, Email: "ann@x"}); err != nil {
+			return err
+		}
+		fmt.Println(*bill.PayerEmail)
+		if err := in.Unset(&bill); err != nil {
+			return err
+		}
+		_, ok, err := in.Get(bill)
+		fmt.Println(bill.PayerEmail == nil, ok)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// ann@x
+	// true false
+}
+
+// NewTree walks a model that references itself: Parent and Children one
+// step, Ancestors and Descendants all the way.
+func ExampleNewTree() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	tree, err := relations.NewTree[Folder](s, "parent")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	food, sweets := "food", "sweets"
+	err = s.Update(ctx, func(tx *memstore.Tx) error {
+		for _, f := range []Folder{{ID: "food"}, {ID: "sweets", ParentID: &food},
+			{ID: "bread", ParentID: &food}, {ID: "cake", ParentID: &sweets}} {
+			if err := tx.Insert(f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	kids, err := tree.Children(ctx, Folder{ID: "food"})
+	fmt.Println(folderIDs(kids), err)
+	p, ok, err := tree.Parent(ctx, Folder{ID: "cake", ParentID: &sweets})
+	fmt.Println(p.ID, ok, err)
+	_, ok, err = tree.Parent(ctx, Folder{ID: "food"})
+	fmt.Println(ok, err)
+	fmt.Println("lookups:", tree.Lookups())
+	// Output:
+	// [bread sweets] <nil>
+	// sweets true <nil>
+	// false <nil>
+	// lookups: 2
+}
+
+// In walks the tree inside a transaction, its own writes included.
+func ExampleTree_In() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	tree, err := relations.NewTree[Folder](s, "parent")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		a, b := "a", "b"
+		for _, f := range []Folder{{ID: "a"}, {ID: "b", ParentID: &a}, {ID: "c", ParentID: &b}} {
+			if err := tx.Insert(f); err != nil {
+				return err
+			}
+		}
+		in := tree.In(tx)
+		up, err := in.Ancestors(Folder{ID: "c", ParentID: &b})
+		if err != nil {
+			return err
+		}
+		down, err := in.Descendants(Folder{ID: "a"}, 0)
+		if err != nil {
+			return err
+		}
+		kids, err := in.Children(Folder{ID: "a"})
+		if err != nil {
+			return err
+		}
+		p, ok, err := in.Parent(Folder{ID: "b", ParentID: &a})
+		fmt.Println(folderIDs(up), folderIDs(down), folderIDs(kids), p.ID, ok)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// [b a] [b c] [b] a true
+}
+
+// folderIDs returns the IDs of folders, for printing.
+func folderIDs(fs []Folder) []string {
+	ids := make([]string, len(fs))
+	for i, f := range fs {
+		ids[i] = f.ID
+	}
+	return ids
 }

@@ -1094,3 +1094,184 @@ func ExamplePolymorphic_In() {
 	// relations_test.Patient
 	// false
 }
+
+// Load reads the included relations of rows from one snapshot; each Node
+// holds a row and its included rows, and marshals as LoopBack shows an
+// include.
+func ExampleInclude_Load() {
+	s, done := openClinic()
+	defer done()
+	inc, err := relations.NewInclude[Patient](s, relations.With("chart"), relations.With("pictures"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	nodes, err := inc.Load(context.Background(), []Patient{getRow[Patient](s, 1), getRow[Patient](s, 2)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, n := range nodes {
+		b, err := json.Marshal(n)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(string(b))
+	}
+	// Output:
+	// {"ID":1,"Name":"Ann","chart":{"ID":1,"PatientID":1,"Notes":"healthy"},"pictures":[{"ID":1,"ImageableID":1,"ImageableType":"Patient","URL":"ann.png"},{"ID":2,"ImageableID":1,"ImageableType":"Patient","URL":"ann2.png"}]}
+	// {"ID":2,"Name":"Bob","chart":null,"pictures":[]}
+}
+
+// In loads inside a caller's transaction, its own writes included.
+func ExampleInclude_In() {
+	s, done := openClinic()
+	defer done()
+	inc, err := relations.NewInclude[Patient](s, relations.With("chart"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		if err := tx.Insert(Chart{PatientID: 2, Notes: "new"}); err != nil {
+			return err
+		}
+		nodes, err := inc.In(tx).Load([]Patient{{ID: 2, Name: "Bob"}})
+		if err != nil {
+			return err
+		}
+		fmt.Println(nodes[0].One("chart").Row.(Chart).Notes)
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// new
+}
+
+// Lookups counts the index lookups of every Load: one per distinct key,
+// however many rows share it.
+func ExampleInclude_Lookups() {
+	s, done := openClinic()
+	defer done()
+	inc, err := relations.NewInclude[Appointment](s, relations.With("patient"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	appts := []Appointment{getRow[Appointment](s, 1), getRow[Appointment](s, 2), getRow[Appointment](s, 3)}
+	if _, err := inc.Load(context.Background(), appts); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("3 appointments, lookups:", inc.Lookups())
+	// Output:
+	// 3 appointments, lookups: 2
+}
+
+// IncludeTx.Load is Include.Load inside a transaction.
+func ExampleIncludeTx_Load() {
+	s, done := openClinic()
+	defer done()
+	inc, err := relations.NewInclude[Ward](s, relations.With("pictures"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.View(context.Background(), func(tx *memstore.Tx) error {
+		nodes, err := inc.In(tx).Load([]Ward{{ID: 1, Name: "East"}})
+		if err != nil {
+			return err
+		}
+		for _, p := range relations.Rows[Picture](nodes[0].Many("pictures")) {
+			fmt.Println(p.URL)
+		}
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// east.png
+}
+
+// With nests includes; a scope's Limit applies per row.
+func ExampleWith() {
+	inc := relations.With("patients", relations.With("chart"))
+	inc.Scope.Limit = 1
+	b, err := json.Marshal(filter.Filter{Include: []filter.Include{inc}})
+	fmt.Println(string(b), err)
+	// Output:
+	// {"include":[{"relation":"patients","scope":{"limit":1,"include":["chart"]}}]} <nil>
+}
+
+// Rows returns the rows of nodes as values of their Go type.
+func ExampleRows() {
+	s, done := openClinic()
+	defer done()
+	inc, err := relations.NewInclude[Physician](s, relations.With("patients"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	nodes, err := inc.Load(context.Background(), []Physician{{ID: 1}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(names(relations.Rows[Patient](nodes[0].Many("patients")), patientName))
+	// Output:
+	// [Ann Bob]
+}
+
+// Many and One read a node's included relations; Relations names them.
+func ExampleNode_Many() {
+	s, done := openClinic()
+	defer done()
+	inc, err := relations.NewInclude[Patient](s, relations.With("pictures"), relations.With("chart"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	nodes, err := inc.Load(context.Background(), []Patient{{ID: 1}, {ID: 3}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, n := range nodes {
+		fmt.Println(n.Relations(), len(n.Many("pictures")), n.One("chart") != nil)
+	}
+	// Output:
+	// [pictures chart] 2 true
+	// [pictures chart] 0 false
+}
+
+// One returns the node of an included belongsTo, hasOne or polymorphic
+// relation, nil when the row has none.
+func ExampleNode_One() {
+	s, done := openClinic()
+	defer done()
+	inc, err := relations.NewInclude[Picture](s, relations.With("imageable"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	nodes, err := inc.Load(context.Background(), []Picture{getRow[Picture](s, 1), getRow[Picture](s, 3)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, n := range nodes {
+		fmt.Printf("%T\n", n.One("imageable").Row)
+	}
+	// Output:
+	// relations_test.Patient
+	// relations_test.Ward
+}
+
+// Relations names the relations included for a node, in the include's
+// order.
+func ExampleNode_Relations() {
+	s, done := openClinic()
+	defer done()
+	inc, err := relations.NewInclude[Physician](s, relations.With("specialties"), relations.With("patients"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	nodes, err := inc.Load(context.Background(), []Physician{{ID: 2}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(nodes[0].Relations())
+	// Output:
+	// [specialties patients]
+}

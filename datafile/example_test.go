@@ -2,9 +2,11 @@ package datafile_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/relstore/relstore/datafile"
 	"github.com/relstore/relstore/memstore"
@@ -112,5 +114,48 @@ func ExampleSave() {
 	data, _ := os.ReadFile(path)
 	fmt.Println(len(data) > 0)
 	// Output:
+	// true
+}
+
+// Flush waits until the file holds every commit made before it: for a
+// backup, or before reading the file.
+func ExampleFile_Flush() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "datafile")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "db.json")
+	s := openNotes()
+	defer s.Close()
+	f, _, err := datafile.Open(ctx, s, datafile.Config{Path: path})
+	if err != nil {
+		panic(err)
+	}
+	defer f.Close()
+	_ = s.Update(ctx, func(tx *memstore.Tx) error { return tx.Insert(note{Text: "hello"}) })
+	if err := f.Flush(ctx); err != nil {
+		panic(err)
+	}
+	data, _ := os.ReadFile(path)
+	fmt.Println(strings.Contains(string(data), `"text":"hello"`))
+	// Output:
+	// true
+}
+
+// Close writes what is left and stops the writer; a second Close is
+// ErrClosed.
+func ExampleFile_Close() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "datafile")
+	defer os.RemoveAll(dir)
+	s := openNotes()
+	defer s.Close()
+	f, _, err := datafile.Open(ctx, s, datafile.Config{Path: filepath.Join(dir, "db.json")})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(f.Close())
+	fmt.Println(errors.Is(f.Close(), datafile.ErrClosed))
+	// Output:
+	// <nil>
 	// true
 }

@@ -705,3 +705,51 @@ func ExampleModelQuery_Explain() {
 	// {"where":{"authorId":2}}
 	// Story: index AuthorID (AuthorID =)
 }
+
+// Model names the model a query was bound to; Exists asks whether it
+// selects a row.
+func ExampleModelQuery_Exists() {
+	s, _ := openStories()
+	defer s.Close()
+	q, err := s.Query("Story", filter.Filter{Where: filter.Eq("title", "story 9")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.View(context.Background(), func(tx *memstore.Tx) error {
+		ok, err := q.Exists(tx)
+		fmt.Println(q.Model(), ok)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// Story false
+}
+
+// Filter returns the filter as given, fields named as the caller wrote
+// them.
+func ExampleModelQuery_Filter() {
+	s, _ := openStories()
+	defer s.Close()
+	q, err := s.Query("Story", filter.Filter{Where: filter.Eq("status", "draft"), Limit: 2})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(q.Model(), q.Filter())
+	// Output:
+	// Story {"where":{"status":"draft"},"limit":2}
+}
+
+// Model is the name of the model the query reads.
+func ExampleModelQuery_Model() {
+	s, _ := openStories()
+	defer s.Close()
+	q, err := s.Query("Author", filter.Filter{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(q.Model())
+	// Output:
+	// Author
+}

@@ -421,3 +421,12 @@ func ExampleTable_UpdateKey() {
 	// true
 	// 5
 }
+
+// Name is the model's name, as errors and Tx's by-name methods use it.
+func ExampleTable_Name() {
+	s, bins, items := openWarehouse()
+	defer s.Close()
+	fmt.Println(bins.Name(), items.Name())
+	// Output:
+	// Bin Item
+}

@@ -116,3 +116,37 @@ func ExampleHandler_OpenAPI() {
 	// 3.0.3 9
 	// true
 }
+
+// A Handler serves requests directly too, as in a handler test with
+// httptest.NewRecorder; a filter arrives in ?filter=.
+func ExampleHandler_ServeHTTP() {
+	type Note struct {
+		ID   int64  `json:"id" relstore:"pk,auto"`
+		Text string `json:"text"`
+	}
+	store, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[Note]()}})
+	if err != nil {
+		panic(err)
+	}
+	defer store.Close()
+	h, err := rest.New(rest.Config{Store: store})
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range []*http.Request{
+		httptest.NewRequest("POST", "/api/Notes", strings.NewReader(`{"text":"a"}`)),
+		httptest.NewRequest("POST", "/api/Notes", strings.NewReader(`{"text":"b"}`)),
+		httptest.NewRequest("GET", `/api/Notes?filter={"where":{"text":"b"}}`, nil),
+		httptest.NewRequest("GET", "/api/Notes/count", nil),
+	} {
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		fmt.Println(w.Code, strings.TrimSpace(w.Body.String()))
+	}
+	// Output:
+	// 200 {"id":1,"text":"a"}
+	// 200 {"id":2,"text":"b"}
+	// 200 [{"id":2,"text":"b"}]
+	// 200 {"count":2}
+}

@@ -51,6 +51,13 @@ func modelName[T any](s *memstore.Store) (string, error) {
 // AssertRows reports through t.Errorf, with a (-want +got) diff, unless the
 // rows of model T in s equal want (in primary key order, or in any order with
 // IgnoreOrder). It returns whether they were equal.
+//
+// Rows are compared with go-cmp, field by field, unexported fields included
+// for the types declared in the models' packages: the store keeps them (rows
+// are copied whole), so they are part of the row. Pass
+// cmpopts.IgnoreUnexported(T{}) to leave them out. A comparison go-cmp
+// refuses (an unexported field of another package's type, options that
+// conflict) is reported through t.Errorf as well, never a panic.
 func AssertRows[T any](t testing.TB, s *memstore.Store, want []T, opts ...cmp.Option) bool {
 	t.Helper()
 	got, err := Rows[T](s)
@@ -61,7 +68,12 @@ func AssertRows[T any](t testing.TB, s *memstore.Store, want []T, opts ...cmp.Op
 	if len(want) == 0 && len(got) == 0 {
 		return true
 	}
-	if diff := cmp.Diff(want, got, opts...); diff != "" {
+	diff, err := compare(s, want, got, opts)
+	if err != nil {
+		t.Errorf("storetest: rows of %v: %v", reflect.TypeFor[T](), err)
+		return false
+	}
+	if diff != "" {
 		t.Errorf("rows of %v mismatch (-want +got):\n%s", reflect.TypeFor[T](), diff)
 		return false
 	}
@@ -70,7 +82,7 @@ func AssertRows[T any](t testing.TB, s *memstore.Store, want []T, opts ...cmp.Op
 
 // AssertDump reports through t.Errorf, with a (-want +got) diff, unless the
 // whole store equals want. Models absent from want, or with no rows, must
-// have no rows.
+// have no rows. Rows are compared as AssertRows compares them.
 func AssertDump(t testing.TB, s *memstore.Store, want memstore.Dump, opts ...cmp.Option) bool {
 	t.Helper()
 	var got memstore.Dump
@@ -83,11 +95,54 @@ func AssertDump(t testing.TB, s *memstore.Store, want memstore.Dump, opts ...cmp
 		t.Errorf("storetest: dump: %v", err)
 		return false
 	}
-	if diff := cmp.Diff(compact(want), compact(got), opts...); diff != "" {
+	diff, err := compare(s, compact(want), compact(got), opts)
+	if err != nil {
+		t.Errorf("storetest: store: %v", err)
+		return false
+	}
+	if diff != "" {
 		t.Errorf("store mismatch (-want +got):\n%s", diff)
 		return false
 	}
 	return true
+}
+
+// compare returns cmp.Diff(want, got) with opts, and with unexported fields
+// compared in the types of the packages that declare s's models. go-cmp
+// panics on what it cannot compare; compare returns that as an error, so
+// that the assertions report it through t.Errorf.
+func compare(s *memstore.Store, want, got any, opts []cmp.Option) (diff string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("go-cmp cannot compare the rows (pass cmp options for this type, e.g. cmpopts.IgnoreUnexported): %v", r)
+		}
+	}()
+	all := append([]cmp.Option{exportModels(s)}, opts...) // a new slice: opts is the caller's
+	return cmp.Diff(want, got, all...), nil
+}
+
+// exportModels lets go-cmp read the unexported fields of the struct types
+// declared in the packages of s's models (and of unnamed struct types with an
+// unexported field from one of them): the caller's own types. Other packages'
+// types keep go-cmp's rule (their Equal method, or an explicit option).
+func exportModels(s *memstore.Store) cmp.Option {
+	pkgs := map[string]bool{}
+	for _, m := range s.Models() {
+		if p := m.Type.PkgPath(); p != "" {
+			pkgs[p] = true
+		}
+	}
+	return cmp.Exporter(func(t reflect.Type) bool {
+		if p := t.PkgPath(); p != "" {
+			return pkgs[p]
+		}
+		for i := range t.NumField() {
+			if f := t.Field(i); !f.IsExported() && pkgs[f.PkgPath] {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // compact drops models without rows.

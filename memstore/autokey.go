@@ -27,12 +27,13 @@ func (tx *Tx) AutoKey(model string) (last any, ok bool, err error) {
 	return c.value(c.appendInt(nil, row.last)), true, nil
 }
 
-// RaiseAutoKey makes last (a value of the named model's key type) the last
+// RaiseAutoKey makes last (converted to the named model's key type when that
+// is exact, as Tx.Get converts a key) the last
 // key its auto-key counter has given, unless the counter is past it
 // already: it never lowers the counter, so no key is ever handed out twice.
 // It is part of the transaction, as the counter is (see "Keys" in Model).
 // It fails with ErrInvalid, and aborts the transaction, for an unknown
-// model, one without an auto key, or a value of another type.
+// model, one without an auto key, or a value that does not convert.
 func (tx *Tx) RaiseAutoKey(model string, last any) error {
 	const op = "raise auto key"
 	if err := tx.enter(nil, "", "", op, true); err != nil {
@@ -44,9 +45,9 @@ func (tx *Tx) RaiseAutoKey(model string, last any) error {
 		return tx.fail(err)
 	}
 	c := m.pk.codec
-	v := reflect.ValueOf(last)
-	if !v.IsValid() || v.Type() != c.typ {
-		return tx.fail(invalidf("%s %s: want a %v, got %T", op, m.name, c.typ, last))
+	v, err := convertValue(op, m, m.pk, last)
+	if err != nil {
+		return tx.fail(err)
 	}
 	p := reflect.New(c.typ)
 	p.Elem().Set(v)
@@ -57,7 +58,7 @@ func (tx *Tx) RaiseAutoKey(model string, last any) error {
 func (tx *Tx) autoModel(op, name string) (*model, error) {
 	m := tx.s.schema.byName[name]
 	if m == nil {
-		return nil, invalidf("%s: unknown model %q", op, name)
+		return nil, tx.s.schema.unknownModel(op, name)
 	}
 	if !m.auto {
 		return nil, invalidf("%s %s: the model has no auto key", op, m.name)

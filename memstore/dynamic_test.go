@@ -135,10 +135,10 @@ func TestAutoKey(t *testing.T) {
 		})
 	})
 
-	t.Run("a value of another type aborts the transaction", func(t *testing.T) {
+	t.Run("a value that does not convert to the key's type aborts the transaction", func(t *testing.T) {
 		err := s.Update(ctx, func(tx *memstore.Tx) error {
-			if err := tx.RaiseAutoKey("keyed", int64(100)); !errors.Is(err, memstore.ErrInvalid) {
-				t.Errorf("RaiseAutoKey(int64) = %v, want ErrInvalid", err)
+			if err := tx.RaiseAutoKey("keyed", int64(1)<<40); !errors.Is(err, memstore.ErrInvalid) {
+				t.Errorf("RaiseAutoKey(int64 1<<40) = %v, want ErrInvalid (the key is an int32)", err)
 			}
 			return nil
 		})

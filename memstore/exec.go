@@ -532,24 +532,9 @@ func (m *model) rowPtr(op string, row any) (unsafe.Pointer, error) {
 func (s *Store) modelNamed(op, name string) (*model, error) {
 	m := s.schema.byName[name]
 	if m == nil {
-		return nil, invalidf("%s: no model %q", op, name)
+		return nil, s.schema.unknownModel(op, name)
 	}
 	return m, nil
-}
-
-// keyFrom converts v, a key value from any source (a Go value, a
-// json.Number, a filter.Text), to column c's type exactly and encodes it.
-func (m *model) keyFrom(op string, c *column, v any) ([]byte, error) {
-	rv, err := filter.Coerce(v, c.codec.typ)
-	if err != nil {
-		return nil, invalidf("%s %s: %s: %s", op, m.name, c.name, reasonOf(err))
-	}
-	p := reflect.New(c.codec.typ)
-	p.Elem().Set(rv)
-	if err := c.codec.check(p.UnsafePointer()); err != nil {
-		return nil, invalidf("%s %s: %v", op, m.name, err)
-	}
-	return c.codec.appendKey(nil, p.UnsafePointer()), nil
 }
 
 // reasonOf returns the reason of a filter error.

@@ -156,7 +156,7 @@ func (tx *Tx) Rows(model string) ([]any, error) {
 	defer tx.leave()
 	m := tx.s.schema.byName[model]
 	if m == nil {
-		return nil, invalidf("%s: no model %q", op, model)
+		return nil, tx.s.schema.unknownModel(op, model)
 	}
 	return tx.rows(m), nil
 }

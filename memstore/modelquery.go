@@ -35,7 +35,7 @@ func (s *Store) Query(model string, f filter.Filter) (*ModelQuery, error) {
 	}
 	m := s.schema.byName[model]
 	if m == nil {
-		return nil, invalidf("query: no model %q", model)
+		return nil, s.schema.unknownModel("query", model)
 	}
 	b, err := bind(s, m, f, nil)
 	if err != nil {
@@ -166,7 +166,7 @@ func (tx *Tx) Get(model string, key any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	k, err := m.keyFrom(op, m.pk, key)
+	k, err := encodeValue(op, m, m.pk, key)
 	if err != nil {
 		return nil, err
 	}
@@ -192,9 +192,9 @@ func (tx *Tx) ByFK(model, relation string, value any) ([]any, error) {
 	}
 	r := m.relMap[relation]
 	if r == nil {
-		return nil, invalidf("%s %s: no relation %q", op, m.name, relation)
+		return nil, invalidf("%s %s: no relation %q (its belongsTo relations: %s)", op, m.name, relation, listOr(belongsToNames(m, nil)))
 	}
-	k, err := m.keyFrom(op, r.fk, value)
+	k, err := encodeValue(op, m, r.fk, value)
 	if err != nil {
 		return nil, err
 	}

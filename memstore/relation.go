@@ -576,8 +576,9 @@ func (r *Rel[S, T]) HasChild(tx *Tx, src *S, k []byte) (bool, error) {
 	return string(rec.key(r.r.fk.slot)) == string(k) && rec.key(r.r.fk.slot) != nil && r.r.owns(rec), nil
 }
 
-// LookupSource returns a copy of the source row whose primary key is key (a
-// value of the source key's type), or a *NotFoundError.
+// LookupSource returns a copy of the source row whose primary key is key
+// (converted to the source key's type when that is exact, as Tx.Get
+// converts a key), or a *NotFoundError.
 func (r *Rel[S, T]) LookupSource(tx *Tx, key any) (S, error) {
 	var zero S
 	op := "get " + r.r.source.name
@@ -727,7 +728,7 @@ func (r *Rel[S, T]) CountChildrenNow(ctx context.Context, k []byte) (int, error)
 }
 
 // OwnerOfKeyNow returns the owner of the source row whose primary key is key
-// (a value of the source key's type), reading the row and its owner from one
+// (converted as LookupSource converts it), reading the row and its owner from one
 // snapshot, the latest; ok is false when the row's foreign key is null.
 func (r *Rel[S, T]) OwnerOfKeyNow(ctx context.Context, key any) (owner T, ok bool, err error) {
 	txn, err := r.s.latest(ctx, r.opGet)

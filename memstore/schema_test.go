@@ -413,8 +413,8 @@ func TestShadowForeignKey(t *testing.T) {
 		if got := collectKeys(rows); len(got) != 0 {
 			t.Errorf("ByFK(customer, 1) = %v, want none: the shadow FK is null", got)
 		}
-		if _, err := notes.ByFK(tx, "customer", 1); !errors.Is(err, memstore.ErrInvalid) {
-			t.Errorf("ByFK(customer, int 1) = %v, want ErrInvalid (shadow is typed like Customer.ID)", err)
+		if _, err := notes.ByFK(tx, "customer", 1.5); !errors.Is(err, memstore.ErrInvalid) {
+			t.Errorf("ByFK(customer, 1.5) = %v, want ErrInvalid (shadow is typed like Customer.ID)", err)
 		}
 		got, err := notes.Get(tx, 1)
 		if err != nil {

@@ -232,9 +232,10 @@ func (t *Table[T, K]) Get(tx *Tx, key K) (T, error) {
 }
 
 // Lookup returns a copy of the row whose unique field (or primary key) has
-// the given value, which must have the field's type. It fails with
-// ErrNotFound when no row has it, and ErrInvalid when field is not unique or
-// value has the wrong type.
+// the given value, converted to the field's type when that is exact (an
+// untyped 7 for an int32 field; see Tx.Get). It fails with ErrNotFound when
+// no row has it, and ErrInvalid, listing the unique fields, when field is
+// not one, or naming both types when value does not convert.
 func (t *Table[T, K]) Lookup(tx *Tx, field string, value any) (T, error) {
 	const op = "lookup"
 	var zero T
@@ -244,7 +245,7 @@ func (t *Table[T, K]) Lookup(tx *Tx, field string, value any) (T, error) {
 	defer tx.leave()
 	c := t.m.column(field)
 	if c == nil || !c.unique {
-		return zero, invalidf("%s %s: %q is not a unique field", op, t.m.name, field)
+		return zero, t.m.notUnique(op, field)
 	}
 	k, err := encodeValue(op, t.m, c, value)
 	if err != nil {
@@ -255,20 +256,6 @@ func (t *Table[T, K]) Lookup(tx *Tx, field string, value any) (T, error) {
 		return zero, &NotFoundError{Op: op, Model: t.m.name, Field: field, Value: value}
 	}
 	return t.out(rec), nil
-}
-
-// encodeValue checks that value has column c's key type and encodes it.
-func encodeValue(op string, m *model, c *column, value any) ([]byte, error) {
-	v := reflect.ValueOf(value)
-	if !v.IsValid() || v.Type() != c.codec.typ {
-		return nil, invalidf("%s %s: %s value %v has type %T, want %v", op, m.name, c.name, value, value, c.codec.typ)
-	}
-	p := reflect.New(c.codec.typ)
-	p.Elem().Set(v)
-	if err := c.codec.check(p.UnsafePointer()); err != nil {
-		return nil, invalidf("%s %s: %v", op, m.name, err)
-	}
-	return c.codec.appendKey(nil, p.UnsafePointer()), nil
 }
 
 // Count returns the number of rows.
@@ -317,7 +304,8 @@ func (t *Table[T, K]) Range(tx *Tx, from, to K) (iter.Seq2[K, T], error) {
 }
 
 // ByFK returns the rows whose foreign key of the named belongsTo relation
-// equals value (a value of the target key's type), in primary key order,
+// equals value (converted to the target key's type when that is exact, as
+// Tx.Get converts a key), in primary key order,
 // through the foreign key's index; for a polymorphic relation, every row
 // with that value, whatever model its discriminator names. The sequence is
 // valid as Scan's is.

@@ -486,8 +486,8 @@ func TestInvalidInput(t *testing.T) {
 			_, err := ts.customers.Lookup(tx, "Phone", "1")
 			return err
 		}},
-		{"Lookup with a value of the wrong type", func(ts *testStore, tx *memstore.Tx) error {
-			_, err := ts.customers.Lookup(tx, "ID", 1)
+		{"Lookup with a value that does not convert to the field's type", func(ts *testStore, tx *memstore.Tx) error {
+			_, err := ts.customers.Lookup(tx, "ID", 1.5)
 			return err
 		}},
 		{"Lookup with a nil value", func(ts *testStore, tx *memstore.Tx) error {
@@ -506,12 +506,12 @@ func TestInvalidInput(t *testing.T) {
 			_, err := ts.orders.ByFK(tx, "CustomerID", int64(1))
 			return err
 		}},
-		{"ByFK with a value of the wrong type", func(ts *testStore, tx *memstore.Tx) error {
-			_, err := ts.orders.ByFK(tx, "customer", 1)
+		{"ByFK with a value that does not convert to the key's type", func(ts *testStore, tx *memstore.Tx) error {
+			_, err := ts.orders.ByFK(tx, "customer", "1")
 			return err
 		}},
-		{"ByFK with a pointer value", func(ts *testStore, tx *memstore.Tx) error {
-			_, err := ts.categories.ByFK(tx, "parent", ptr("a"))
+		{"ByFK with a nil pointer value", func(ts *testStore, tx *memstore.Tx) error {
+			_, err := ts.categories.ByFK(tx, "parent", (*string)(nil))
 			return err
 		}},
 		{"Range with a bound longer than MaxKeyLen", func(ts *testStore, tx *memstore.Tx) error {

@@ -97,7 +97,8 @@ func TestByKey(t *testing.T) {
 	}{
 		{"the owner by the order's id", int64(3), bob, true, nil},
 		{"an unknown id is not found", int64(99), Customer{}, false, memstore.ErrNotFound},
-		{"a key of another type is invalid", 3, Customer{}, false, memstore.ErrInvalid},
+		{"a key of another type converts when exact", 3, bob, true, nil},
+		{"a key that does not convert exactly is invalid", 3.5, Customer{}, false, memstore.ErrInvalid},
 		{"a string key is invalid", "3", Customer{}, false, memstore.ErrInvalid},
 		{"a zero key is invalid", int64(0), Customer{}, false, memstore.ErrInvalid},
 		{"a nil key is invalid", nil, Customer{}, false, memstore.ErrInvalid},

@@ -144,13 +144,14 @@ func ExampleHasMany_Exists() {
 }
 
 // ExistsKey reports whether a key is one of the owner's children
-// (LoopBack: blog.entries.exists(id)).
+// (LoopBack: blog.entries.exists(id)); an untyped constant key converts to
+// the key's type.
 func ExampleHasMany_ExistsKey() {
 	s, entries := openBlogs()
 	defer s.Close()
 	ctx := context.Background()
-	mine, _ := entries.ExistsKey(ctx, Blog{ID: 1}, int64(3))
-	theirs, _ := entries.ExistsKey(ctx, Blog{ID: 1}, int64(4)) // blog 2's
+	mine, _ := entries.ExistsKey(ctx, Blog{ID: 1}, 3)
+	theirs, _ := entries.ExistsKey(ctx, Blog{ID: 1}, 4) // blog 2's
 	fmt.Println(mine, theirs)
 	// Output:
 	// true false
@@ -315,7 +316,7 @@ func ExampleHasManyTx_FindByKey() {
 	defer s.Close()
 	err := s.Update(context.Background(), func(tx *memstore.Tx) error {
 		in := entries.In(tx)
-		e, err := in.FindByKey(Blog{ID: 1}, int64(2))
+		e, err := in.FindByKey(Blog{ID: 1}, 2)
 		if err != nil {
 			return err
 		}
@@ -326,7 +327,7 @@ func ExampleHasManyTx_FindByKey() {
 		if err := in.Delete(Blog{ID: 1}, Entry{ID: 3}); err != nil {
 			return err
 		}
-		ok, err := in.ExistsKey(Blog{ID: 1}, int64(3))
+		ok, err := in.ExistsKey(Blog{ID: 1}, 3)
 		fmt.Println(e.Title, e.Draft, ok)
 		return err
 	})

@@ -261,18 +261,19 @@ func ExampleBelongsTo_ByKey() {
 	}
 	ctx := context.Background()
 
-	// The key has the type of Sale.ID.
-	c, ok, err := buyer.ByKey(ctx, int64(3))
+	// The key is converted to the type of Sale.ID (int64) when that is
+	// exact: the untyped 3 is an int.
+	c, ok, err := buyer.ByKey(ctx, 3)
 	fmt.Println(c.Name, ok, err)
 
-	_, _, err = buyer.ByKey(ctx, int64(99))
+	_, _, err = buyer.ByKey(ctx, 99)
 	fmt.Println(errors.Is(err, memstore.ErrNotFound))
-	_, _, err = buyer.ByKey(ctx, 3) // an int, not an int64
-	fmt.Println(errors.Is(err, memstore.ErrInvalid))
+	_, _, err = buyer.ByKey(ctx, 3.5)
+	fmt.Println(err)
 	// Output:
 	// Bob true <nil>
 	// true
-	// true
+	// relations: Sale.buyer: memstore: invalid argument: get buyer Sale: ID: cannot use 3.5 (float64) as int64: want an integer, got 3.5 (float64)
 }
 
 func ExampleBelongsTo_Include() {
@@ -597,7 +598,7 @@ func ExampleBelongsToTx_Create() {
 			return err
 		}
 		fmt.Println(b.Name, ok, sale.BuyerID)
-		b, _, err = in.ByKey(int64(1))
+		b, _, err = in.ByKey(1)
 		if err != nil {
 			return err
 		}

@@ -815,21 +815,6 @@ func ExampleHasManyThrough_List() {
 	// [Ann Bob] 1 false
 }
 
-// Find pages through the far rows (a where in the filter is not supported
-// yet: see issue 14).
-func ExampleHasManyThrough_Find() {
-	s, done := openClinic()
-	defer done()
-	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
-	if err != nil {
-		log.Fatal(err)
-	}
-	list, err := patients.Find(context.Background(), Physician{ID: 1}, filter.Filter{Limit: 1, Skip: 1})
-	fmt.Println(names(list, patientName), err)
-	// Output:
-	// [Bob] <nil>
-}
-
 // Links returns the link rows with their own data.
 func ExampleHasManyThrough_Links() {
 	s, done := openClinic()

@@ -362,3 +362,123 @@ func ExampleHasManyTx_Include() {
 	// 1 3
 	// d
 }
+
+// Count and All inside a transaction see its own writes.
+func ExampleHasManyTx_Count() {
+	s, entries := openBlogs()
+	defer s.Close()
+	err := s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := entries.In(tx)
+		if err := in.Create(Blog{ID: 2}, &Entry{Title: "e"}); err != nil {
+			return err
+		}
+		n, err := in.Count(Blog{ID: 2})
+		fmt.Println(n)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// 2
+}
+
+// All iterates over an owner's children inside a transaction.
+func ExampleHasManyTx_All() {
+	s, entries := openBlogs()
+	defer s.Close()
+	err := s.View(context.Background(), func(tx *memstore.Tx) error {
+		all, err := entries.In(tx).All(Blog{ID: 1})
+		if err != nil {
+			return err
+		}
+		for e := range all {
+			fmt.Print(e.Title, " ")
+		}
+		fmt.Println()
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// a b c
+}
+
+// Create inserts a child of the owner inside a transaction.
+func ExampleHasManyTx_Create() {
+	s, entries := openBlogs()
+	defer s.Close()
+	err := s.Update(context.Background(), func(tx *memstore.Tx) error {
+		e := Entry{Title: "new"}
+		err := entries.In(tx).Create(Blog{ID: 1}, &e)
+		fmt.Println(e.ID, e.BlogID, err)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// 5 1 <nil>
+}
+
+// Update replaces a child inside a transaction; it must stay the owner's.
+func ExampleHasManyTx_Update() {
+	s, entries := openBlogs()
+	defer s.Close()
+	err := s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := entries.In(tx)
+		if err := in.Update(Blog{ID: 2}, Entry{ID: 4, BlogID: 2, Title: "d2"}); err != nil {
+			return err
+		}
+		e, err := in.FindByKey(Blog{ID: 2}, 4)
+		fmt.Println(e.Title)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// d2
+}
+
+// Delete deletes a child of the owner inside a transaction.
+func ExampleHasManyTx_Delete() {
+	s, entries := openBlogs()
+	defer s.Close()
+	err := s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := entries.In(tx)
+		if err := in.Delete(Blog{ID: 2}, Entry{ID: 4}); err != nil {
+			return err
+		}
+		n, err := in.Count(Blog{ID: 2})
+		fmt.Println(n)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// 0
+}
+
+// ExistsKey reports whether a key is one of the owner's children.
+func ExampleHasManyTx_ExistsKey() {
+	s, entries := openBlogs()
+	defer s.Close()
+	err := s.View(context.Background(), func(tx *memstore.Tx) error {
+		in := entries.In(tx)
+		mine, err := in.ExistsKey(Blog{ID: 2}, 4)
+		if err != nil {
+			return err
+		}
+		theirs, err := in.ExistsKey(Blog{ID: 2}, 1)
+		fmt.Println(mine, theirs)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// true false
+}

@@ -1260,3 +1260,511 @@ func ExampleNode_Relations() {
 	// Output:
 	// [specialties patients]
 }
+
+// Name and Lookups of a hasOne.
+func ExampleHasOne_Name() {
+	s, done := openClinic()
+	defer done()
+	chart, err := relations.NewHasOne[Patient, Chart](s, "chart")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, _, err := chart.Get(context.Background(), Patient{ID: 1}); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(chart.Name(), chart.Lookups())
+	// Output:
+	// chart 1
+}
+
+// Lookups counts the store reads a hasOne made; a cached child costs none.
+func ExampleHasOne_Lookups() {
+	s, done := openClinic()
+	defer done()
+	chart, err := relations.NewHasOne[Patient, Chart](s, "chart")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for range 3 {
+		if _, _, err := chart.Get(context.Background(), Patient{ID: 1}); err != nil {
+			log.Fatal(err)
+		}
+	}
+	fmt.Println(chart.Lookups())
+	// Output:
+	// 1
+}
+
+// The HasOneTx methods inside one transaction.
+func ExampleHasOneTx_Create() {
+	s, done := openClinic()
+	defer done()
+	chart, err := relations.NewHasOne[Patient, Chart](s, "chart")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := chart.In(tx)
+		c := Chart{Notes: "x-ray"}
+		if err := in.Create(Patient{ID: 2}, &c); err != nil {
+			return err
+		}
+		got, ok, err := in.Get(Patient{ID: 2})
+		fmt.Println(c.ID, got.Notes, ok, err)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// 2 x-ray true <nil>
+}
+
+// Get reads the owner's child inside a transaction.
+func ExampleHasOneTx_Get() {
+	s, done := openClinic()
+	defer done()
+	chart, err := relations.NewHasOne[Patient, Chart](s, "chart")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.View(context.Background(), func(tx *memstore.Tx) error {
+		c, ok, err := chart.In(tx).Get(Patient{ID: 1})
+		fmt.Println(c.Notes, ok)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// healthy true
+}
+
+// Delete deletes the owner's child inside a transaction.
+func ExampleHasOneTx_Delete() {
+	s, done := openClinic()
+	defer done()
+	chart, err := relations.NewHasOne[Patient, Chart](s, "chart")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := chart.In(tx)
+		if err := in.Delete(Patient{ID: 1}); err != nil {
+			return err
+		}
+		err := in.Delete(Patient{ID: 1})
+		fmt.Println(errors.Is(err, relations.ErrEmpty))
+		return nil
+	})
+	fmt.Println(err)
+	// Output:
+	// true
+	// <nil>
+}
+
+// Include reads the children of many owners inside a transaction.
+func ExampleHasOneTx_Include() {
+	s, done := openClinic()
+	defer done()
+	chart, err := relations.NewHasOne[Patient, Chart](s, "chart")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.View(context.Background(), func(tx *memstore.Tx) error {
+		out, err := chart.In(tx).Include([]Patient{{ID: 3}, {ID: 1}})
+		if err != nil {
+			return err
+		}
+		fmt.Println(out[0] == nil, out[1].Notes)
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// true healthy
+}
+
+// Name and Lookups of a hasManyThrough: two hops per owner.
+func ExampleHasManyThrough_Lookups() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := patients.List(context.Background(), Physician{ID: 1}); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(patients.Name(), patients.Lookups())
+	// Output:
+	// patients 3
+}
+
+// Name is the relation's name.
+func ExampleHasManyThrough_Name() {
+	s, done := openClinic()
+	defer done()
+	specialties, err := relations.NewHasManyThrough[Physician, Specialty, PhysicianSpecialty](s, "specialties")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(specialties.Name())
+	// Output:
+	// specialties
+}
+
+// Name, Targets and Lookups of a polymorphic belongsTo.
+func ExamplePolymorphic_Targets() {
+	s, done := openClinic()
+	defer done()
+	imageable, err := relations.NewPolymorphic[Picture](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(imageable.Name(), imageable.Targets())
+	// Output:
+	// imageable [Patient Ward]
+}
+
+// Name is the relation's name.
+func ExamplePolymorphic_Name() {
+	s, done := openClinic()
+	defer done()
+	imageable, err := relations.NewPolymorphic[Picture](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(imageable.Name())
+	// Output:
+	// imageable
+}
+
+// Lookups counts the owners read from the store.
+func ExamplePolymorphic_Lookups() {
+	s, done := openClinic()
+	defer done()
+	imageable, err := relations.NewPolymorphic[Picture](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, _, err := imageable.Get(context.Background(), getRow[Picture](s, 3)); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(imageable.Lookups())
+	// Output:
+	// 1
+}
+
+// The PolymorphicTx methods inside one transaction.
+func ExamplePolymorphicTx_Create() {
+	s, done := openClinic()
+	defer done()
+	imageable, err := relations.NewPolymorphic[Picture](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		pic := Picture{URL: "south.png"}
+		south := Ward{Name: "South"}
+		err := imageable.In(tx).Create(&pic, &south)
+		fmt.Println(err, pic.ImageableType, *pic.ImageableID == south.ID)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// <nil> Ward true
+}
+
+// Get reads a source's owner inside a transaction.
+func ExamplePolymorphicTx_Get() {
+	s, done := openClinic()
+	defer done()
+	imageable, err := relations.NewPolymorphic[Picture](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.View(context.Background(), func(tx *memstore.Tx) error {
+		owner, ok, err := imageable.In(tx).Get(getRow[Picture](s, 1))
+		fmt.Printf("%T %v\n", owner, ok)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// relations_test.Patient true
+}
+
+// Include reads the owners of many sources inside a transaction.
+func ExamplePolymorphicTx_Include() {
+	s, done := openClinic()
+	defer done()
+	imageable, err := relations.NewPolymorphic[Picture](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.View(context.Background(), func(tx *memstore.Tx) error {
+		owners, err := imageable.In(tx).Include([]Picture{getRow[Picture](s, 3), getRow[Picture](s, 1)})
+		for _, o := range owners {
+			fmt.Printf("%T\n", o)
+		}
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// relations_test.Ward
+	// relations_test.Patient
+}
+
+// Set re-points a source inside a transaction; Unset clears it.
+func ExamplePolymorphicTx_Set() {
+	s, done := openClinic()
+	defer done()
+	imageable, err := relations.NewPolymorphic[Picture](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		pic := getRow[Picture](s, 3)
+		err := imageable.In(tx).Set(&pic, Patient{ID: 2})
+		fmt.Println(err, pic.ImageableType, *pic.ImageableID)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// <nil> Patient 2
+}
+
+// Unset clears a source's foreign key inside a transaction.
+func ExamplePolymorphicTx_Unset() {
+	s, done := openClinic()
+	defer done()
+	imageable, err := relations.NewPolymorphic[Picture](s, "imageable")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		pic := getRow[Picture](s, 1)
+		err := imageable.In(tx).Unset(&pic)
+		fmt.Println(err, pic.ImageableID == nil)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// <nil> true
+}
+
+// Add links a far row to the owner inside a transaction.
+func ExampleThroughTx_Add() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := patients.In(tx)
+		if err := in.Add(Physician{ID: 2}, Patient{ID: 3}, &Appointment{Date: "sun"}); err != nil {
+			return err
+		}
+		list, err := in.List(Physician{ID: 2})
+		fmt.Println(names(list, patientName))
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// [Ann Cy]
+}
+
+// Create inserts a far row and links it inside a transaction.
+func ExampleThroughTx_Create() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := patients.In(tx)
+		dee := Patient{Name: "Dee"}
+		if err := in.Create(Physician{ID: 1}, &dee, nil); err != nil {
+			return err
+		}
+		n, err := in.Count(Physician{ID: 1})
+		fmt.Println(dee.ID, n)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// 4 3
+}
+
+// Count is the number of far rows linked to the owner.
+func ExampleThroughTx_Count() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := patients.In(tx)
+		n, err := in.Count(Physician{ID: 1})
+		fmt.Println(n)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// 2
+}
+
+// Exists reports whether a far row is linked to the owner.
+func ExampleThroughTx_Exists() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := patients.In(tx)
+		ok, err := in.Exists(Physician{ID: 2}, Patient{ID: 1})
+		fmt.Println(ok)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// true
+}
+
+// Find runs a filter on the owner's far rows inside a transaction.
+func ExampleThroughTx_Find() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := patients.In(tx)
+		list, err := in.Find(Physician{ID: 1}, filter.Filter{Order: []filter.Order{filter.Desc("Name")}, Limit: 1})
+		fmt.Println(names(list, patientName))
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// [Bob]
+}
+
+// Include reads the far rows of many owners.
+func ExampleThroughTx_Include() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := patients.In(tx)
+		out, err := in.Include([]Physician{{ID: 1}, {ID: 2}})
+		for _, ps := range out {
+			fmt.Println(names(ps, patientName))
+		}
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// [Ann Bob]
+	// [Ann]
+}
+
+// Links returns the owner's link rows.
+func ExampleThroughTx_Links() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := patients.In(tx)
+		links, err := in.Links(Physician{ID: 2})
+		for _, a := range links {
+			fmt.Println(a.PatientID, a.Date)
+		}
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// 1 wed
+}
+
+// List returns the owner's far rows.
+func ExampleThroughTx_List() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := patients.In(tx)
+		list, err := in.List(Physician{ID: 1})
+		fmt.Println(names(list, patientName))
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// [Ann Bob]
+}
+
+// Remove deletes the links between the owner and a far row.
+func ExampleThroughTx_Remove() {
+	s, done := openClinic()
+	defer done()
+	patients, err := relations.NewHasManyThrough[Physician, Patient, Appointment](s, "patients")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := patients.In(tx)
+		n, err := in.Remove(Physician{ID: 1}, Patient{ID: 1})
+		if err != nil {
+			return err
+		}
+		left, err := in.Count(Physician{ID: 1})
+		fmt.Println(n, left)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// 1 1
+}

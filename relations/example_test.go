@@ -766,3 +766,236 @@ func folderIDs(fs []Folder) []string {
 	}
 	return ids
 }
+
+// seedFolders inserts the folder tree food > (sweets > cake, bread) and
+// returns the tree accessor.
+func seedFolders(s *memstore.Store) *relations.Tree[Folder] {
+	food, sweets := "food", "sweets"
+	err := s.Update(context.Background(), func(tx *memstore.Tx) error {
+		for _, f := range []Folder{{ID: "food"}, {ID: "sweets", ParentID: &food},
+			{ID: "bread", ParentID: &food}, {ID: "cake", ParentID: &sweets}} {
+			if err := tx.Insert(f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	tree, err := relations.NewTree[Folder](s, "parent")
+	if err != nil {
+		log.Fatal(err)
+	}
+	return tree
+}
+
+// Children returns a node's children in key order.
+func ExampleTree_Children() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	tree := seedFolders(s)
+	ctx := context.Background()
+	kids, err := tree.Children(ctx, Folder{ID: "food"})
+	fmt.Println(folderIDs(kids), err)
+	// Output:
+	// [bread sweets] <nil>
+}
+
+// Parent returns a node's parent; ok is false for a root.
+func ExampleTree_Parent() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	tree := seedFolders(s)
+	ctx := context.Background()
+	sweets := "sweets"
+	p, ok, err := tree.Parent(ctx, Folder{ID: "cake", ParentID: &sweets})
+	fmt.Println(p.ID, ok, err)
+	_, ok, err = tree.Parent(ctx, Folder{ID: "food"})
+	fmt.Println(ok, err)
+	// Output:
+	// sweets true <nil>
+	// false <nil>
+}
+
+// Lookups counts the index lookups of the walks: one per node visited.
+func ExampleTree_Lookups() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	tree := seedFolders(s)
+	ctx := context.Background()
+	if _, err := tree.Descendants(ctx, Folder{ID: "food"}, 0); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(tree.Lookups())
+	// Output:
+	// 4
+}
+
+// Ancestors walks up from a node inside a transaction.
+func ExampleTreeTx_Ancestors() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	tree := seedFolders(s)
+	err := s.View(context.Background(), func(tx *memstore.Tx) error {
+		in := tree.In(tx)
+		sweets := "sweets"
+		up, err := in.Ancestors(Folder{ID: "cake", ParentID: &sweets})
+		fmt.Println(folderIDs(up))
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// [sweets food]
+}
+
+// Children reads a node's children inside a transaction.
+func ExampleTreeTx_Children() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	tree := seedFolders(s)
+	err := s.View(context.Background(), func(tx *memstore.Tx) error {
+		in := tree.In(tx)
+		kids, err := in.Children(Folder{ID: "food"})
+		fmt.Println(folderIDs(kids))
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// [bread sweets]
+}
+
+// Descendants walks down to a depth (0: all the way) inside a transaction.
+func ExampleTreeTx_Descendants() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	tree := seedFolders(s)
+	err := s.View(context.Background(), func(tx *memstore.Tx) error {
+		in := tree.In(tx)
+		all, err := in.Descendants(Folder{ID: "food"}, 1)
+		fmt.Println(folderIDs(all))
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// [bread sweets]
+}
+
+// Parent reads a node's parent inside a transaction.
+func ExampleTreeTx_Parent() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	tree := seedFolders(s)
+	err := s.View(context.Background(), func(tx *memstore.Tx) error {
+		in := tree.In(tx)
+		food := "food"
+		p, ok, err := in.Parent(Folder{ID: "bread", ParentID: &food})
+		fmt.Println(p.ID, ok)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// food true
+}
+
+// ByKey reads the owner of the source with a key inside a transaction.
+func ExampleBelongsToTx_ByKey() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := buyer.In(tx)
+		b, ok, err := in.ByKey(3) // sale 3
+		fmt.Println(b.Name, ok)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// Bob true
+}
+
+// Get reads a source's owner inside a transaction, never the cache.
+func ExampleBelongsToTx_Get() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := buyer.In(tx)
+		b, ok, err := in.Get(getSale(s, 1))
+		fmt.Println(b.Name, ok)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// Ann true
+}
+
+// Include reads the owners of many sources inside a transaction.
+func ExampleBelongsToTx_Include() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := buyer.In(tx)
+		owners, err := in.Include([]Sale{getSale(s, 1), getSale(s, 3), getSale(s, 2)})
+		for _, b := range owners {
+			fmt.Println(b.Name)
+		}
+		fmt.Println(owners[0] == owners[2]) // one *Buyer per distinct owner
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// Ann
+	// Bob
+	// Ann
+	// true
+}
+
+// Update replaces a source's owner row inside a transaction.
+func ExampleBelongsToTx_Update() {
+	s, _, closeShop := openShop()
+	defer closeShop()
+	buyer, err := relations.NewBelongsTo[Sale, Buyer](s, "buyer")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = s.Update(context.Background(), func(tx *memstore.Tx) error {
+		in := buyer.In(tx)
+		sale := getSale(s, 3)
+		if err := in.Update(sale, Buyer{ID: 2, Email: "bob@x", Name: "Robert"}); err != nil {
+			return err
+		}
+		b, _, err := in.Get(sale)
+		fmt.Println(b.Name)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// Robert
+}

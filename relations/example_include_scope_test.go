@@ -95,7 +95,7 @@ func ExampleNewInclude_scope() {
 	for _, n := range nodes {
 		fmt.Print(n.Row.(Teacher).Name, ":")
 		for _, c := range n.Many("courses") {
-			fmt.Printf(" %s %v", c.Row.(Course).Title, names(relations.Rows[Student](c.Many("students")), studentName))
+			fmt.Printf(" %s %v", c.Row.(Course).Title, studentNames(relations.Rows[Student](c.Many("students"))))
 		}
 		fmt.Println()
 	}
@@ -108,7 +108,14 @@ func ExampleNewInclude_scope() {
 	// lookups: 7
 }
 
-func studentName(s Student) string { return s.Name }
+// studentNames returns the students' names, in order.
+func studentNames(rows []Student) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.Name
+	}
+	return out
+}
 
 // The same include written as LoopBack's JSON, for rows read by model
 // name: a REST server's "filter[include]".
@@ -162,13 +169,13 @@ func ExampleHasManyThrough_Find() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("seniors:", names(seniors, studentName))
+	fmt.Println("seniors:", studentNames(seniors))
 	err = s.Update(ctx, func(tx *memstore.Tx) error {
 		if err := students.In(tx).Create(logic, &Student{Name: "Fay", Year: 4}, nil); err != nil {
 			return err
 		}
 		first, err := students.In(tx).Find(logic, filter.Filter{Order: []filter.Order{filter.Desc("Year")}, Limit: 1})
-		fmt.Println("most senior, in the Update:", names(first, studentName))
+		fmt.Println("most senior, in the Update:", studentNames(first))
 		return err
 	})
 	if err != nil {

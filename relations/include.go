@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"sync/atomic"
 
 	"github.com/relstore/relstore/filter"
@@ -93,8 +95,14 @@ func newInclude[T any](s *memstore.Store, model string, includes []filter.Includ
 		return nil, err
 	}
 	inc := &Include[T]{store: s, model: model, steps: steps, types: map[reflect.Type]string{}}
+	var names []string
 	for _, m := range s.Models() {
 		inc.types[m.Type] = m.Name
+		names = append(names, m.Name)
+	}
+	if !slices.Contains(names, model) {
+		// bindSteps found no relation to bind: nothing asked for the model.
+		return nil, invalid(fmt.Sprintf("include: no model %q (models: %s)", model, strings.Join(names, ", ")))
 	}
 	return inc, nil
 }

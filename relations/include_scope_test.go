@@ -396,3 +396,16 @@ func TestIncludeScopeFieldsJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestIncludeOfUnknownModel: an include by name of a model the store does
+// not have is refused when it is bound, with or without relations to
+// include, and lists the models that exist.
+func TestIncludeOfUnknownModel(t *testing.T) {
+	k := newScopedClinic(t)
+	for _, incs := range [][]filter.Include{nil, {relations.With("patients")}} {
+		_, err := relations.NewIncludeOf(k.s, "Physicians", incs)
+		if !errors.Is(err, memstore.ErrInvalid) || !strings.Contains(err.Error(), `"Physicians"`) || !strings.Contains(err.Error(), "Physician") {
+			t.Errorf("NewIncludeOf(Physicians, %d includes) = %v, want ErrInvalid naming the model and listing the models", len(incs), err)
+		}
+	}
+}

@@ -28,7 +28,9 @@ func schemas() map[string][]memstore.Model {
 		{Name: "editor", Target: "Author", KeyTo: "Handle", OnDelete: memstore.SetNull, Shadow: true}, // shadow EditorID, a string
 	}
 	return map[string][]memstore.Model{
-		"opseq": opseq.Models(),
+		"opseq":       opseq.Models(),
+		"opseq_seats": opseq.Seats.MemstoreModels(),
+		"opseq_links": opseq.Links.MemstoreModels(),
 		"kinds": {
 			memstore.ModelOf[Kinds](), memstore.ModelOf[Tiny](), memstore.ModelOf[Small](),
 			memstore.ModelOf[Wide](), memstore.ModelOf[Token](), memstore.ModelOf[Link](),

@@ -82,37 +82,58 @@ func predictDelete(s *opseq.Schema, trig [][]opseq.Rel, sn pgSnap, m opseq.Model
 			slices.Reverse(rows[i])
 		}
 	}
-	// referencing returns the live rows that reference v through r.
-	referencing := func(r opseq.Rel, v any) []*entry {
+	type event struct {
+		r   opseq.Rel
+		t   opseq.ModelID // the target (one of a polymorphic relation's)
+		old any           // the referenced value the row held
+		upd bool          // an update of the value, not a delete of the row
+	}
+	// referencing returns the live rows that reference ev's value: through
+	// a polymorphic relation, the rows whose discriminator names ev's
+	// target.
+	referencing := func(ev event) []*entry {
 		var out []*entry
-		src := rows[s.Rels[r].Source]
+		spec := &s.Rels[ev.r]
+		src := rows[spec.Source]
 		for i := range src {
-			if e := &src[i]; !e.gone && s.FK(r, e.row) == v {
+			e := &src[i]
+			if e.gone {
+				continue
+			}
+			if spec.Poly() {
+				if opseq.Field(e.row, spec.Disc) == s.Models[ev.t].Name && s.RawFK(ev.r, e.row) == ev.old {
+					out = append(out, e)
+				}
+			} else if s.FK(ev.r, e.row) == ev.old {
 				out = append(out, e)
 			}
 		}
 		return out
 	}
-	// held reports whether a live row of r's target holds v.
-	held := func(r opseq.Rel, v any) bool {
-		for _, e := range rows[s.Rels[r].Target] {
-			if !e.gone && s.KeyTo(r, e.key, e.row) == v {
+	// held reports whether a live row of ev's target holds its value (a
+	// polymorphic relation references primary keys, which a DELETE cannot
+	// give back).
+	held := func(ev event) bool {
+		if s.Rels[ev.r].Poly() {
+			return false
+		}
+		for _, e := range rows[ev.t] {
+			if !e.gone && s.KeyTo(ev.r, e.key, e.row) == ev.old {
 				return true
 			}
 		}
 		return false
 	}
-	type event struct {
-		r   opseq.Rel
-		old any  // the referenced value the row held
-		upd bool // an update of the value, not a delete of the row
-	}
 	var queue []event
 	del := func(t opseq.ModelID, e *entry) {
 		e.gone = true
 		for _, r := range trig[t] {
-			if v := s.KeyTo(r, e.key, e.row); v != nil {
-				queue = append(queue, event{r: r, old: v})
+			v := s.KeyTo(r, e.key, e.row)
+			if s.Rels[r].Poly() {
+				v = e.key // each target by its primary key
+			}
+			if v != nil {
+				queue = append(queue, event{r: r, t: t, old: v})
 			}
 		}
 	}
@@ -122,7 +143,7 @@ func predictDelete(s *opseq.Schema, trig [][]opseq.Rel, sn pgSnap, m opseq.Model
 		e.row = s.SetFK(r, e.row, nil)
 		for _, r2 := range trig[src] {
 			if v := s.KeyTo(r2, e.key, old); v != nil && v != s.KeyTo(r2, e.key, e.row) {
-				queue = append(queue, event{r: r2, old: v, upd: true})
+				queue = append(queue, event{r: r2, t: src, old: v, upd: true})
 			}
 		}
 	}
@@ -142,19 +163,19 @@ func predictDelete(s *opseq.Schema, trig [][]opseq.Rel, sn pgSnap, m opseq.Model
 		rs := s.Rels[ev.r]
 		switch {
 		case !ev.upd && rs.OnDelete == memstore.Cascade:
-			for _, e := range referencing(ev.r, ev.old) {
+			for _, e := range referencing(ev) {
 				if !e.gone { // an earlier row of the same statement may have removed it
 					del(rs.Source, e)
 				}
 			}
 		case !ev.upd && rs.OnDelete == memstore.SetNull:
-			for _, e := range referencing(ev.r, ev.old) {
+			for _, e := range referencing(ev) {
 				if !e.gone {
 					setNull(ev.r, e)
 				}
 			}
 		default: // NO ACTION, on delete or on update
-			if !held(ev.r, ev.old) && len(referencing(ev.r, ev.old)) > 0 {
+			if !held(ev) && len(referencing(ev)) > 0 {
 				return opseq.ForeignKey
 			}
 		}

@@ -41,8 +41,15 @@ type pgdb struct {
 	// again (relstore's are, after every op).
 	dumps []memstore.Dump
 	// trig lists, per model, the relations that reference it, in the order
-	// PostgreSQL fires their ON DELETE triggers (read from the server).
+	// PostgreSQL fires their ON DELETE triggers (read from the server),
+	// the polymorphic ones' triggers included (poly_test.go).
 	trig [][]opseq.Rel
+	// poly are the triggers of the polymorphic relations by name,
+	// polyFuncs their functions, and polyActs the relations' on-delete
+	// actions they were made for (see polyActions).
+	poly      map[string]polyTrigger
+	polyFuncs []string
+	polyActs  string
 
 	// Filled while an op runs (see cascade_test.go).
 	deletes deleteStats
@@ -130,13 +137,11 @@ func (p *pgdb) reset(t testing.TB, s *opseq.Schema) {
 				t.Fatalf("apply schema: %v\n%s", err, schema)
 			}
 		}
-		p.ddl = schema
+		p.ddl, p.polyFuncs = schema, nil // DROP SCHEMA dropped the functions
 		if err := p.readNames(); err != nil {
 			t.Fatalf("%v\n%s", err, schema)
 		}
-		if err := p.readTriggers(); err != nil {
-			t.Fatalf("%v\n%s", err, schema)
-		}
+		p.triggers(t)
 		return
 	}
 	var names []string
@@ -159,11 +164,23 @@ func (p *pgdb) reset(t testing.TB, s *opseq.Schema) {
 			t.Fatalf("reset: %v\n%s", err, strings.Join(stmts, ";\n"))
 		}
 	}
-	if schema != p.ddl {
+	if schema != p.ddl || polyActions(s) != p.polyActs {
 		p.ddl = schema
-		if err := p.readTriggers(); err != nil {
-			t.Fatalf("%v\n%s", err, schema)
-		}
+		p.triggers(t)
+	}
+}
+
+// triggers makes the triggers of the polymorphic relations of p.s, after
+// the foreign keys (their names follow those of the RI triggers), and reads
+// the order of every ON DELETE trigger.
+func (p *pgdb) triggers(t testing.TB) {
+	t.Helper()
+	if err := p.installPoly(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p.polyActs = polyActions(p.s)
+	if err := p.readTriggers(); err != nil {
+		t.Fatalf("%v\n%s", err, p.ddl)
 	}
 }
 
@@ -236,22 +253,25 @@ func (p *pgdb) readNames() error {
 	return nil
 }
 
-// readTriggers reads, per model, the foreign keys that reference it in the
+// readTriggers reads, per model, the relations that reference it in the
 // order PostgreSQL fires their ON DELETE triggers: by trigger name, which
 // for the triggers of foreign keys ends with the trigger's OID, so creation
-// order (while the OIDs have the same number of digits). It checks each
+// order (while the OIDs have the same number of digits), and which places
+// the polymorphic relations' triggers (p.poly) among them. It checks each
 // foreign key's ON DELETE rule against its relation's.
 func (p *pgdb) readTriggers() error {
 	type trigger struct{ name, target, source, column, action string }
-	rs, err := p.conns[0].Query(context.Background(), `SELECT t.tgname, tgt.relname, src.relname, a.attname, c.confdeltype::text
+	rs, err := p.conns[0].Query(context.Background(), `SELECT t.tgname, tgt.relname,
+			coalesce(src.relname, ''), coalesce(a.attname, ''), coalesce(c.confdeltype::text, '')
 		FROM pg_trigger t
-		JOIN pg_constraint c ON c.oid = t.tgconstraint
 		JOIN pg_class tgt ON tgt.oid = t.tgrelid
-		JOIN pg_class src ON src.oid = c.conrelid
-		JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-		WHERE c.contype = 'f' AND t.tgrelid = c.confrelid AND t.tgtype & 8 <> 0
+		LEFT JOIN pg_constraint c ON c.oid = t.tgconstraint AND c.contype = 'f'
+		LEFT JOIN pg_class src ON src.oid = c.conrelid
+		LEFT JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+		WHERE t.tgtype & 8 <> 0 AND t.tgtype & 1 <> 0 AND t.tgtype & 2 = 0
+			AND (c.oid IS NULL OR t.tgrelid = c.confrelid)
 			AND tgt.relnamespace = current_schema()::regnamespace
-		ORDER BY t.tgname`)
+		ORDER BY t.tgname COLLATE "C"`)
 	rows, err := collect(rs, err, func(r pgx.Rows) (t trigger, err error) {
 		return t, r.Scan(&t.name, &t.target, &t.source, &t.column, &t.action)
 	})
@@ -261,10 +281,22 @@ func (p *pgdb) readTriggers() error {
 	s := p.s
 	p.trig = make([][]opseq.Rel, len(s.Models))
 	want := map[memstore.Action]string{memstore.Cascade: "c", memstore.SetNull: "n", memstore.Restrict: "a"}
+	n := 0 // the ON DELETE triggers the relations should have
+	for _, spec := range s.Rels {
+		n += max(1, len(spec.Targets))
+	}
 	for _, tr := range rows {
+		if tr.source == "" { // no foreign key's: a polymorphic relation's
+			pt, ok := p.poly[tr.name]
+			if !ok || pt.check || p.table(pt.target) != quote(tr.target) {
+				return fmt.Errorf("trigger %s on %s: no polymorphic relation's delete trigger", tr.name, tr.target)
+			}
+			p.trig[pt.target] = append(p.trig[pt.target], pt.r)
+			continue
+		}
 		found := false
 		for r, spec := range s.Rels {
-			if p.table(spec.Source) != quote(tr.source) || p.col(spec.Source, spec.FK) != quote(tr.column) {
+			if spec.Poly() || p.table(spec.Source) != quote(tr.source) || p.col(spec.Source, spec.FK) != quote(tr.column) {
 				continue
 			}
 			if p.table(spec.Target) != quote(tr.target) || want[spec.OnDelete] != tr.action {
@@ -278,8 +310,8 @@ func (p *pgdb) readTriggers() error {
 			return fmt.Errorf("trigger %s: %s.%s is no relation's foreign key", tr.name, tr.source, tr.column)
 		}
 	}
-	if len(rows) != len(s.Rels) {
-		return fmt.Errorf("%d ON DELETE triggers for %d relations", len(rows), len(s.Rels))
+	if len(rows) != n {
+		return fmt.Errorf("%d ON DELETE triggers for %d relations (%d with each target of a polymorphic one)", len(rows), len(s.Rels), n)
 	}
 	return nil
 }
@@ -598,6 +630,11 @@ func (p *pgdb) write(ctx context.Context, qr q, op opseq.Op, seqs []int64) opseq
 		var v any
 		if op.Owner != nil {
 			v = opseq.Field(op.Owner, spec.KeyTo)
+		}
+		if spec.Poly() && v != nil { // Set writes the discriminator: its target's name
+			return affected(qr.Exec(ctx, fmt.Sprintf("UPDATE %s SET %s = $1, %s = $2 WHERE %s = $3", p.table(spec.Source),
+				p.col(spec.Source, spec.FK), p.col(spec.Source, spec.Disc), p.key(spec.Source)),
+				sqlValue(v), s.Models[spec.Target].Name, sqlValue(s.PK(op.Src))))
 		}
 		return affected(qr.Exec(ctx, fmt.Sprintf("UPDATE %s SET %s = $1 WHERE %s = $2", p.table(spec.Source),
 			p.col(spec.Source, spec.FK), p.key(spec.Source)), sqlValue(v), sqlValue(s.PK(op.Src))))

@@ -1,0 +1,183 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/relstore/relstore/internal/opseq"
+	"github.com/relstore/relstore/memstore"
+)
+
+// A polymorphic belongsTo (FuzzLinks's LPic.ref) is no SQL foreign key:
+// package ddl indexes (discriminator, key) and leaves its integrity to the
+// application or to triggers (ddl's Caveats). The harness gives the server
+// relstore's integrity with plpgsql triggers, as fuzz/sqlite does with
+// SQLite's (difference 16):
+//
+//   - on the source, AFTER INSERT OR UPDATE OF the key or the
+//     discriminator, FOR EACH ROW: a new or changed non-null key must be the
+//     key of a row of the model the discriminator names, one of the
+//     relation's targets (an unchanged one is not checked, as relstore does
+//     not); else foreign_key_violation (23503). An AFTER ROW trigger runs
+//     after the unique checks, as relstore checks foreign keys after its
+//     unique fields (a duplicate key with a bad reference is 23505 on both).
+//   - on each target, AFTER DELETE FOR EACH ROW: the relation's onDelete on
+//     the source rows that name that target (a DELETE, an UPDATE to NULL
+//     that keeps the discriminator, or a check that raises 23503).
+//
+// The delete triggers join the queue of the RI triggers (they are AFTER
+// ROW triggers of the same event), which fires the triggers of one row in
+// name order. relstore's queue (memstore/DESIGN.md, "Deletes") takes a
+// target's cascading and nulling relations first, then its restricting
+// ones, in package ddl's order of the foreign keys, a polymorphic relation
+// last in its group. The names put each trigger there: PostgreSQL names
+// the RI triggers of a referenced table "RI_ConstraintTrigger_a_<oid>",
+// created (ddl's order) cascading and nulling first; a polymorphic cascade
+// or set null is named after the last cascading RI trigger of its target
+// (that name, then "_poly<r>"), or "Poly<r>_..." (before "RI_") when the
+// target has none, and a polymorphic restrict "poly<r>_..." (after every
+// "RI_"). TestPolyTriggerOrder shows the order on the server.
+//
+// What the triggers cannot match (difference 17): a plpgsql trigger's
+// DELETE or UPDATE is a statement of its own, whose rows fire their own
+// AFTER triggers when it ends, depth first, where relstore (as an RI
+// cascade, which PostgreSQL runs without firing its triggers at once)
+// appends them to the end of the queue. Links's polymorphic source is
+// referenced by nothing, so its replay never meets it;
+// TestPolyCascadeNests pins a schema that does.
+
+// polyTrigger is a trigger the harness made for a polymorphic relation.
+type polyTrigger struct {
+	r      opseq.Rel
+	target opseq.ModelID // the table it is on, for a delete trigger
+	check  bool          // the source's insert and update check
+}
+
+// polyActions returns the on-delete actions of s's polymorphic relations,
+// which the triggers depend on (ddl's DDL does not).
+func polyActions(s *opseq.Schema) string {
+	var b strings.Builder
+	for r, spec := range s.Rels {
+		if spec.Poly() {
+			fmt.Fprintf(&b, "%d:%v ", r, spec.OnDelete)
+		}
+	}
+	return b.String()
+}
+
+// installPoly drops the polymorphic triggers of the previous schema and
+// creates those of p.s on every store, named after the RI triggers that
+// reference each target there (whose OIDs differ from store to store). It
+// sets p.poly, the triggers by name, and p.polyFuncs.
+func (p *pgdb) installPoly(ctx context.Context) error {
+	old := p.polyFuncs
+	p.poly, p.polyFuncs = map[string]polyTrigger{}, nil
+	for i, conn := range p.conns[:p.s.NumStores()] {
+		stmts, err := p.polyTriggers(ctx, i)
+		if err != nil {
+			return err
+		}
+		if len(old) > 0 {
+			stmts = append([]string{"DROP FUNCTION IF EXISTS " + strings.Join(old, ", ") + " CASCADE"}, stmts...)
+		}
+		if len(stmts) == 0 {
+			continue
+		}
+		if _, err := conn.Exec(ctx, strings.Join(stmts, ";\n")); err != nil {
+			return fmt.Errorf("polymorphic triggers: %w\n%s", err, strings.Join(stmts, ";\n"))
+		}
+	}
+	return nil
+}
+
+// polyTriggers returns the statements that make the triggers of p.s's
+// polymorphic relations in store i, and records their names in p.poly and
+// their functions in p.polyFuncs (the same for every store).
+func (p *pgdb) polyTriggers(ctx context.Context, i int) ([]string, error) {
+	s := p.s
+	// lastCascade is, per table, the name of its last cascading or nulling
+	// RI delete trigger (by name).
+	rs, err := p.conns[i].Query(ctx, `SELECT tgt.relname, max(t.tgname COLLATE "C")
+		FROM pg_trigger t
+		JOIN pg_constraint c ON c.oid = t.tgconstraint
+		JOIN pg_class tgt ON tgt.oid = t.tgrelid
+		WHERE c.contype = 'f' AND t.tgrelid = c.confrelid AND t.tgtype & 8 <> 0 AND c.confdeltype IN ('c', 'n')
+			AND tgt.relnamespace = current_schema()::regnamespace
+		GROUP BY tgt.relname`)
+	type last struct{ table, name string }
+	rows, err := collect(rs, err, func(r pgx.Rows) (l last, err error) { return l, r.Scan(&l.table, &l.name) })
+	if err != nil {
+		return nil, err
+	}
+	lastCascade := map[string]string{}
+	for _, l := range rows {
+		lastCascade[quote(l.table)] = l.name
+	}
+	var stmts []string
+	var funcs []string
+	for r, spec := range s.Rels {
+		if !spec.Poly() {
+			continue
+		}
+		src, fk, disc := p.table(spec.Source), p.col(spec.Source, spec.FK), p.col(spec.Source, spec.Disc)
+		raise := func(what string) string {
+			return fmt.Sprintf("RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', MESSAGE = %s", what)
+		}
+		var ok []string
+		for _, t := range spec.Targets {
+			ok = append(ok, fmt.Sprintf("NEW.%s = %s AND EXISTS (SELECT 1 FROM %s WHERE %s = NEW.%s)",
+				disc, literal(s.Models[t].Name), p.table(t), p.key(t), fk))
+		}
+		name := fmt.Sprintf("poly%02d_check", r)
+		funcs = append(funcs, quote(name)+"()")
+		p.poly[name] = polyTrigger{r: opseq.Rel(r), check: true}
+		stmts = append(stmts, fmt.Sprintf(`CREATE FUNCTION %[1]s() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NEW.%[2]s IS NULL OR TG_OP = 'UPDATE' AND OLD.%[2]s = NEW.%[2]s AND OLD.%[3]s = NEW.%[3]s THEN
+		RETURN NULL; -- no key, or the same one
+	END IF;
+	IF %[4]s THEN
+		RETURN NULL;
+	END IF;
+	%[5]s;
+END $$`, quote(name), fk, disc, strings.Join(ok, "\n\t\tOR "),
+			raise(fmt.Sprintf("format('polymorphic foreign key %s: %%s %%s names no row', NEW.%s, NEW.%s)", spec.Name, disc, fk))),
+			fmt.Sprintf("CREATE TRIGGER %s AFTER INSERT OR UPDATE OF %s, %s ON %s FOR EACH ROW EXECUTE FUNCTION %s()",
+				quote(name), fk, disc, src, quote(name)))
+		for _, t := range spec.Targets {
+			named := fmt.Sprintf("%s = %s AND %s = OLD.%s", disc, literal(s.Models[t].Name), fk, p.key(t))
+			var body, trig string
+			switch spec.OnDelete {
+			case memstore.Cascade:
+				body = fmt.Sprintf("DELETE FROM %s WHERE %s;", src, named)
+			case memstore.SetNull:
+				body = fmt.Sprintf("UPDATE %s SET %s = NULL WHERE %s;", src, fk, named)
+			default: // restrict: after every RI trigger
+				body = fmt.Sprintf("IF EXISTS (SELECT 1 FROM %s WHERE %s) THEN\n\t\t%s;\n\tEND IF;", src, named,
+					raise(fmt.Sprintf("format('polymorphic foreign key %s: %s %%s is referenced', OLD.%s)", spec.Name, s.Models[t].Name, p.key(t))))
+				trig = fmt.Sprintf("poly%02d_%s_restrict", r, s.Models[t].Name)
+			}
+			if trig == "" { // cascade or set null: after the cascading RI triggers, before the others
+				if l, ok := lastCascade[p.table(t)]; ok {
+					trig = fmt.Sprintf("%s_poly%02d", l, r)
+				} else {
+					trig = fmt.Sprintf("Poly%02d_%s_%v", r, s.Models[t].Name, spec.OnDelete)
+				}
+			}
+			fn := fmt.Sprintf("poly%02d_%s_delete", r, s.Models[t].Name)
+			funcs = append(funcs, quote(fn)+"()")
+			p.poly[trig] = polyTrigger{r: opseq.Rel(r), target: t}
+			stmts = append(stmts,
+				fmt.Sprintf("CREATE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n\t%s\n\tRETURN NULL;\nEND $$", quote(fn), body),
+				fmt.Sprintf("CREATE TRIGGER %s AFTER DELETE ON %s FOR EACH ROW EXECUTE FUNCTION %s()", quote(trig), p.table(t), quote(fn)))
+		}
+	}
+	p.polyFuncs = funcs
+	return stmts, nil
+}
+
+// literal quotes a string as an SQL literal.
+func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"testing"
 
 	"github.com/jackc/pgx/v5"
 
@@ -181,3 +182,170 @@ END $$`, quote(name), fk, disc, strings.Join(ok, "\n\t\tOR "),
 
 // literal quotes a string as an SQL literal.
 func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// PTgt and PSrc make the two cases where the place of a polymorphic
+// relation's trigger among the RI triggers decides a delete: a PSrc row
+// references its PTgt through a foreign key (tgt) and through a
+// polymorphic belongsTo (ref), one cascading and the other restricting.
+type PTgt struct{ ID int64 }
+
+type PSrc struct {
+	ID      int64
+	TgtID   *int64
+	RefID   *int64
+	RefType string
+}
+
+// polySchema returns the schema of a PTgt-like target (model 0) and a
+// PSrc-like source (model 1) with the given actions, as an opseq.Schema
+// and as relstore's models.
+func polySchema[T, S any](tgt, ref memstore.Action) (*opseq.Schema, []memstore.Model) {
+	s := &opseq.Schema{
+		Name:   "poly",
+		Models: []opseq.ModelSpec{specOf[T]("ID"), specOf[S]("ID")},
+		Rels: []opseq.RelSpec{
+			{Name: "tgt", Source: 1, Target: 0, FK: "TgtID", KeyTo: "ID", OnDelete: tgt, Nullable: true},
+			{Name: "ref", Source: 1, Target: 0, FK: "RefID", KeyTo: "ID", OnDelete: ref, Nullable: true,
+				Targets: []opseq.ModelID{0}, Disc: "RefType"},
+		},
+	}
+	target, source := memstore.ModelOf[T](), memstore.ModelOf[S]()
+	source.Relations = []memstore.Relation{
+		{Name: "tgt", Target: target.Name, FK: "TgtID", OnDelete: tgt},
+		{Name: "ref", Polymorphic: true, FK: "RefID", Discriminator: "RefType", Targets: []string{target.Name}, OnDelete: ref},
+	}
+	return s, []memstore.Model{target, source}
+}
+
+// newPolyPG applies ddl's schema of models and the harness's triggers of s
+// to a new test schema.
+func newPolyPG(t *testing.T, s *opseq.Schema, models []memstore.Model) *pgdb {
+	t.Helper()
+	conn := newTestConn(t)
+	mustSchema(t, conn, models...)
+	p := &pgdb{s: s, conns: []*pgx.Conn{conn}}
+	if err := p.readNames(); err != nil {
+		t.Fatal(err)
+	}
+	p.triggers(t)
+	return p
+}
+
+// TestPolyTriggerOrder shows on the server that the names of the
+// polymorphic relations' delete triggers put them where relstore's queue
+// has them: PSrc 1 references PTgt 1 through tgt and through ref, and
+// deleting PTgt 1 is accepted when the cascading relation's event runs
+// before the restricting one's (the cascade removes the row the check
+// would find), as relstore runs them: a polymorphic restrict after a
+// cascading foreign key, a polymorphic cascade before a restricting one.
+// With the trigger renamed to the other side of the RI trigger, the server
+// refuses the same delete (23503), and the queue rule, which reads the
+// order from the names, predicts both.
+func TestPolyTriggerOrder(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name        string
+		tgt, ref    memstore.Action
+		swappedName string // the trigger's name on the wrong side of "RI_ConstraintTrigger_a_<oid>"
+	}{
+		{"polymorphic restrict after a cascading foreign key", memstore.Cascade, memstore.Restrict, "Poly01_PTgt_restrict"},
+		{"polymorphic cascade before a restricting foreign key", memstore.Restrict, memstore.Cascade, "poly01_PTgt_cascade"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, models := polySchema[PTgt, PSrc](tc.tgt, tc.ref)
+			rows := []any{PTgt{ID: 1}, PSrc{ID: 1, TgtID: ptr[int64](1), RefID: ptr[int64](1), RefType: "PTgt"}}
+			inserts := []string{`INSERT INTO "p_tgt" VALUES (1)`, `INSERT INTO "p_src" VALUES (1, 1, 1, 'PTgt')`}
+			if _, err := relstoreDelete(t, models, rows[0], rows...); err != nil {
+				t.Errorf("relstore: delete of PTgt 1: %v, want it accepted", err)
+			}
+			for _, swap := range []bool{false, true} {
+				p := newPolyPG(t, s, models)
+				want := opseq.OK
+				if swap {
+					var name string
+					for n, pt := range p.poly {
+						if !pt.check {
+							name = n
+						}
+					}
+					execAll(t, p, fmt.Sprintf(`ALTER TRIGGER %s ON "p_tgt" RENAME TO %s`, quote(name), quote(tc.swappedName)))
+					p.poly[tc.swappedName] = p.poly[name]
+					if err := p.readTriggers(); err != nil {
+						t.Fatal(err)
+					}
+					want = opseq.ForeignKey
+				}
+				var names []string
+				if err := p.conns[0].QueryRow(ctx, `SELECT array_agg(tgname::text ORDER BY tgname COLLATE "C") FROM pg_trigger
+					WHERE tgrelid = '"p_tgt"'::regclass AND tgtype & 8 <> 0`).Scan(&names); err != nil {
+					t.Fatal(err)
+				}
+				execAll(t, p, inserts...)
+				_, err := p.conns[0].Exec(ctx, `DELETE FROM "p_tgt" WHERE "id" = 1`)
+				t.Logf("delete triggers of p_tgt %q: %v", names, classify(err))
+				if got := classify(err); got != want {
+					t.Errorf("PostgreSQL, delete triggers %q: delete of PTgt 1: %v (%v), want %v", names, got, err, want)
+				}
+				if got := predictDelete(s, p.trig, snapOf(s, rows...), 0, int64(1), false); got != want {
+					t.Errorf("the queue rule, delete triggers %q: %v, want %v", names, got, want)
+				}
+			}
+		})
+	}
+}
+
+// NTgt, NPic and NVisit make difference 17: an NPic belongs to an NTgt
+// through a polymorphic relation (cascade), and an NVisit to an NTgt
+// (restrict) and to an NPic (cascade).
+type NTgt struct{ ID int64 }
+
+type NPic struct {
+	ID      int64
+	RefID   *int64
+	RefType string
+}
+
+type NVisit struct {
+	ID    int64
+	TgtID int64  `relstore:"belongsTo=NTgt,as=tgt"`
+	PicID *int64 `relstore:"belongsTo=NPic,as=pic,onDelete=cascade"`
+}
+
+// TestPolyCascadeNests pins difference 17: deleting NTgt 1, whose NPic 1
+// has NVisit 1, which also restricts NTgt 1. relstore's queue (and an RI
+// cascade's) runs NTgt 1's events in turn: the polymorphic cascade removes
+// NPic 1 and appends its cascade to NVisit 1 to the end of the queue, then
+// the restrict check finds NVisit 1: refused. PostgreSQL's polymorphic
+// cascade is a trigger's DELETE, a statement of its own, whose RI cascade
+// to NVisit 1 fires when that DELETE ends, before the restrict check: the
+// delete is accepted.
+func TestPolyCascadeNests(t *testing.T) {
+	ctx := context.Background()
+	s := &opseq.Schema{
+		Name:   "nest",
+		Models: []opseq.ModelSpec{specOf[NTgt]("ID"), specOf[NPic]("ID"), specOf[NVisit]("ID")},
+		Rels: []opseq.RelSpec{
+			{Name: "ref", Source: 1, Target: 0, FK: "RefID", KeyTo: "ID", OnDelete: memstore.Cascade, Nullable: true,
+				Targets: []opseq.ModelID{0}, Disc: "RefType"},
+			{Name: "tgt", Source: 2, Target: 0, FK: "TgtID", KeyTo: "ID", OnDelete: memstore.Restrict},
+			{Name: "pic", Source: 2, Target: 1, FK: "PicID", KeyTo: "ID", OnDelete: memstore.Cascade, Nullable: true},
+		},
+	}
+	tgt, pic := memstore.ModelOf[NTgt](), memstore.ModelOf[NPic]()
+	pic.Relations = []memstore.Relation{{Name: "ref", Polymorphic: true, FK: "RefID", Discriminator: "RefType",
+		Targets: []string{tgt.Name}, OnDelete: memstore.Cascade}}
+	models := []memstore.Model{tgt, pic, memstore.ModelOf[NVisit]()}
+	rows := []any{NTgt{ID: 1}, NPic{ID: 1, RefID: ptr[int64](1), RefType: "NTgt"}, NVisit{ID: 1, TgtID: 1, PicID: ptr[int64](1)}}
+
+	p := newPolyPG(t, s, models)
+	execAll(t, p, `INSERT INTO "n_tgt" VALUES (1)`, `INSERT INTO "n_pic" VALUES (1, 1, 'NTgt')`, `INSERT INTO "n_visit" VALUES (1, 1, 1)`)
+	if _, err := p.conns[0].Exec(ctx, `DELETE FROM "n_tgt" WHERE "id" = 1`); err != nil {
+		t.Errorf("PostgreSQL: delete of NTgt 1: %v, want it accepted (the trigger's DELETE fires its cascade at once)", err)
+	}
+	if got := predictDelete(s, p.trig, snapOf(s, rows...), 0, int64(1), false); got != opseq.ForeignKey {
+		t.Errorf("the queue rule: %v, want %v", got, opseq.ForeignKey)
+	}
+	if _, err := relstoreDelete(t, models, rows[0], rows...); classifyStore(err) != opseq.ForeignKey {
+		t.Errorf("relstore: delete of NTgt 1: %v, want ErrForeignKey (NVisit 1's cascade is queued after the restrict check)", err)
+	}
+}

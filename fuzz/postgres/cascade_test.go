@@ -49,6 +49,7 @@ type deleteStats struct {
 func (p *pgdb) check(pre pgSnap, op opseq.Op, got opseq.Class) {
 	queue := predictDelete(p.s, p.trig, pre, op.Model, op.Key, false)
 	p.deletes.checked++
+	p.polys.countDelete(p.s, pre, op)
 	if got == opseq.ForeignKey {
 		p.deletes.refused++
 	}

@@ -113,6 +113,9 @@ func fidelity(t *testing.T, p *pgdb, dir string, base *opseq.Schema, seeds []ops
 	t.Logf("%s", st)
 	t.Logf("deletes: %d sent and predicted by the trigger queue rule, %d refused (23503), %d depend on the order of the rows one cascade removes",
 		p.deletes.checked, p.deletes.refused, p.deletes.orderDeps)
+	if polyActions(base) != "" {
+		t.Logf("%s", p.polys)
+	}
 }
 
 // stats counts what was compared.

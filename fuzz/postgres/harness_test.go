@@ -51,8 +51,9 @@ type pgdb struct {
 	polyFuncs []string
 	polyActs  string
 
-	// Filled while an op runs (see cascade_test.go).
+	// Filled while an op runs (see cascade_test.go, poly_test.go).
 	deletes deleteStats
+	polys   polyStats
 	mispred []string // deletes whose outcome the queue rule did not predict
 }
 
@@ -601,6 +602,7 @@ func (p *pgdb) write(ctx context.Context, qr q, op opseq.Op, seqs []int64) opseq
 	if s.Refused(op) {
 		return opseq.Outcome{Class: opseq.Invalid} // differences 4 and 5
 	}
+	qr = polyCounter{qr, &p.polys}
 	switch op.Kind {
 	case opseq.OpInsert:
 		k, c := p.insert(ctx, qr, op.Row, nil, false, seqs)

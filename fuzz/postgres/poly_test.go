@@ -2,11 +2,14 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/relstore/relstore/internal/opseq"
 	"github.com/relstore/relstore/memstore"
@@ -348,4 +351,53 @@ func TestPolyCascadeNests(t *testing.T) {
 	if _, err := relstoreDelete(t, models, rows[0], rows...); classifyStore(err) != opseq.ForeignKey {
 		t.Errorf("relstore: delete of NTgt 1: %v, want ErrForeignKey (NVisit 1's cascade is queued after the restrict check)", err)
 	}
+}
+
+// polyStats counts what the polymorphic relations' triggers met in a
+// replay.
+type polyStats struct {
+	refusedWrites  int    // inserts, updates and sets the check trigger refused (23503)
+	refusedDeletes int    // deletes a restrict trigger refused (23503)
+	deletes        [3]int // deletes of a row that source rows named, by the relation's action: cascade, set null, restrict
+}
+
+func (ps polyStats) String() string {
+	return fmt.Sprintf("polymorphic belongsTo: %d writes refused by the check trigger, %d deletes of a named row (%d cascade, %d set null, %d restrict: %d refused by it)",
+		ps.refusedWrites, ps.deletes[0]+ps.deletes[1]+ps.deletes[2], ps.deletes[0], ps.deletes[1], ps.deletes[2], ps.refusedDeletes)
+}
+
+// countDelete counts op, a DELETE sent on the rows pre, if source rows of a
+// polymorphic relation name the row it deletes.
+func (ps *polyStats) countDelete(s *opseq.Schema, pre pgSnap, op opseq.Op) {
+	for r, spec := range s.Rels {
+		if !spec.Poly() || !slices.Contains(spec.Targets, op.Model) {
+			continue
+		}
+		for _, row := range pre.rows[spec.Source] {
+			if opseq.Field(row, spec.Disc) == s.Models[op.Model].Name && s.RawFK(opseq.Rel(r), row) == op.Key {
+				ps.deletes[map[memstore.Action]int{memstore.Cascade: 0, memstore.SetNull: 1, memstore.Restrict: 2}[spec.OnDelete]]++
+				return
+			}
+		}
+	}
+}
+
+// polyCounter counts the refusals of the polymorphic triggers among the
+// statements it runs, by their messages.
+type polyCounter struct {
+	q
+	ps *polyStats
+}
+
+func (c polyCounter) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	tag, err := c.q.Exec(ctx, sql, args...)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23503" && strings.HasPrefix(pe.Message, "polymorphic foreign key ") {
+		if strings.HasSuffix(pe.Message, " is referenced") {
+			c.ps.refusedDeletes++
+		} else {
+			c.ps.refusedWrites++
+		}
+	}
+	return tag, err
 }

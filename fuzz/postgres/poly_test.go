@@ -186,35 +186,37 @@ END $$`, quote(name), fk, disc, strings.Join(ok, "\n\t\tOR "),
 // literal quotes a string as an SQL literal.
 func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-// PTgt and PSrc make the two cases where the place of a polymorphic
-// relation's trigger among the RI triggers decides a delete: a PSrc row
-// references its PTgt through a foreign key (tgt) and through a
-// polymorphic belongsTo (ref), one cascading and the other restricting.
+// PTgt and PSrc make the cases where the place of a polymorphic relation's
+// trigger among the RI triggers decides a delete: a PSrc row references its
+// PTgt through two foreign keys (tgt and pin) and through a polymorphic
+// belongsTo (ref), one cascading and another restricting.
 type PTgt struct{ ID int64 }
 
 type PSrc struct {
 	ID      int64
 	TgtID   *int64
+	PinID   *int64
 	RefID   *int64
 	RefType string
 }
 
-// polySchema returns the schema of a PTgt-like target (model 0) and a
-// PSrc-like source (model 1) with the given actions, as an opseq.Schema
-// and as relstore's models.
-func polySchema[T, S any](tgt, ref memstore.Action) (*opseq.Schema, []memstore.Model) {
+// polySchema returns the schema of PTgt and PSrc with the given actions,
+// as an opseq.Schema and as relstore's models.
+func polySchema(tgt, pin, ref memstore.Action) (*opseq.Schema, []memstore.Model) {
 	s := &opseq.Schema{
 		Name:   "poly",
-		Models: []opseq.ModelSpec{specOf[T]("ID"), specOf[S]("ID")},
+		Models: []opseq.ModelSpec{specOf[PTgt]("ID"), specOf[PSrc]("ID")},
 		Rels: []opseq.RelSpec{
 			{Name: "tgt", Source: 1, Target: 0, FK: "TgtID", KeyTo: "ID", OnDelete: tgt, Nullable: true},
+			{Name: "pin", Source: 1, Target: 0, FK: "PinID", KeyTo: "ID", OnDelete: pin, Nullable: true},
 			{Name: "ref", Source: 1, Target: 0, FK: "RefID", KeyTo: "ID", OnDelete: ref, Nullable: true,
 				Targets: []opseq.ModelID{0}, Disc: "RefType"},
 		},
 	}
-	target, source := memstore.ModelOf[T](), memstore.ModelOf[S]()
+	target, source := memstore.ModelOf[PTgt](), memstore.ModelOf[PSrc]()
 	source.Relations = []memstore.Relation{
 		{Name: "tgt", Target: target.Name, FK: "TgtID", OnDelete: tgt},
+		{Name: "pin", Target: target.Name, FK: "PinID", OnDelete: pin},
 		{Name: "ref", Polymorphic: true, FK: "RefID", Discriminator: "RefType", Targets: []string{target.Name}, OnDelete: ref},
 	}
 	return s, []memstore.Model{target, source}
@@ -236,28 +238,34 @@ func newPolyPG(t *testing.T, s *opseq.Schema, models []memstore.Model) *pgdb {
 
 // TestPolyTriggerOrder shows on the server that the names of the
 // polymorphic relations' delete triggers put them where relstore's queue
-// has them: PSrc 1 references PTgt 1 through tgt and through ref, and
-// deleting PTgt 1 is accepted when the cascading relation's event runs
-// before the restricting one's (the cascade removes the row the check
-// would find), as relstore runs them: a polymorphic restrict after a
-// cascading foreign key, a polymorphic cascade before a restricting one.
-// With the trigger renamed to the other side of the RI trigger, the server
-// refuses the same delete (23503), and the queue rule, which reads the
-// order from the names, predicts both.
+// has them. PSrc 1 references PTgt 1 through ref and through a foreign key,
+// and deleting PTgt 1 is accepted when the cascading relation's event runs
+// before the restricting one's (the cascade removes the row the check would
+// find), as relstore runs them: a polymorphic restrict after every foreign
+// key (named "poly..."), a polymorphic cascade before the restricting ones
+// ("Poly...", or after the cascading ones when there are: the last one's
+// name and "_poly<r>"). With the trigger renamed to the other side, the
+// server refuses the same delete (23503), and the queue rule, which reads
+// the order from the names, predicts both.
 func TestPolyTriggerOrder(t *testing.T) {
 	ctx := context.Background()
+	ca, re := memstore.Cascade, memstore.Restrict
 	for _, tc := range []struct {
-		name        string
-		tgt, ref    memstore.Action
-		swappedName string // the trigger's name on the wrong side of "RI_ConstraintTrigger_a_<oid>"
+		name          string
+		tgt, pin, ref memstore.Action
+		row           PSrc
+		swappedName   string // the trigger's name on the wrong side of an RI trigger
 	}{
-		{"polymorphic restrict after a cascading foreign key", memstore.Cascade, memstore.Restrict, "Poly01_PTgt_restrict"},
-		{"polymorphic cascade before a restricting foreign key", memstore.Restrict, memstore.Cascade, "poly01_PTgt_cascade"},
+		{"polymorphic restrict after a cascading foreign key", ca, re, re,
+			PSrc{ID: 1, TgtID: ptr[int64](1), RefID: ptr[int64](1), RefType: "PTgt"}, "Poly02_PTgt_restrict"},
+		{"polymorphic cascade before a restricting foreign key", re, re, ca,
+			PSrc{ID: 1, TgtID: ptr[int64](1), RefID: ptr[int64](1), RefType: "PTgt"}, "poly02_PTgt_cascade"},
+		{"polymorphic cascade between a cascading and a restricting foreign key", ca, re, ca,
+			PSrc{ID: 1, PinID: ptr[int64](1), RefID: ptr[int64](1), RefType: "PTgt"}, "poly02_PTgt_cascade"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, models := polySchema[PTgt, PSrc](tc.tgt, tc.ref)
-			rows := []any{PTgt{ID: 1}, PSrc{ID: 1, TgtID: ptr[int64](1), RefID: ptr[int64](1), RefType: "PTgt"}}
-			inserts := []string{`INSERT INTO "p_tgt" VALUES (1)`, `INSERT INTO "p_src" VALUES (1, 1, 1, 'PTgt')`}
+			s, models := polySchema(tc.tgt, tc.pin, tc.ref)
+			rows := []any{PTgt{ID: 1}, tc.row}
 			if _, err := relstoreDelete(t, models, rows[0], rows...); err != nil {
 				t.Errorf("relstore: delete of PTgt 1: %v, want it accepted", err)
 			}
@@ -283,7 +291,11 @@ func TestPolyTriggerOrder(t *testing.T) {
 					WHERE tgrelid = '"p_tgt"'::regclass AND tgtype & 8 <> 0`).Scan(&names); err != nil {
 					t.Fatal(err)
 				}
-				execAll(t, p, inserts...)
+				cols, values := p.columns(1, tc.row)
+				execAll(t, p, `INSERT INTO "p_tgt" VALUES (1)`)
+				if _, err := p.conns[0].Exec(ctx, fmt.Sprintf(`INSERT INTO "p_src" (%s) VALUES (%s)`, strings.Join(cols, ", "), params(len(cols))), values...); err != nil {
+					t.Fatal(err)
+				}
 				_, err := p.conns[0].Exec(ctx, `DELETE FROM "p_tgt" WHERE "id" = 1`)
 				t.Logf("delete triggers of p_tgt %q: %v", names, classify(err))
 				if got := classify(err); got != want {

@@ -14,7 +14,9 @@ import (
 //
 //   - Deleting a row queues one AFTER ROW event per foreign key that
 //     references its table, in trigger name order, which is creation order
-//     (the names end with the trigger's OID).
+//     (the names end with the trigger's OID), and one per polymorphic
+//     relation that may name it, whose trigger the harness names into that
+//     order (poly_test.go).
 //   - At the end of the statement the queue runs first in, first out. A
 //     CASCADE event runs DELETE FROM src WHERE fk = $old, a SET NULL event
 //     UPDATE src SET fk = NULL WHERE fk = $old; the rows these delete or

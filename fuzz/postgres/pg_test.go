@@ -15,10 +15,11 @@
 //
 // # The replay
 //
-// TestFidelity replays FuzzOps's and FuzzSeats's sequences (internal/opseq:
-// schemas Shop and Seats, the latter with the on-delete actions each input
-// chooses) on relstore and on PostgreSQL, as fuzz/sqlite does on SQLite:
-// the seed corpora, the committed corpus files under fuzz/testdata/fuzz, and
+// TestFidelity replays FuzzOps's, FuzzSeats's and FuzzLinks's sequences
+// (internal/opseq: schemas Shop, Seats and Links, the latter two with the
+// on-delete actions each input chooses) on relstore and on PostgreSQL, as
+// fuzz/sqlite does on SQLite: the seed corpora, the committed corpus files
+// under fuzz/testdata/fuzz (FuzzLinks has none yet: that subtest skips), and
 // -ops.n random sequences per schema (default 50, to keep CI short; the
 // seed is printed, and -ops.seed replays it). Each relstore store is a
 // schema of the server with ddl's DDL, reached through a connection of its
@@ -30,6 +31,11 @@
 // returned), and every store the same rows after every op. Every DELETE is
 // also checked against the trigger queue rule (cascade_test.go), the model of
 // how PostgreSQL runs referential actions, which relstore follows (1 below).
+// Links's polymorphic belongsTo (LPic.ref, to LDoc or LPat as RefType says)
+// is no SQL foreign key in ddl's DDL; the harness adds plpgsql triggers that
+// enforce it and run its onDelete among the RI triggers, in relstore's
+// order (16 below, poly_test.go). Each schema's log gives the ops and
+// deletes compared, and for Links what the polymorphic triggers met.
 //
 // # Differences
 //
@@ -74,6 +80,17 @@
 //	   lower/upper pair; regexp's '.'     matches only itself; regexp i: the    sides: ſ and ς stay, İ becomes i; ~*:   TestQueryFoldingDifferences
 //	   and a newline                      Kelvin sign matches k; '.' does not   a pattern letter's two cases only; '.'
 //	                                      match a newline (RE2)                 matches a newline (ARE)
+//	16 a polymorphic belongsTo            the discriminator names the model     no foreign key can name a table row     plpgsql triggers (poly_test.go): a new or
+//	   (FuzzLinks's LPic.ref)             the key references (an unknown name   by row: ddl writes the two columns      changed key is checked in the named table,
+//	                                      is a foreign key error); a target's   and an index only                       23503; a target's AFTER DELETE ROW trigger
+//	                                      delete applies onDelete to the rows                                           applies onDelete to the rows naming it,
+//	                                      naming it, in its queue: after the                                            named to fire among the RI triggers in
+//	                                      cascading foreign keys, and after                                             relstore's order. Compared.
+//	                                      the restricting ones for a restrict                                           TestPolyTriggerOrder
+//	17 a polymorphic action's own         its rows' events go to the end of     a trigger's DELETE or UPDATE is a       not met by Links (LPic is referenced by
+//	   cascades                           the queue, as an RI cascade's do      statement: its rows' AFTER triggers     nothing); a delete the queue rule and
+//	                                                                            fire when it ends, before the events    PostgreSQL disagree on fails the replay.
+//	                                                                            queued after the trigger                TestPolyCascadeNests
 //
 // # Queries
 //

@@ -1,7 +1,6 @@
 package memstore
 
 import (
-	"encoding/binary"
 	"fmt"
 	"reflect"
 	"unsafe"
@@ -294,29 +293,6 @@ func (ix slotIndexer) FromArgs(args ...any) ([]byte, error) {
 	return k, nil
 }
 
-// seqTable holds one seqRow per auto-key model: the largest key ever used,
-// so that auto keys are never reused. Keeping it in go-memdb makes it part of
-// transactions and snapshots: a rolled-back insert does not consume a key,
-// and Restore puts the counters back (unlike a PostgreSQL sequence; a test
-// double wants the same keys on every run).
-const seqTable = "relstore.seq"
-
-type seqRow struct {
-	model int
-	last  uint64 // raw bits in the key type's signedness
-	used  bool   // false until a key was assigned or inserted
-}
-
-type seqIndexer struct{}
-
-func (seqIndexer) FromObject(obj any) (bool, []byte, error) {
-	return true, binary.BigEndian.AppendUint32(nil, uint32(obj.(*seqRow).model)), nil
-}
-
-func (seqIndexer) FromArgs(args ...any) ([]byte, error) {
-	return binary.BigEndian.AppendUint32(nil, uint32(args[0].(int))), nil
-}
-
 // dbSchema builds the go-memdb schema of the compiled models.
 func (s *schema) dbSchema() *memdb.DBSchema {
 	db := &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{}}
@@ -331,12 +307,6 @@ func (s *schema) dbSchema() *memdb.DBSchema {
 			}
 		}
 		db.Tables[m.table] = ts
-	}
-	db.Tables[seqTable] = &memdb.TableSchema{
-		Name: seqTable,
-		Indexes: map[string]*memdb.IndexSchema{
-			"id": {Name: "id", Unique: true, Indexer: seqIndexer{}},
-		},
 	}
 	return db
 }

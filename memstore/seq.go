@@ -82,31 +82,35 @@ func (tx *Tx) seqSeen(m *model, k uint64) {
 	}
 }
 
+// seq returns m's auto-key counter as this transaction sees it.
 func (tx *Tx) seq(m *model) seqRow {
-	if r, ok := tx.seqs[m.id]; ok {
-		return r
+	if tx.seqNew != nil {
+		return tx.seqNew[m.id]
 	}
-	raw, err := tx.reader().First(seqTable, "id", m.id)
-	if err != nil {
-		panic(fmt.Sprintf("memstore: internal: sequence: %v", err))
-	}
-	if raw == nil {
-		return seqRow{model: m.id}
-	}
-	r := *raw.(*seqRow)
-	if tx.seqs == nil {
-		tx.seqs = map[int]seqRow{}
-	}
-	tx.seqs[m.id] = r
-	return r
+	return tx.seqBase[m.id]
 }
 
+// seqSet sets m's auto-key counter in this transaction. The first change
+// copies the counters the transaction started from; the commit publishes
+// the copy with the new state (see seqRow), a rollback drops it.
 func (tx *Tx) seqSet(m *model, last uint64) {
-	if tx.seqs == nil {
-		tx.seqs = map[int]seqRow{}
+	if tx.seqNew == nil {
+		tx.seqNew = make([]seqRow, len(tx.s.schema.models))
+		copy(tx.seqNew, tx.seqBase)
 	}
-	tx.seqs[m.id] = seqRow{model: m.id, last: last, used: true}
-	if err := tx.writer().Insert(seqTable, &seqRow{model: m.id, last: last, used: true}); err != nil {
-		panic(fmt.Sprintf("memstore: internal: sequence: %v", err))
-	}
+	tx.seqNew[m.id] = seqRow{last: last, used: true}
+}
+
+// seqRow is the auto-key counter of one model: the largest key ever used,
+// so that auto keys are never reused. The counters of all models are part
+// of each published state (and of each Snapshot) as an array by model id
+// that is never written once published: a commit that moved a counter
+// publishes a new array, so a rolled-back insert does not consume a key,
+// and Restore puts the counters back (unlike a PostgreSQL sequence; a test
+// double wants the same keys on every run). They used to be rows of a
+// go-memdb table; kept beside it, a transaction that assigns keys writes
+// one radix tree less, and a refused insert writes none (issue 16).
+type seqRow struct {
+	last uint64 // raw bits in the key type's signedness
+	used bool   // false until a key was assigned or inserted
 }

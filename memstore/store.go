@@ -129,7 +129,7 @@ func New(cfg Config) (*Store, error) {
 	// A snapshot MemDB does not track mutations for watch channels, which the
 	// store never uses: every write transaction is cheaper for it.
 	s.db.Store(db.Snapshot())
-	s.publish()
+	s.publish(make([]seqRow, len(sch.models)))
 	return s, nil
 }
 
@@ -137,17 +137,20 @@ func New(cfg Config) (*Store, error) {
 // go-memdb database that is never written, and one read transaction on it
 // that every reader shares. A go-memdb read transaction only ever reads its
 // fields, so it is safe for concurrent use; sharing it saves every read the
-// two allocations of opening one.
+// two allocations of opening one. seqs are its auto-key counters, by model
+// id, never written (see seqRow).
 type state struct {
 	db   *memdb.MemDB
 	read *memdb.Txn
+	seqs []seqRow
 }
 
-// publish makes the writer's database, as it is now, the state readers see.
-// It is called with the writer lock held (or before the store is shared).
-func (s *Store) publish() {
+// publish makes the writer's database, as it is now, with the auto-key
+// counters seqs, the state readers see. It is called with the writer lock
+// held (or before the store is shared).
+func (s *Store) publish(seqs []seqRow) {
 	f := s.db.Load().Snapshot()
-	s.cur.Store(&state{db: f, read: f.Txn(false)})
+	s.cur.Store(&state{db: f, read: f.Txn(false), seqs: seqs})
 	s.watch.notify()
 }
 
@@ -176,7 +179,7 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
 //
 //go:noinline
 func (s *Store) runUpdate(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	tx := &Tx{s: s, ctx: ctx, write: true, hashes: s.spare.hashes}
+	tx := &Tx{s: s, ctx: ctx, write: true, hashes: s.spare.hashes, seqBase: s.cur.Load().seqs}
 	committed := false
 	defer func() {
 		tx.close() // after a panic of fn
@@ -198,17 +201,22 @@ func (s *Store) runUpdate(ctx context.Context, fn func(tx *Tx) error) (err error
 	if err := ctx.Err(); err != nil {
 		return opErr("update", err)
 	}
-	if tx.txn == nil {
+	seqs := tx.seqBase
+	if tx.seqNew != nil {
+		seqs = tx.seqNew
+	} else if tx.txn == nil {
 		return nil // nothing written
 	}
 	if s.cache != nil && len(tx.hashes) > 0 {
 		s.cache.BeginCommit(tx.hashes)
 		tx.txn.Commit()
-		s.publish()
+		s.publish(seqs)
 		s.cache.EndCommit(tx.hashes)
 	} else {
-		tx.txn.Commit()
-		s.publish()
+		if tx.txn != nil { // nil: only a counter moved (RaiseAutoKey)
+			tx.txn.Commit()
+		}
+		s.publish(seqs)
 	}
 	committed = true
 	return nil
@@ -230,11 +238,12 @@ func (s *Store) View(ctx context.Context, fn func(tx *Tx) error) error {
 	if s.closed.Load() {
 		return ErrClosed
 	}
-	return s.view(ctx, s.cur.Load().read, fn)
+	cur := s.cur.Load()
+	return s.view(ctx, cur.read, cur.seqs, fn)
 }
 
-func (s *Store) view(ctx context.Context, read *memdb.Txn, fn func(tx *Tx) error) error {
-	tx := &Tx{s: s, ctx: ctx, txn: read}
+func (s *Store) view(ctx context.Context, read *memdb.Txn, seqs []seqRow, fn func(tx *Tx) error) error {
+	tx := &Tx{s: s, ctx: ctx, txn: read, seqBase: seqs}
 	defer tx.close()
 	return fn(tx)
 }
@@ -250,6 +259,7 @@ type Snapshot struct {
 	s    *Store
 	db   *memdb.MemDB // frozen, never written
 	read *memdb.Txn   // shared by every View of the snapshot
+	seqs []seqRow     // its auto-key counters, never written
 }
 
 // Snapshot returns the store's current state in O(1): go-memdb's trees are
@@ -259,7 +269,7 @@ func (s *Store) Snapshot() (*Snapshot, error) {
 		return nil, ErrClosed
 	}
 	cur := s.cur.Load()
-	return &Snapshot{s: s, db: cur.db, read: cur.read}, nil
+	return &Snapshot{s: s, db: cur.db, read: cur.read, seqs: cur.seqs}, nil
 }
 
 // View runs fn in a read transaction over the snapshot.
@@ -276,7 +286,7 @@ func (sn *Snapshot) View(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return opErr("view", err)
 	}
-	return sn.s.view(ctx, sn.read, fn)
+	return sn.s.view(ctx, sn.read, sn.seqs, fn)
 }
 
 // Restore makes snap the store's current state, atomically and in O(1):
@@ -299,7 +309,7 @@ func (s *Store) Restore(ctx context.Context, snap *Snapshot) error {
 		defer s.cache.EndReset()
 	}
 	s.db.Store(snap.db.Snapshot())
-	s.publish()
+	s.publish(snap.seqs)
 	clear(s.maxKeys) // tightened: rebuilt from the restored state (see Tx.aboveMax)
 	return nil
 }

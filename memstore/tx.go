@@ -53,7 +53,10 @@ type Tx struct {
 	// this transaction wrote (record) or removed (nil).
 	base    *memdb.Txn
 	overlay []*modelOverlay // by model id; nil until the model is written
-	seqs    map[int]seqRow  // auto-key counters read or written, by model id
+	// seqBase are the auto-key counters of the state the transaction
+	// started from (read only); seqNew, an Update's counters once it has
+	// moved one (see seqRow), nil until then.
+	seqBase, seqNew []seqRow
 }
 
 // modelOverlay maps, per unique slot, encoded keys this transaction wrote
@@ -284,14 +287,14 @@ func first(txn *memdb.Txn, m *model, c *column, k []byte) *record {
 
 // each calls fn for every record of m whose column c has key prefix k (all
 // records when k is nil), in key order, until fn returns false.
+//
+// The key goes to go-memdb as a pooled keyArg (see first): a []byte in an
+// ...any costs the slice and the boxed header, two allocations per call,
+// and a cascade calls each once per deleted row.
 func (tx *Tx) each(m *model, c *column, k []byte, fn func(*record) bool) {
-	args := []any{}
-	if k != nil {
-		args = append(args, k)
-	} else {
-		args = append(args, []byte{})
-	}
-	it, err := tx.reader().Get(m.table, c.index, args...)
+	a := m.keyArg(k) // nil k: the empty key, the whole index
+	it, err := tx.reader().Get(m.table, c.index, a)
+	m.args.Put(a)
 	if err != nil {
 		panic(fmt.Sprintf("memstore: internal: index %s.%s: %v", m.name, c.index, err))
 	}

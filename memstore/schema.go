@@ -286,7 +286,7 @@ type model struct {
 	name    string
 	typ     reflect.Type
 	id      int
-	table   string
+	table   string  // go-memdb table name (see dbName)
 	pk      *column // slots[0]
 	auto    bool
 	keyless bool
@@ -314,7 +314,7 @@ type model struct {
 type column struct {
 	name     string
 	slot     int
-	index    string // memdb index name
+	index    string // memdb index name (see dbName); set for slots only
 	offset   uintptr
 	codec    *codec
 	nullable bool // a pointer field, or a shadow column
@@ -684,8 +684,31 @@ func compileSchema(models []Model) (*schema, error) {
 		}
 		m.plan = plans.plan(m.typ)
 		m.plain = m.plan.plain()
+		m.table = dbName(m.id)
+		for _, c := range m.slots[1:] {
+			c.index = dbName(c.slot)
+		}
 	}
 	return s, nil
+}
+
+// dbName returns the go-memdb name of model i's table, or of index i of a
+// table (index 0, the primary key, is go-memdb's required "id"): a short
+// name, distinct for each i, that never contains '.' nor is "id". go-memdb
+// keeps every index's radix tree in a root radix tree under the path
+// table+"."+index, and every write transaction inserts the path of each
+// index it wrote into that tree at its commit, copying the path's nodes;
+// with model and field names, which share prefixes ("Customer.Email",
+// "CustomerNote.id"), that path is several nodes deep, and each read
+// builds and looks it up too. Short names that differ in their first byte
+// keep it two nodes deep (issue 16).
+func dbName(i int) string {
+	const digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	b := []byte{digits[i%len(digits)]}
+	for i /= len(digits); i > 0; i /= len(digits) {
+		b = append(b, digits[i%len(digits)])
+	}
+	return string(b)
 }
 
 // compileModel compiles decl's columns. It returns the tags of its fields,

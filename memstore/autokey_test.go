@@ -3,6 +3,7 @@ package memstore_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/relstore/relstore/memstore"
@@ -96,5 +97,70 @@ func TestAutoKeyCounterIsState(t *testing.T) {
 	}
 	if id, err := insert(item{OwnerID: 1}); err != nil || id != 3 {
 		t.Fatalf("insert after Restore = %d, %v; want 3", id, err)
+	}
+}
+
+// TestAutoKeyBoundsDuplicates: an explicit key inserted into an auto-key
+// model skips the duplicate lookup when it is above the counter, which
+// holds for every state (see Tx.seqAbove). Every duplicate is still
+// refused: after a Restore, after a rollback, below a raised counter, with
+// negative keys, and within one transaction.
+func TestAutoKeyBoundsDuplicates(t *testing.T) {
+	ctx := context.Background()
+	type row struct {
+		ID int64 `relstore:"pk,auto"`
+	}
+	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[row]()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rows, _ := memstore.TableOf[row, int64](s)
+	insert := func(ids ...int64) error {
+		return s.Update(ctx, func(tx *memstore.Tx) error {
+			for _, id := range ids {
+				if _, err := rows.Insert(tx, row{ID: id}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	step := func(name string, err error, want error) {
+		t.Helper()
+		if !errors.Is(err, want) || (want == nil && err != nil) {
+			t.Errorf("%s: %v, want %v", name, err, want)
+		}
+	}
+	step("insert -5 into an empty model", insert(-5), nil)
+	step("insert -5 again", insert(-5), memstore.ErrUnique)
+	step("insert 10", insert(10), nil)
+	snap, err := s.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	step("insert 20, 20 in one transaction", insert(20, 20), memstore.ErrUnique)
+	step("insert 20 after the refused pair", insert(20), nil)
+	step("insert 10 again", insert(10), memstore.ErrUnique)
+	if err := s.Restore(ctx, snap); err != nil {
+		t.Fatal(err)
+	}
+	step("insert 10 after Restore", insert(10), memstore.ErrUnique)
+	step("insert 20 after Restore", insert(20), nil)
+	step("insert 20 again after Restore", insert(20), memstore.ErrUnique)
+	step("raise to 100", s.Update(ctx, func(tx *memstore.Tx) error { return tx.RaiseAutoKey("row", int64(100)) }), nil)
+	step("insert 50 below the raised counter", insert(50), nil)
+	step("insert 50 again", insert(50), memstore.ErrUnique)
+	step("insert -5 again, below the counter", insert(-5), memstore.ErrUnique)
+	var got []int64
+	_ = s.View(ctx, func(tx *memstore.Tx) error {
+		seq, err := rows.Scan(tx)
+		for id := range seq {
+			got = append(got, id)
+		}
+		return err
+	})
+	if want := []int64{-5, 10, 20, 50}; !slices.Equal(got, want) {
+		t.Errorf("rows = %v, want %v", got, want)
 	}
 }

@@ -339,10 +339,18 @@ func (tx *Tx) insert(op string, m *model, p unsafe.Pointer, shadow [][]byte) (*r
 	if err := tx.step("unique", m.name, m.pk.name); err != nil {
 		return nil, err
 	}
-	// aboveMax runs for every insert, assigned keys included: each inserted
-	// key must raise the bound, or a later explicit insert of the same key
-	// in this transaction would skip its lookup.
-	if above := tx.aboveMax(m, rec.key(0)); !assigned && !above && tx.lookup(m, m.pk, rec.key(0)) != nil {
+	// A key above every key of m needs no duplicate lookup. An auto model's
+	// counter is such a bound (see seqAbove); for other models, aboveMax
+	// runs for every insert, assigned keys included: each inserted key must
+	// raise the bound, or a later explicit insert of the same key in this
+	// transaction would skip its lookup.
+	var above bool
+	if m.auto && !m.keyless {
+		above = assigned || tx.seqAbove(m, rec.key(0))
+	} else {
+		above = tx.aboveMax(m, rec.key(0))
+	}
+	if !assigned && !above && tx.lookup(m, m.pk, rec.key(0)) != nil {
 		return nil, m.uniqueError(op, m.pk, rec)
 	}
 	if err := tx.checkRow(op, m, rec, nil); err != nil {

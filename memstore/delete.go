@@ -53,10 +53,25 @@ func (tx *Tx) deleteRecords(op string, m *model, roots []*record) error {
 		slot int
 	}
 	var (
-		queue  = make([]change, 0, len(roots))
-		gone   = make(map[*record]bool, len(roots))
-		nulled map[slotOf]bool // nil until a set-null: most deletes have none
+		queue  = make([]change, 0, max(len(roots), shortQueue))
+		gone   map[*record]bool // the rows deleted; nil while the queue is short
+		nulled map[slotOf]bool  // nil until a set-null: most deletes have none
 	)
+	// isGone reports whether the statement deleted rec. A short queue is
+	// scanned (a map and its growth cost more than that for a few rows: a
+	// cascade of 15 rows spent 800 instructions per row in them); a longer
+	// one gets the map.
+	isGone := func(rec *record) bool {
+		if gone != nil {
+			return gone[rec]
+		}
+		for i := range queue {
+			if queue[i].rec == rec && queue[i].cleared == nil {
+				return true
+			}
+		}
+		return false
+	}
 	del := func(t *model, rec, root *record) error {
 		if len(queue)%64 == 63 {
 			if err := tx.ctx.Err(); err != nil {
@@ -66,7 +81,17 @@ func (tx *Tx) deleteRecords(op string, m *model, roots []*record) error {
 		if err := tx.step("cascade", t.name, ""); err != nil {
 			return err
 		}
-		gone[rec] = true
+		if gone == nil && len(queue) >= shortQueue {
+			gone = make(map[*record]bool, 4*shortQueue)
+			for _, ch := range queue {
+				if ch.cleared == nil {
+					gone[ch.rec] = true
+				}
+			}
+		}
+		if gone != nil {
+			gone[rec] = true
+		}
 		queue = append(queue, change{t, rec, root, nil})
 		return nil
 	}
@@ -99,7 +124,7 @@ func (tx *Tx) deleteRecords(op string, m *model, roots []*record) error {
 				var err error
 				var refused *record
 				tx.each(r.source, r.fk, v, func(c *record) bool {
-					if gone[c] || nulled[slotOf{c, r.fk.slot}] || !r.owns(c) {
+					if isGone(c) || nulled[slotOf{c, r.fk.slot}] || !r.owns(c) {
 						return true
 					}
 					switch {
@@ -138,7 +163,7 @@ func (tx *Tx) deleteRecords(op string, m *model, roots []*record) error {
 		}
 	}
 	for _, ch := range queue {
-		if ch.cleared == nil || gone[ch.rec] {
+		if ch.cleared == nil || isGone(ch.rec) {
 			continue
 		}
 		src, c := ch.m, ch.cleared
@@ -160,6 +185,10 @@ func (tx *Tx) deleteRecords(op string, m *model, roots []*record) error {
 	}
 	return nil
 }
+
+// shortQueue is the length up to which deleteRecords scans its queue for
+// the rows it deleted instead of keeping a map of them.
+const shortQueue = 16
 
 // deleteRestrictOnly deletes the row of m with primary key k when nothing
 // cascades or is nulled: one probe per referencing index decides, without

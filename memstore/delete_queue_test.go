@@ -148,3 +148,70 @@ func TestDeleteQueueOrder(t *testing.T) {
 		})
 	}
 }
+
+// DNode is a node reached twice by a cascade (Up and Alt) and nulled by
+// another relation (Ref).
+type DNode struct {
+	ID    int64
+	UpID  *int64 `relstore:"belongsTo=DNode,as=up,onDelete=cascade"`
+	AltID *int64 `relstore:"belongsTo=DNode,as=alt,onDelete=cascade"`
+	RefID *int64 `relstore:"belongsTo=DNode,as=ref,onDelete=setNull"`
+}
+
+// TestDeleteLongCascade: a cascade that reaches rows twice and nulls rows
+// it also deletes, shorter and longer than the queue deleteRecords scans
+// instead of keeping a map of the rows it deleted: every row is deleted
+// once, and only the rows that survive are nulled.
+func TestDeleteLongCascade(t *testing.T) {
+	for _, n := range []int64{5, 16, 17, 40} {
+		ctx := context.Background()
+		s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[DNode]()}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodes, _ := memstore.TableOf[DNode, int64](s)
+		p := func(v int64) *int64 { return &v }
+		err = s.Update(ctx, func(tx *memstore.Tx) error {
+			for i := int64(1); i <= n; i++ {
+				d := DNode{ID: i}
+				if i > 1 {
+					d.UpID = p(i - 1)
+				}
+				if i > 2 {
+					d.AltID = p(i - 2)
+				}
+				if i > 3 {
+					d.RefID = p(i - 3) // deleted anyway
+				}
+				if _, err := nodes.Insert(tx, d); err != nil {
+					return err
+				}
+			}
+			for i := int64(1); i <= 3; i++ { // survivors that reference the chain
+				if _, err := nodes.Insert(tx, DNode{ID: 100 + i, RefID: p(i * n / 3)}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Update(ctx, func(tx *memstore.Tx) error { return nodes.Delete(tx, 1) }); err != nil {
+			t.Fatalf("n=%d: delete: %v", n, err)
+		}
+		var got []DNode
+		_ = s.View(ctx, func(tx *memstore.Tx) error {
+			seq, err := nodes.Scan(tx)
+			for _, d := range seq {
+				got = append(got, d)
+			}
+			return err
+		})
+		want := []DNode{{ID: 101}, {ID: 102}, {ID: 103}}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("n=%d: rows after the cascade = %+v, want %+v", n, got, want)
+		}
+		s.Close()
+	}
+}

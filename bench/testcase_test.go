@@ -106,21 +106,27 @@ func newTCStore(tb testing.TB) *tcStore {
 // run is one test case's writes and reads; it returns what they saw, for
 // TestTestCase.
 func (r *tcStore) run(ctx context.Context, include []TOrder) (string, error) {
+	if err := r.writes(ctx); err != nil {
+		return "", err
+	}
+	return r.reads(ctx, include)
+}
+
+// writes is the test case's five write transactions.
+func (r *tcStore) writes(ctx context.Context) error {
 	st := r.s.Store
 	update := func(fn func(tx *memstore.Tx) error) error { return st.Update(ctx, fn) }
-	var out strings.Builder
-	// Writes.
 	if err := update(func(tx *memstore.Tx) error {
 		_, err := r.orders.Insert(tx, TOrder{CustomerID: 3, Quantity: 2, Note: "new"})
 		return err
 	}); err != nil {
-		return "", err
+		return err
 	}
 	if err := update(func(tx *memstore.Tx) error {
 		_, err := r.customers.Insert(tx, TCustomer{Name: "new", Email: "new@example.com"})
 		return err
 	}); err != nil {
-		return "", err
+		return err
 	}
 	if err := update(func(tx *memstore.Tx) error {
 		o, err := r.orders.Get(tx, 5)
@@ -130,19 +136,25 @@ func (r *tcStore) run(ctx context.Context, include []TOrder) (string, error) {
 		o.CustomerID = 7
 		return r.orders.Update(tx, o)
 	}); err != nil {
-		return "", err
+		return err
 	}
 	if err := update(func(tx *memstore.Tx) error { return r.categories.Delete(tx, 4) }); err != nil {
-		return "", err
+		return err
 	}
 	err := update(func(tx *memstore.Tx) error {
 		_, err := r.orders.Insert(tx, TOrder{CustomerID: 999, Note: "dangling"})
 		return err
 	})
 	if !errors.Is(err, memstore.ErrForeignKey) {
-		return "", fmt.Errorf("dangling insert: %v, want ErrForeignKey", err)
+		return fmt.Errorf("dangling insert: %v, want ErrForeignKey", err)
 	}
-	// Reads.
+	return nil
+}
+
+// reads is the test case's ten reads; it returns what they saw.
+func (r *tcStore) reads(ctx context.Context, include []TOrder) (string, error) {
+	st := r.s.Store
+	var out strings.Builder
 	for _, id := range []int64{10, 20, 30} {
 		var o TOrder
 		if err := st.View(ctx, func(tx *memstore.Tx) (err error) { o, err = r.orders.Get(tx, id); return err }); err != nil {
@@ -283,28 +295,45 @@ func (s *tcSQLite) seed(ctx context.Context) error {
 // run is the test case's writes and reads through q: the database (each
 // statement its own transaction) or the transaction a test rolls back.
 func (s *tcSQLite) run(ctx context.Context, tx *sql.Tx, include []TOrder, args []any) (string, error) {
-	stmt := func(st *sql.Stmt) *sql.Stmt {
-		if tx != nil {
-			return tx.StmtContext(ctx, st)
-		}
-		return st
-	}
-	var out strings.Builder
-	if _, err := stmt(s.insOrder).ExecContext(ctx, 3, 2, "new"); err != nil {
+	if err := s.writes(ctx, tx); err != nil {
 		return "", err
+	}
+	return s.reads(ctx, tx, include, args)
+}
+
+// stmt returns st, or st in tx when tx is not nil.
+func (s *tcSQLite) stmt(ctx context.Context, tx *sql.Tx, st *sql.Stmt) *sql.Stmt {
+	if tx != nil {
+		return tx.StmtContext(ctx, st)
+	}
+	return st
+}
+
+// writes is the test case's five writes.
+func (s *tcSQLite) writes(ctx context.Context, tx *sql.Tx) error {
+	stmt := func(st *sql.Stmt) *sql.Stmt { return s.stmt(ctx, tx, st) }
+	if _, err := stmt(s.insOrder).ExecContext(ctx, 3, 2, "new"); err != nil {
+		return err
 	}
 	if _, err := stmt(s.insCustomer).ExecContext(ctx, "new", "new@example.com"); err != nil {
-		return "", err
+		return err
 	}
 	if _, err := stmt(s.moveOrder).ExecContext(ctx, 7, 5); err != nil {
-		return "", err
+		return err
 	}
 	if _, err := stmt(s.delCat).ExecContext(ctx, 4); err != nil {
-		return "", err
+		return err
 	}
 	if _, err := stmt(s.insOrder).ExecContext(ctx, 999, 0, "dangling"); err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
-		return "", fmt.Errorf("dangling insert: %v, want a FOREIGN KEY error", err)
+		return fmt.Errorf("dangling insert: %v, want a FOREIGN KEY error", err)
 	}
+	return nil
+}
+
+// reads is the test case's ten reads; it returns what they saw.
+func (s *tcSQLite) reads(ctx context.Context, tx *sql.Tx, include []TOrder, args []any) (string, error) {
+	stmt := func(st *sql.Stmt) *sql.Stmt { return s.stmt(ctx, tx, st) }
+	var out strings.Builder
 	for _, id := range []int64{10, 20, 30} {
 		var o TOrder
 		if err := stmt(s.getOrder).QueryRowContext(ctx, id).Scan(&o.ID, &o.CustomerID, &o.Quantity, &o.Note); err != nil {
@@ -368,7 +397,10 @@ func (s *tcSQLite) run(ctx context.Context, tx *sql.Tx, include []TOrder, args [
 //   - relstore-new: a storetest.Store opened, seeded and closed per test;
 //   - sqlite: a SQLite database in memory created, seeded and closed per test;
 //   - sqlite-rollback: one seeded database; each test runs in a transaction
-//     that is rolled back (the go-txdb pattern).
+//     that is rolled back (the go-txdb pattern);
+//   - memdb: go-memdb by hand, the same writes index for index as relstore
+//     makes them, and a snapshot restored per test (testcase_memdb_test.go):
+//     the floor of relstore's test case on go-memdb.
 func BenchmarkTestCase(b *testing.B) {
 	ctx := context.Background()
 	include := tcIncludeOrders()
@@ -428,6 +460,69 @@ func BenchmarkTestCase(b *testing.B) {
 			}
 		}
 	})
+	b.Run("memdb", func(b *testing.B) {
+		b.ReportAllocs()
+		m, err := newTCMemdb()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if _, err := m.run(include); err != nil {
+				b.Fatal(err)
+			}
+			m.reset()
+		}
+	})
+}
+
+// BenchmarkTestCaseWrites runs the test case's five write transactions,
+// then back to the seed, per iteration: the part of BenchmarkTestCase that
+// go-memdb's write path dominates in relstore. Systems: relstore, memdb (go-memdb by
+// hand, the same writes index for index: their floor) and sqlite-rollback.
+func BenchmarkTestCaseWrites(b *testing.B) {
+	ctx := context.Background()
+	b.Run("relstore", func(b *testing.B) {
+		b.ReportAllocs()
+		r := newTCStore(b)
+		for b.Loop() {
+			if err := r.writes(ctx); err != nil {
+				b.Fatal(err)
+			}
+			r.s.Reset(b)
+		}
+	})
+	b.Run("sqlite-rollback", func(b *testing.B) {
+		b.ReportAllocs()
+		s := openTCSQLite(b)
+		if err := s.seed(ctx); err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			tx, err := s.db.BeginTx(ctx, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := s.writes(ctx, tx); err != nil {
+				b.Fatal(err)
+			}
+			if err := tx.Rollback(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("memdb", func(b *testing.B) {
+		b.ReportAllocs()
+		m, err := newTCMemdb()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if err := m.writes(); err != nil {
+				b.Fatal(err)
+			}
+			m.reset()
+		}
+	})
 }
 
 // TestTestCase checks that every system sees the same results in the test
@@ -466,6 +561,16 @@ func TestTestCase(t *testing.T) {
 		if err != nil || got != want {
 			t.Fatalf("sqlite-rollback: %q, %v; want %q", got, err, want)
 		}
+	}
+	m, err := newTCMemdb()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if got, err := m.run(include); err != nil || got != want {
+			t.Fatalf("memdb: %q, %v; want %q", got, err, want)
+		}
+		m.reset()
 	}
 	t.Logf("every system saw %q", want)
 }

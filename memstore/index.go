@@ -355,7 +355,7 @@ func (tx *Tx) lookupIndex(m *model, c *column, v []byte) *record {
 	}
 	a := m.keyArg(v)
 	defer m.args.Put(a)
-	it, err := txn.Get(m.table, c.index, a) // a prefix: the keys end with primary keys
+	it, err := txn.Get(m.table, c.index, a.args()...) // a prefix: the keys end with primary keys
 	if err != nil {
 		panic(fmt.Sprintf("memstore: internal: index %s.%s: %v", m.name, c.index, err))
 	}

@@ -62,21 +62,26 @@ func (r *record) keyBytes() []byte {
 	return unsafe.Slice((*byte)(b), total)
 }
 
-// key returns the encoded key of slot i, or nil for a null.
+// key returns the encoded key of slot i, or nil for a null. It reads the
+// two offsets it needs in place (go-memdb's indexers call it for every
+// index of every record they write or delete), without building keyBytes.
 func (r *record) key(i int) []byte {
-	b := r.keyBytes()
-	start := 2 + 2*int(b[0])
+	b := unsafe.Add(unsafe.Pointer(r), unsafe.Sizeof(record{}))
+	at := func(j int) int { return int(*(*byte)(unsafe.Add(b, j))) }
+	n := at(0)
+	start := 2 + 2*n
 	if i > 0 {
-		start = int(b[2*i]) | int(b[2*i+1])<<8
+		start = at(2*i) | at(2*i+1)<<8
 	}
-	end := int(b[2*i+2]) | int(b[2*i+3])<<8
+	end := at(2*i+2) | at(2*i+3)<<8
 	if start == end {
 		return nil
 	}
-	if b[1]&(fresh|room) == fresh|room && i == int(b[0])-1 {
-		return b[start:end:len(b)]
+	limit := end
+	if at(1)&(fresh|room) == fresh|room && i == n-1 {
+		limit += at(2) | at(3)<<8 - (2 + 2*n) // the room: the primary key's length
 	}
-	return b[start:end:end]
+	return unsafe.Slice((*byte)(b), limit)[start:end:limit]
 }
 
 // settle clears fresh: go-memdb has indexed the record (see fresh).

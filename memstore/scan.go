@@ -217,7 +217,7 @@ func openCursor(txn *memdb.Txn, m *model, c *column, r keyRange, reverse bool) c
 	var err error
 	get := func(f func(string, string, ...any) (memdb.ResultIterator, error), k []byte) {
 		a := m.keyArg(k) // go-memdb seeks with it and keeps nothing
-		it, err = f(m.table, c.index, a)
+		it, err = f(m.table, c.index, a.args()...)
 		m.args.Put(a)
 	}
 	switch {

@@ -254,10 +254,19 @@ func (tx *Tx) baseTxn() *memdb.Txn {
 // copied into the keyArg's own buffer (so the caller's key, often on its
 // stack, does not escape), and keyArgs are pooled per model. go-memdb does
 // not keep the key once First returns.
+//
+// Pass it as a.args()...: go-memdb's variadic ...interface{} escapes (its
+// indexers are called through an interface), so a fresh []any{a} costs an
+// allocation per call; args is a slice of the keyArg's own one-element
+// array, which holds a itself.
 type keyArg struct {
 	k   []byte
+	one [1]any // {a}, set when a is made
 	buf [32]byte
 }
+
+// args returns the ...interface{} arguments holding a.
+func (a *keyArg) args() []any { return a.one[:] }
 
 // keyArg returns a pooled keyArg holding a copy of k; put it back in
 // m.args when the lookup is done.
@@ -265,6 +274,7 @@ func (m *model) keyArg(k []byte) *keyArg {
 	a, _ := m.args.Get().(*keyArg)
 	if a == nil {
 		a = new(keyArg)
+		a.one[0] = a
 	}
 	a.k = append(a.buf[:0], k...)
 	return a
@@ -274,7 +284,7 @@ func (m *model) keyArg(k []byte) *keyArg {
 // It is the one place where go-memdb's (nil, nil) miss is translated.
 func first(txn *memdb.Txn, m *model, c *column, k []byte) *record {
 	a := m.keyArg(k)
-	raw, err := txn.First(m.table, c.index, a)
+	raw, err := txn.First(m.table, c.index, a.args()...)
 	m.args.Put(a)
 	if err != nil {
 		panic(fmt.Sprintf("memstore: internal: index %s.%s: %v", m.name, c.index, err))
@@ -293,7 +303,7 @@ func first(txn *memdb.Txn, m *model, c *column, k []byte) *record {
 // and a cascade calls each once per deleted row.
 func (tx *Tx) each(m *model, c *column, k []byte, fn func(*record) bool) {
 	a := m.keyArg(k) // nil k: the empty key, the whole index
-	it, err := tx.reader().Get(m.table, c.index, a)
+	it, err := tx.reader().Get(m.table, c.index, a.args()...)
 	m.args.Put(a)
 	if err != nil {
 		panic(fmt.Sprintf("memstore: internal: index %s.%s: %v", m.name, c.index, err))

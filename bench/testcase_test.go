@@ -405,14 +405,7 @@ func BenchmarkTestCase(b *testing.B) {
 	ctx := context.Background()
 	include := tcIncludeOrders()
 	b.Run("relstore", func(b *testing.B) {
-		b.ReportAllocs()
-		r := newTCStore(b)
-		for b.Loop() {
-			if _, err := r.run(ctx, include); err != nil {
-				b.Fatal(err)
-			}
-			r.s.Reset(b)
-		}
+		tcLoopRelstore(b, func(r *tcStore) error { _, err := r.run(ctx, include); return err })
 	})
 	b.Run("relstore-new", func(b *testing.B) {
 		b.ReportAllocs()
@@ -441,37 +434,11 @@ func BenchmarkTestCase(b *testing.B) {
 		}
 	})
 	b.Run("sqlite-rollback", func(b *testing.B) {
-		b.ReportAllocs()
-		s := openTCSQLite(b)
-		if err := s.seed(ctx); err != nil {
-			b.Fatal(err)
-		}
 		args := make([]any, tcInclude)
-		for b.Loop() {
-			tx, err := s.db.BeginTx(ctx, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := s.run(ctx, tx, include, args); err != nil {
-				b.Fatal(err)
-			}
-			if err := tx.Rollback(); err != nil {
-				b.Fatal(err)
-			}
-		}
+		tcLoopRollback(b, func(s *tcSQLite, tx *sql.Tx) error { _, err := s.run(ctx, tx, include, args); return err })
 	})
 	b.Run("memdb", func(b *testing.B) {
-		b.ReportAllocs()
-		m, err := newTCMemdb()
-		if err != nil {
-			b.Fatal(err)
-		}
-		for b.Loop() {
-			if _, err := m.run(include); err != nil {
-				b.Fatal(err)
-			}
-			m.reset()
-		}
+		tcLoopMemdb(b, func(m *tcMemdb) error { _, err := m.run(include); return err })
 	})
 }
 
@@ -482,47 +449,65 @@ func BenchmarkTestCase(b *testing.B) {
 func BenchmarkTestCaseWrites(b *testing.B) {
 	ctx := context.Background()
 	b.Run("relstore", func(b *testing.B) {
-		b.ReportAllocs()
-		r := newTCStore(b)
-		for b.Loop() {
-			if err := r.writes(ctx); err != nil {
-				b.Fatal(err)
-			}
-			r.s.Reset(b)
-		}
+		tcLoopRelstore(b, func(r *tcStore) error { return r.writes(ctx) })
 	})
 	b.Run("sqlite-rollback", func(b *testing.B) {
-		b.ReportAllocs()
-		s := openTCSQLite(b)
-		if err := s.seed(ctx); err != nil {
-			b.Fatal(err)
-		}
-		for b.Loop() {
-			tx, err := s.db.BeginTx(ctx, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := s.writes(ctx, tx); err != nil {
-				b.Fatal(err)
-			}
-			if err := tx.Rollback(); err != nil {
-				b.Fatal(err)
-			}
-		}
+		tcLoopRollback(b, func(s *tcSQLite, tx *sql.Tx) error { return s.writes(ctx, tx) })
 	})
 	b.Run("memdb", func(b *testing.B) {
-		b.ReportAllocs()
-		m, err := newTCMemdb()
+		tcLoopMemdb(b, func(m *tcMemdb) error { return m.writes() })
+	})
+}
+
+// tcLoopRelstore runs test on one seeded storetest.Store per iteration,
+// then Reset.
+func tcLoopRelstore(b *testing.B, test func(r *tcStore) error) {
+	b.ReportAllocs()
+	r := newTCStore(b)
+	for b.Loop() {
+		if err := test(r); err != nil {
+			b.Fatal(err)
+		}
+		r.s.Reset(b)
+	}
+}
+
+// tcLoopRollback runs test per iteration in a transaction of one seeded
+// SQLite database, then rolls it back.
+func tcLoopRollback(b *testing.B, test func(s *tcSQLite, tx *sql.Tx) error) {
+	b.ReportAllocs()
+	s := openTCSQLite(b)
+	if err := s.seed(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		tx, err := s.db.BeginTx(context.Background(), nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		for b.Loop() {
-			if err := m.writes(); err != nil {
-				b.Fatal(err)
-			}
-			m.reset()
+		if err := test(s, tx); err != nil {
+			b.Fatal(err)
 		}
-	})
+		if err := tx.Rollback(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// tcLoopMemdb runs test per iteration on go-memdb by hand, then restores
+// the seed.
+func tcLoopMemdb(b *testing.B, test func(m *tcMemdb) error) {
+	b.ReportAllocs()
+	m, err := newTCMemdb()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := test(m); err != nil {
+			b.Fatal(err)
+		}
+		m.reset()
+	}
 }
 
 // TestTestCase checks that every system sees the same results in the test

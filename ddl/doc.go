@@ -37,7 +37,11 @@
 // a repository that moves to it may meet:
 //
 //   - A polymorphic belongsTo can be no SQL foreign key: its integrity is
-//     the application's, or a trigger's, in the database.
+//     the application's, or a trigger's, in the database. fuzz/postgres
+//     writes such triggers (AFTER ROW, named into the order of
+//     PostgreSQL's own foreign key triggers); even then, a trigger's own
+//     DELETE runs its rows' actions when it ends, not at the end of the
+//     statement's queue as the store does (its difference 17).
 //   - PostgreSQL's identity sequence does not count keys inserted
 //     explicitly (the store's counter and SQLite's AUTOINCREMENT do), and
 //     it is not rolled back with its transaction (the store's counter is).

@@ -11,7 +11,7 @@ import (
 	"github.com/relstore/relstore/internal/opseq"
 )
 
-var update = flag.Bool("update", false, "rewrite the seed files under testdata/fuzz/FuzzOps and FuzzSeats")
+var update = flag.Bool("update", false, "rewrite the seed files under testdata/fuzz/FuzzOps, FuzzSeats and FuzzLinks")
 
 // corpora are the fuzz targets' corpus directories, with their schemas and
 // seeds.
@@ -22,6 +22,7 @@ var corpora = []struct {
 }{
 	{"testdata/fuzz/FuzzOps", opseq.Shop, opseq.ShopSeeds},
 	{"testdata/fuzz/FuzzSeats", opseq.Seats, opseq.SeatsSeeds},
+	{"testdata/fuzz/FuzzLinks", opseq.Links, opseq.LinksSeeds},
 }
 
 // seedFile returns the file name and go-test-fuzz-v1 content of a seed.

@@ -5,12 +5,13 @@ import (
 	"encoding/binary"
 	"testing"
 
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
 // newBenchStore opens a store of the test models holding 1,000 customers,
 // and the customer relation of Order.
-func newBenchStore(b *testing.B) (*testStore, *memstore.Rel[Order, Customer]) {
+func newBenchStore(b *testing.B) (*testStore, *relcore.Rel[Order, Customer]) {
 	b.Helper()
 	ts := newTestStore(b)
 	mustUpdate(b, ts.Store, func(tx *memstore.Tx) error {
@@ -21,7 +22,7 @@ func newBenchStore(b *testing.B) (*testStore, *memstore.Rel[Order, Customer]) {
 		}
 		return nil
 	})
-	return ts, must(memstore.RelationOf[Order, Customer](ts.Store, "customer"))(b)
+	return ts, must(relcore.RelationOf[Order, Customer](ts.Store, "customer"))(b)
 }
 
 // benchKey puts the encoded key of customer i%1000+1 in buf (an int64

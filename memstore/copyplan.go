@@ -846,49 +846,6 @@ func (m *model) privatize(bt *blockType, blk unsafe.Pointer, n, words, strs int,
 	m.plan.copyFlat(row, p, &b)
 }
 
-// appendRows appends the caller's copies of the rows of m in recs to dst,
-// copying each row once, straight into dst, and carving the rows' small
-// allocations from one batch.
-func appendRows[T any](dst []T, m *model, recs []*record) []T {
-	if m.plain {
-		for _, rec := range recs {
-			dst = append(dst, *(*T)(rec.ptr))
-		}
-		return dst
-	}
-	if m.plan.flat {
-		// The batch on the stack (copyFlat keeps only what it carves), its
-		// first chunks sized to what the rows need, up to batchMax: one
-		// allocation of words and one of strings for a short list (the
-		// children of an owner), instead of chunks doubling from batchMin.
-		var b batch
-		words, strs := 0, 0
-		for _, rec := range recs {
-			w, s := m.plan.flatNeeds(rec.ptr)
-			words, strs = words+w, strs+s
-		}
-		if words > 0 {
-			b.nw = min(words, batchMax)
-			b.words = make([]uint64, b.nw)
-		}
-		if strs > 0 {
-			b.ns = min(strs, batchMax)
-			b.strs = make([]string, b.ns)
-		}
-		for _, rec := range recs {
-			dst = append(dst, *(*T)(rec.ptr))
-			m.plan.copyFlat(unsafe.Pointer(&dst[len(dst)-1]), rec.ptr, &b)
-		}
-		return dst
-	}
-	b := new(batch)
-	for _, rec := range recs {
-		dst = append(dst, *(*T)(rec.ptr))
-		m.plan.copyOnly(unsafe.Pointer(&dst[len(dst)-1]), rec.ptr, b)
-	}
-	return dst
-}
-
 // copyRow returns a new *T (as unsafe.Pointer) holding a copy of the row at
 // src that shares no memory with it.
 func (m *model) copyRow(src unsafe.Pointer) unsafe.Pointer {
@@ -900,25 +857,67 @@ func (m *model) copyRow(src unsafe.Pointer) unsafe.Pointer {
 	return dst
 }
 
-// Size returns the bytes of memory the target value v holds: the struct
-// itself, the bytes of its strings, and everything its pointers, slices and
-// maps reach that a copy would copy (interfaces, channels and functions are
-// shared and not counted). Package relations charges an owner's cache entry
-// with it. It is 0 for a nil v.
-func (r *Rel[S, T]) Size(v *T) int64 {
+// SizeTarget returns the bytes of memory the target value at v holds: the
+// struct itself, the bytes of its strings, and everything its pointers,
+// slices and maps reach that a copy would copy (interfaces, channels and
+// functions are shared and not counted). Package relations charges an
+// owner's cache entry with it. It is 0 for a nil v.
+func (r *relCore) SizeTarget(v unsafe.Pointer) int64 {
 	if v == nil {
 		return 0
 	}
-	return r.r.target.plan.heapSize(unsafe.Pointer(v))
+	return r.r.target.plan.heapSize(v)
 }
 
-// CloneSize is Clone and Size at once: a copy of v that shares no memory
-// with it, and the bytes of memory the copy holds.
-func (r *Rel[S, T]) CloneSize(v *T) (T, int64) {
-	t := r.r.target
-	c := *v
-	if t.plain {
-		return c, int64(t.plan.size) + t.plan.stringBytes(unsafe.Pointer(v))
+// CloneSizeTarget is CopyTarget and SizeTarget at once: it gives dst, which
+// holds an assignment copy of the target value at src, its own memory for
+// every reference, and returns the bytes of memory the copy holds.
+func (r *relCore) CloneSizeTarget(dst, src unsafe.Pointer) int64 {
+	return r.r.target.cloneSize(dst, src)
+}
+
+// cloneSize gives dst, an assignment copy of the row of m at src, its own
+// memory for every reference, and returns the bytes of memory it holds.
+func (m *model) cloneSize(dst, src unsafe.Pointer) int64 {
+	if m.plain {
+		return int64(m.plan.size) + m.plan.stringBytes(src)
 	}
-	return c, int64(t.plan.size) + t.plan.copyRefs(unsafe.Pointer(&c), unsafe.Pointer(v), nil)
+	return int64(m.plan.size) + m.plan.copyRefs(dst, src, nil)
+}
+
+// privatizeRows gives each of the len(srcs) consecutive rows of m at dst,
+// an assignment copy of the row at srcs[i], its own memory for every
+// reference, carving the rows' small allocations from one batch
+// (relCore.CopySources: the children of an owner, copied straight into the
+// caller's slice).
+func (m *model) privatizeRows(dst unsafe.Pointer, srcs []unsafe.Pointer) {
+	size := m.typ.Size()
+	if !m.plan.flat {
+		b := new(batch)
+		for i, src := range srcs {
+			m.plan.copyOnly(unsafe.Add(dst, uintptr(i)*size), src, b)
+		}
+		return
+	}
+	// The batch on the stack (copyFlat keeps only what it carves), its
+	// first chunks sized to what the rows need, up to batchMax: one
+	// allocation of words and one of strings for a short list (the
+	// children of an owner), instead of chunks doubling from batchMin.
+	var b batch
+	words, strs := 0, 0
+	for _, src := range srcs {
+		w, s := m.plan.flatNeeds(src)
+		words, strs = words+w, strs+s
+	}
+	if words > 0 {
+		b.nw = min(words, batchMax)
+		b.words = make([]uint64, b.nw)
+	}
+	if strs > 0 {
+		b.ns = min(strs, batchMax)
+		b.strs = make([]string, b.ns)
+	}
+	for i, src := range srcs {
+		m.plan.copyFlat(unsafe.Add(dst, uintptr(i)*size), src, &b)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -568,7 +569,7 @@ func TestRelSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	rel, err := memstore.RelationOf[BlobRef, Blob](s, "blob")
+	rel, err := relcore.RelationOf[BlobRef, Blob](s, "blob")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -629,7 +630,7 @@ func ExampleRel_Size() {
 		panic(err)
 	}
 	defer s.Close()
-	article, err := memstore.RelationOf[Comment, Article](s, "article")
+	article, err := relcore.RelationOf[Comment, Article](s, "article")
 	if err != nil {
 		panic(err)
 	}
@@ -648,7 +649,7 @@ func ExampleRel_CloneSize() {
 		panic(err)
 	}
 	defer s.Close()
-	article, err := memstore.RelationOf[Comment, Article](s, "article")
+	article, err := relcore.RelationOf[Comment, Article](s, "article")
 	if err != nil {
 		panic(err)
 	}
@@ -706,7 +707,7 @@ func TestCopyPlanFlatRows(t *testing.T) {
 	defer s.Close()
 	parents := mustTable[FlatParent, int64](t, s)
 	flats := mustTable[Flat, int64](t, s)
-	rel, err := memstore.RelationOf[Flat, FlatParent](s, "flatParent")
+	rel, err := relcore.RelationOf[Flat, FlatParent](s, "flatParent")
 	if err != nil {
 		t.Fatal(err)
 	}

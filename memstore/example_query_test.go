@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/relstore/relstore/filter"
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -263,7 +264,7 @@ func ExampleTx_UpdateAll() {
 func ExampleRel_Query() {
 	s, _ := openStories()
 	defer s.Close()
-	author, err := memstore.RelationOf[Story, Author](s, "author")
+	author, err := relcore.RelationOf[Story, Author](s, "author")
 	if err != nil {
 		log.Fatal(err)
 	}

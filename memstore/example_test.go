@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -373,7 +374,7 @@ func ExampleModelOf_relation() {
 func ExampleRel_AppendFKs() {
 	s, _, loans := openShop()
 	defer s.Close()
-	patron, err := memstore.RelationOf[Loan, Patron](s, "patron")
+	patron, err := relcore.RelationOf[Loan, Patron](s, "patron")
 	if err != nil {
 		log.Fatal(err)
 	}

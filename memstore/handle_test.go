@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -31,8 +32,8 @@ type (
 type handles struct {
 	customers *memstore.Table[Customer, int64]
 	orders    *memstore.Table[Order, int64]
-	customer  *memstore.Rel[Order, Customer]
-	maker     *memstore.Rel[Widget, Customer] // a shadow foreign key
+	customer  *relcore.Rel[Order, Customer]
+	maker     *relcore.Rel[Widget, Customer] // a shadow foreign key
 }
 
 // handleModels are the test models and Widget, whose maker relation is a
@@ -143,8 +144,8 @@ func TestHandleOfAnotherStore(t *testing.T) {
 				h := handles{
 					customers: mustTable[Customer, int64](t, a),
 					orders:    mustTable[Order, int64](t, a),
-					customer:  must(memstore.RelationOf[Order, Customer](a, "customer"))(t),
-					maker:     must(memstore.RelationOf[Widget, Customer](a, "maker"))(t),
+					customer:  must(relcore.RelationOf[Order, Customer](a, "customer"))(t),
+					maker:     must(relcore.RelationOf[Widget, Customer](a, "maker"))(t),
 				}
 				b := newHandleStore(t, other.models, other.seed)
 				beforeA, beforeB := mustDump(t, a), mustDump(t, b)

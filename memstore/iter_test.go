@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -18,21 +19,21 @@ import (
 func TestSequenceAfterItsTransaction(t *testing.T) {
 	seqs := []struct {
 		name string
-		make func(ts *testStore, rel *memstore.Rel[Order, Customer], tx *memstore.Tx) (iter.Seq[int64], error)
+		make func(ts *testStore, rel *relcore.Rel[Order, Customer], tx *memstore.Tx) (iter.Seq[int64], error)
 	}{
-		{"Table.Scan", func(ts *testStore, _ *memstore.Rel[Order, Customer], tx *memstore.Tx) (iter.Seq[int64], error) {
+		{"Table.Scan", func(ts *testStore, _ *relcore.Rel[Order, Customer], tx *memstore.Tx) (iter.Seq[int64], error) {
 			seq, err := ts.orders.Scan(tx)
 			return keysOf(seq), err
 		}},
-		{"Table.Range", func(ts *testStore, _ *memstore.Rel[Order, Customer], tx *memstore.Tx) (iter.Seq[int64], error) {
+		{"Table.Range", func(ts *testStore, _ *relcore.Rel[Order, Customer], tx *memstore.Tx) (iter.Seq[int64], error) {
 			seq, err := ts.orders.Range(tx, 1, 99)
 			return keysOf(seq), err
 		}},
-		{"Table.ByFK", func(ts *testStore, _ *memstore.Rel[Order, Customer], tx *memstore.Tx) (iter.Seq[int64], error) {
+		{"Table.ByFK", func(ts *testStore, _ *relcore.Rel[Order, Customer], tx *memstore.Tx) (iter.Seq[int64], error) {
 			seq, err := ts.orders.ByFK(tx, "customer", int64(1))
 			return keysOf(seq), err
 		}},
-		{"Rel.Children", func(_ *testStore, rel *memstore.Rel[Order, Customer], tx *memstore.Tx) (iter.Seq[int64], error) {
+		{"Rel.Children", func(_ *testStore, rel *relcore.Rel[Order, Customer], tx *memstore.Tx) (iter.Seq[int64], error) {
 			seq, err := rel.Children(tx, []byte{0x80, 0, 0, 0, 0, 0, 0, 1})
 			if err != nil {
 				return nil, err
@@ -85,7 +86,7 @@ func TestSequenceAfterItsTransaction(t *testing.T) {
 		for _, tt := range txs {
 			t.Run(sq.name+" of a "+tt.name, func(t *testing.T) {
 				ts := newSeededStore(t)
-				rel := must(memstore.RelationOf[Order, Customer](ts.Store, "customer"))(t)
+				rel := must(relcore.RelationOf[Order, Customer](ts.Store, "customer"))(t)
 				var seq iter.Seq[int64]
 				var next func() (int64, bool)
 				var first []int64

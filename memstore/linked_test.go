@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -44,7 +45,7 @@ func TestAppendLinkedMany(t *testing.T) {
 		}
 		return nil
 	})
-	toOwner, toFar, err := memstore.ThroughOf[Physician, Patient, Appointment](s, "patients")
+	toOwner, toFar, err := relcore.ThroughOf[Physician, Patient, Appointment](s, "patients")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,12 +65,12 @@ func TestAppendLinkedMany(t *testing.T) {
 			}
 			mustView(t, s, func(tx *memstore.Tx) error {
 				spans := make([][2]int32, len(keys))
-				arena, ends, err := memstore.AppendLinkedMany(tx, toOwner, toFar, keys, nil, nil, spans)
+				arena, ends, err := relcore.AppendLinkedMany(tx, toOwner, toFar, keys, nil, nil, spans)
 				if err != nil {
 					return err
 				}
 				for i, k := range keys {
-					a1, e1, err := memstore.AppendLinked(tx, toOwner, toFar, k, nil, nil)
+					a1, e1, err := relcore.AppendLinked(tx, toOwner, toFar, k, nil, nil)
 					if err != nil {
 						return err
 					}
@@ -95,7 +96,7 @@ func TestAppendLinkedMany(t *testing.T) {
 		})
 	}
 	mustView(t, s, func(tx *memstore.Tx) error {
-		_, _, err := memstore.AppendLinkedMany(tx, toOwner, toFar, [][]byte{key(2), key(1)}, nil, nil, make([][2]int32, 2))
+		_, _, err := relcore.AppendLinkedMany(tx, toOwner, toFar, [][]byte{key(2), key(1)}, nil, nil, make([][2]int32, 2))
 		if err == nil {
 			t.Error("AppendLinkedMany of keys out of order = nil, want ErrInvalid")
 		}
@@ -116,21 +117,21 @@ func TestRelationPrimitivesRefuseAnotherStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	toOwner, toFar, err := memstore.ThroughOf[Physician, Patient, Appointment](a, "patients")
+	toOwner, toFar, err := relcore.ThroughOf[Physician, Patient, Appointment](a, "patients")
 	if err != nil {
 		t.Fatal(err)
 	}
 	k, _, _ := toOwner.AppendKey(nil, &Physician{ID: 1})
 	mustView(t, b, func(tx *memstore.Tx) error {
-		if _, _, err := memstore.AppendLinked(tx, toOwner, toFar, k, nil, nil); !errors.Is(err, memstore.ErrInvalid) {
+		if _, _, err := relcore.AppendLinked(tx, toOwner, toFar, k, nil, nil); !errors.Is(err, memstore.ErrInvalid) {
 			t.Errorf("AppendLinked in another store's View = %v, want ErrInvalid", err)
 		}
-		if _, _, err := memstore.AppendLinkedMany(tx, toOwner, toFar, [][]byte{k}, nil, nil, make([][2]int32, 1)); !errors.Is(err, memstore.ErrInvalid) {
+		if _, _, err := relcore.AppendLinkedMany(tx, toOwner, toFar, [][]byte{k}, nil, nil, make([][2]int32, 1)); !errors.Is(err, memstore.ErrInvalid) {
 			t.Errorf("AppendLinkedMany in another store's View = %v, want ErrInvalid", err)
 		}
 		return nil
 	})
-	poly, err := memstore.PolymorphicOf[Picture](a, "imageable")
+	poly, err := relcore.PolymorphicOf[Picture](a, "imageable")
 	if err != nil {
 		t.Fatal(err)
 	}

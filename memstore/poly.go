@@ -6,33 +6,31 @@ import (
 	"unsafe"
 )
 
-// Poly is the typed handle of a polymorphic belongsTo of source model S
-// (a Picture's imageable): the primitives package relations builds its
-// polymorphic accessor on. A source row's owner is a row of the model its
-// discriminator names; owners cross Poly as an any holding a value of that
-// model's Go type, and keys cross it encoded, as Rel's do. A Poly is
-// immutable and safe for concurrent use; its methods that take a Tx run
-// inside that transaction, which must be one of the Poly's store (else an
-// error matching ErrInvalid).
-//
-// For package relations; most programs use package relations instead.
-type Poly[S any] struct {
+// polyCore is the untyped core of a polymorphic belongsTo of a source
+// model (a Picture's imageable), bound to one store: the primitives package
+// relations builds its polymorphic accessor on, which internal/relcore
+// wraps in the typed Poly[S] (see relCore and DESIGN.md, "The relation
+// bridge"). A source row's owner is a row of the model its discriminator
+// names; owners cross it as an any holding a value of that model's Go type,
+// source rows as an unsafe.Pointer to a value of the source's Go type, keys
+// encoded. It retains nothing it is given. A polyCore is immutable and safe
+// for concurrent use; its methods that take a Tx run inside that
+// transaction, which must be one of the store's (else an error matching
+// ErrInvalid).
+type polyCore struct {
 	s     *Store
 	p     *polyRel
 	opGet string
 }
 
-// PolymorphicOf returns the polymorphic belongsTo named name of source
-// model S. It fails with ErrInvalid, naming the relation and listing the
-// model's relations, if S is not a registered model or has no polymorphic
-// relation of that name.
-//
-// For package relations; most programs use package relations instead.
-func PolymorphicOf[S any](s *Store, name string) (*Poly[S], error) {
+// polymorphicOf returns the polymorphic belongsTo named name of the source
+// model of Go type st. It fails with ErrInvalid, naming the relation and
+// listing the model's relations, if st is not a registered model or has no
+// polymorphic relation of that name.
+func polymorphicOf(s *Store, name string, st reflect.Type) (*polyCore, error) {
 	if s == nil {
 		return nil, invalidf("relation %q: nil store", name)
 	}
-	st := reflect.TypeFor[S]()
 	sm := s.schema.byType[st]
 	if sm == nil {
 		return nil, invalidf("relation %q: source %v is not a registered model", name, st)
@@ -44,26 +42,26 @@ func PolymorphicOf[S any](s *Store, name string) (*Poly[S], error) {
 		}
 		return nil, sm.noRelation(name)
 	}
-	return &Poly[S]{s: s, p: p, opGet: "get " + name}, nil
+	return &polyCore{s: s, p: p, opGet: "get " + name}, nil
 }
 
 // Name returns the relation's name, e.g. "imageable".
-func (p *Poly[S]) Name() string { return p.p.name }
+func (p *polyCore) Name() string { return p.p.name }
 
 // Source returns the source model's name, e.g. "Picture".
-func (p *Poly[S]) Source() string { return p.p.source.name }
+func (p *polyCore) Source() string { return p.p.source.name }
 
 // FK returns the foreign key field's name, e.g. "ImageableID".
-func (p *Poly[S]) FK() string { return p.p.fk.name }
+func (p *polyCore) FK() string { return p.p.fk.name }
 
 // Discriminator returns the discriminator field's name, e.g. "ImageableType".
-func (p *Poly[S]) Discriminator() string { return p.p.disc.name }
+func (p *polyCore) Discriminator() string { return p.p.disc.name }
 
 // Nullable reports whether the foreign key can be null (a pointer).
-func (p *Poly[S]) Nullable() bool { return p.p.fk.nullable }
+func (p *polyCore) Nullable() bool { return p.p.fk.nullable }
 
 // Targets returns the names of the models the relation may reference.
-func (p *Poly[S]) Targets() []string {
+func (p *polyCore) Targets() []string {
 	out := make([]string, len(p.p.targets))
 	for i, r := range p.p.targets {
 		out[i] = r.target.name
@@ -72,7 +70,7 @@ func (p *Poly[S]) Targets() []string {
 }
 
 // target returns the relation of the named target, or an ErrInvalid error.
-func (p *Poly[S]) target(op, model string) (*relation, error) {
+func (p *polyCore) target(op, model string) (*relation, error) {
 	r := p.p.byTarget[model]
 	if r == nil {
 		return nil, invalidf("%s: %q is not a model of relation %s.%s (%s)", op, model, p.p.source.name, p.p.name, listOr(p.Targets()))
@@ -80,22 +78,22 @@ func (p *Poly[S]) target(op, model string) (*relation, error) {
 	return r, nil
 }
 
-// AppendFK appends src's encoded foreign key to buf and returns the model
+// AppendFK appends the encoded foreign key of the source row at src to buf and returns the model
 // its discriminator names; ok is false when the foreign key is nil. A
 // discriminator that names no model of the relation is an error matching
 // ErrInvalid (a stored row always names one).
-func (p *Poly[S]) AppendFK(buf []byte, src *S) (model string, k []byte, ok bool, err error) {
+func (p *polyCore) AppendFK(buf []byte, src unsafe.Pointer) (model string, k []byte, ok bool, err error) {
 	if src == nil {
 		return "", buf, false, invalidf("relation %s: nil %s", p.p.name, p.p.source.name)
 	}
 	c := p.p.fk
-	kp := c.keyPtr(unsafe.Pointer(src))
+	kp := c.keyPtr(src)
 	if kp == nil {
 		return "", buf, false, nil
 	}
-	r := p.p.targetOf(unsafe.Pointer(src))
+	r := p.p.targetOf(src)
 	if r == nil {
-		d, _ := p.p.discOf(unsafe.Pointer(src))
+		d, _ := p.p.discOf(src)
 		_, err := p.target("read "+p.p.name, d)
 		return "", buf, false, err
 	}
@@ -107,7 +105,7 @@ func (p *Poly[S]) AppendFK(buf []byte, src *S) (model string, k []byte, ok bool,
 
 // Space identifies the named target's primary key index in cache keys and
 // in Store.KeyHash (the space a BelongsTo to that model uses too).
-func (p *Poly[S]) Space(model string) (uint32, error) {
+func (p *polyCore) Space(model string) (uint32, error) {
 	r, err := p.target(p.opGet, model)
 	if err != nil {
 		return 0, err
@@ -117,7 +115,7 @@ func (p *Poly[S]) Space(model string) (uint32, error) {
 
 // Owner returns a copy of the row of the named target whose primary key is
 // the encoded key k, or a *NotFoundError.
-func (p *Poly[S]) Owner(tx *Tx, model string, k []byte) (any, error) {
+func (p *polyCore) Owner(tx *Tx, model string, k []byte) (any, error) {
 	op := p.opGet
 	if err := tx.enter(p.s, "relation", p.p.name, op, false); err != nil {
 		return nil, err
@@ -138,7 +136,7 @@ func (p *Poly[S]) Owner(tx *Tx, model string, k []byte) (any, error) {
 }
 
 // OwnerNow is Owner over the latest committed state, without a View.
-func (p *Poly[S]) OwnerNow(ctx context.Context, model string, k []byte) (any, error) {
+func (p *polyCore) OwnerNow(ctx context.Context, model string, k []byte) (any, error) {
 	txn, err := p.s.latest(ctx, p.opGet)
 	if err != nil {
 		return nil, err
@@ -159,7 +157,7 @@ func (p *Poly[S]) OwnerNow(ctx context.Context, model string, k []byte) (any, er
 
 // ownerPtr returns the model of owner, a value of a target's Go type or a
 // non-nil pointer to one, and a pointer to its row.
-func (p *Poly[S]) ownerPtr(op string, owner any) (*relation, unsafe.Pointer, error) {
+func (p *polyCore) ownerPtr(op string, owner any) (*relation, unsafe.Pointer, error) {
 	if owner == nil {
 		return nil, nil, invalidf("%s: nil owner", op)
 	}
@@ -187,7 +185,7 @@ func (p *Poly[S]) ownerPtr(op string, owner any) (*relation, unsafe.Pointer, err
 
 // ModelOf returns the name of the model of owner, a value of one of the
 // relation's models or a pointer to one, or an error matching ErrInvalid.
-func (p *Poly[S]) ModelOf(owner any) (string, error) {
+func (p *polyCore) ModelOf(owner any) (string, error) {
 	r, _, err := p.ownerPtr("relation "+p.p.name, owner)
 	if err != nil {
 		return "", err
@@ -195,15 +193,16 @@ func (p *Poly[S]) ModelOf(owner any) (string, error) {
 	return r.target.name, nil
 }
 
-// Stored reports whether src is a stored source row in tx (see Rel.Stored).
-func (p *Poly[S]) Stored(tx *Tx, src *S) (bool, error) {
-	return newRel[S, struct{}](p.s, p.p.targets[0]).Stored(tx, src)
+// Stored reports whether the source row at src is stored in tx (see
+// relCore.Stored).
+func (p *polyCore) Stored(tx *Tx, src unsafe.Pointer) (bool, error) {
+	return newRelCore(p.s, p.p.targets[0]).Stored(tx, src)
 }
 
 // OwnerKey returns the model of owner (a value of a target's Go type, or a
 // pointer to one) and its encoded primary key. It fails with ErrInvalid for
 // a value of another model and for a zero key.
-func (p *Poly[S]) OwnerKey(owner any) (model string, k []byte, err error) {
+func (p *polyCore) OwnerKey(owner any) (model string, k []byte, err error) {
 	op := "relation " + p.p.name
 	r, ptr, err := p.ownerPtr(op, owner)
 	if err != nil {
@@ -213,12 +212,13 @@ func (p *Poly[S]) OwnerKey(owner any) (model string, k []byte, err error) {
 	return r.target.name, k, err
 }
 
-// SetFK points the stored source row with src's primary key at the row of
+// SetFK points the stored source row with the primary key of the row at
+// src at the row of
 // the named target whose primary key is the encoded key k, setting the
 // discriminator to model, or clears the foreign key when k is nil (the
-// discriminator is left as it is). It is Rel.SetFK for one target, and
+// discriminator is left as it is). It is relCore.SetFK for one target, and
 // checked and written as that is.
-func (p *Poly[S]) SetFK(tx *Tx, src *S, model string, k []byte) error {
+func (p *polyCore) SetFK(tx *Tx, src unsafe.Pointer, model string, k []byte) error {
 	r := p.p.targets[0]
 	if k != nil {
 		var err error
@@ -230,13 +230,13 @@ func (p *Poly[S]) SetFK(tx *Tx, src *S, model string, k []byte) error {
 			return err
 		}
 	}
-	return newRel[S, struct{}](p.s, r).SetFK(tx, src, k)
+	return newRelCore(p.s, r).SetFK(tx, src, k)
 }
 
-// InsertChild inserts a copy of src pointing at the row of the named
+// InsertChild inserts a copy of the source row at src pointing at the row of the named
 // target whose primary key is the encoded key k (its discriminator set to
-// model), as Rel.InsertChild does.
-func (p *Poly[S]) InsertChild(tx *Tx, src *S, model string, k []byte) error {
+// model), as relCore.InsertChild does.
+func (p *polyCore) InsertChild(tx *Tx, src unsafe.Pointer, model string, k []byte) error {
 	r, err := p.target("create "+p.p.name, model)
 	if err != nil {
 		if tx.enter(p.s, "relation", p.p.name, "create "+p.p.name, true) == nil {
@@ -245,13 +245,13 @@ func (p *Poly[S]) InsertChild(tx *Tx, src *S, model string, k []byte) error {
 		}
 		return err
 	}
-	return newRel[S, struct{}](p.s, r).InsertChild(tx, src, k)
+	return newRelCore(p.s, r).InsertChild(tx, src, k)
 }
 
 // CloneSize returns a copy of owner, a value of the named target's type in
 // an any, that shares no memory with it, and the bytes of memory the copy
 // holds (what a cache entry for it should be charged).
-func (p *Poly[S]) CloneSize(model string, owner any) (any, int64, error) {
+func (p *polyCore) CloneSize(model string, owner any) (any, int64, error) {
 	r, ptr, err := p.ownerPtr("relation "+p.p.name, owner)
 	if err != nil {
 		return nil, 0, err
@@ -272,7 +272,7 @@ func (p *Poly[S]) CloneSize(model string, owner any) (any, int64, error) {
 // Clone returns a copy of owner, a value of a target's Go type in an any,
 // that shares no memory with it: owner itself for a model without
 // reference fields.
-func (p *Poly[S]) Clone(owner any) any {
+func (p *polyCore) Clone(owner any) any {
 	r, ptr, err := p.ownerPtr("relation "+p.p.name, owner)
 	if err != nil || r.target.plain {
 		return owner

@@ -7,6 +7,7 @@ import (
 	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/relstore/relstore/filter"
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -42,7 +43,7 @@ type blog struct {
 	*memstore.Store
 	users *memstore.Table[blogUser, int64]
 	posts *memstore.Table[blogPost, int64]
-	rel   *memstore.Rel[blogPost, blogUser]
+	rel   *relcore.Rel[blogPost, blogUser]
 }
 
 var blogStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -58,7 +59,7 @@ func newBlog(t testing.TB, users, posts int) *blog {
 	}
 	t.Cleanup(func() { s.Close() })
 	b := &blog{Store: s, users: mustTable[blogUser, int64](t, s), posts: mustTable[blogPost, int64](t, s),
-		rel: must(memstore.RelationOf[blogPost, blogUser](s, "author"))(t)}
+		rel: must(relcore.RelationOf[blogPost, blogUser](s, "author"))(t)}
 	mustUpdate(t, s, func(tx *memstore.Tx) error {
 		for i := 1; i <= users; i++ {
 			if _, err := b.users.Insert(tx, blogUser{Email: "u" + itoa(i), Name: "user " + itoa(i)}); err != nil {

@@ -22,6 +22,7 @@ import (
 	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/relstore/relstore/filter"
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -630,7 +631,7 @@ func TestQueryReference(t *testing.T) {
 	}
 	plans := map[string]int{}
 	ctx := context.Background()
-	owners := must(memstore.RelationOf[refRow, refOwner](s, "owner"))(t)
+	owners := must(relcore.RelationOf[refRow, refOwner](s, "owner"))(t)
 	for i := range filters {
 		f := refFilter(r, rows)
 		if i%2 == 0 {

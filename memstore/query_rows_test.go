@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/relstore/relstore/filter"
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -68,7 +69,7 @@ func openRelatedScoped(t testing.TB, rng *rand.Rand) *memstore.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	toCustomer := must(memstore.RelationOf[rsNote, rsCustomer](s, "customer"))(t)
+	toCustomer := must(relcore.RelationOf[rsNote, rsCustomer](s, "customer"))(t)
 	names := []string{"ann", "bob", "cy", "dee", "eve"}
 	mustUpdate(t, s, func(tx *memstore.Tx) error {
 		for i := int64(1); i <= 6; i++ {

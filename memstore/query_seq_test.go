@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/relstore/relstore/filter"
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -102,7 +103,7 @@ func TestQueryShadowAndKeyless(t *testing.T) {
 	}
 	defer s.Close()
 	items := mustTable[shadowItem, int64](t, s)
-	owner := must(memstore.RelationOf[shadowItem, blogUser](s, "owner"))(t)
+	owner := must(relcore.RelationOf[shadowItem, blogUser](s, "owner"))(t)
 	keyless := mustTable[keylessRow, memstore.RowID](t, s)
 	mustUpdate(t, s, func(tx *memstore.Tx) error {
 		for i := 1; i <= 3; i++ {

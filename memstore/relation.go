@@ -4,49 +4,76 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"iter"
 	"math/bits"
 	"reflect"
-	"slices"
 	"strings"
 	"unsafe"
 
 	memdb "github.com/hashicorp/go-memdb"
+
+	"github.com/relstore/relstore/internal/relhook"
 )
 
-// Rel is the typed handle of a belongsTo relation from source model S to
-// target model T: the primitives package relations builds its accessors on.
-// Keys cross it encoded (the store's index encoding), so that a caller can
-// hash them, cache them and look them up without converting; bytes that are
-// not an encoded key of the target's referenced field (another width, a
-// badly terminated or escaped string, nil where a key is required) are
-// refused with ErrInvalid. A Rel is
-// immutable and safe for concurrent use; its methods that take a Tx run
-// inside that transaction, which must be one of the Rel's store (else an
-// error matching ErrInvalid).
+// relCore is the untyped core of a belongsTo relation from a source model
+// to a target model, bound to one store: the primitives package relations
+// builds its accessors on. Package internal/relcore wraps it in the typed
+// Rel[S, T]; memstore hands it out through internal/relhook (see DESIGN.md,
+// "The relation bridge"). Its methods are exported so that relcore can call
+// them through an interface; the type is not, so they are not memstore's
+// API and go doc does not list them.
 //
-// For package relations; most programs use package relations instead.
-type Rel[S, T any] struct {
+// Rows cross it as unsafe.Pointer: src points at a value of the source
+// model's Go type, owner at one of the target's. A row the core returns
+// points at a stored row, which the caller must copy (an assignment, then
+// CopyTarget or CopySource for a model that is not Plain) and never write.
+// Keys cross it encoded (the store's index encoding); bytes that are not an
+// encoded key of the target's referenced field are refused with ErrInvalid.
+//
+// No method retains a pointer, slice or key it is given once it has
+// returned (a key an error keeps is copied), but for the key of Children's
+// sequence: relcore relies on it to keep its callers' buffers and rows on
+// their stacks. A relCore is
+// immutable and safe for concurrent use; its methods that take a Tx run
+// inside that transaction, which must be one of the store's (else an error
+// matching ErrInvalid).
+type relCore struct {
 	s *Store
 	r *relation
 	// Operation names, built once: they name the operation in errors.
 	opGet, opList, opCount, opRel string
 }
 
-// RelationOf returns the belongsTo relation named name of source model S,
-// whose target must be model T. For a polymorphic relation it is the
-// relation's view of one target, T: its rows are those whose discriminator
-// names T (for another source row, AppendFK reports no key). It fails with
-// ErrInvalid, naming the relation and listing those that exist, if S or T
-// is not a registered model, S has no such belongsTo, or its target is not
-// T.
-//
-// For package relations; most programs use package relations instead.
-func RelationOf[S, T any](s *Store, name string) (*Rel[S, T], error) {
+// The hooks internal/relcore obtains relations through.
+func init() {
+	relhook.Relation = func(store any, name string, st, tt reflect.Type) (any, error) {
+		return relationOf(store.(*Store), name, st, tt)
+	}
+	relhook.Inverse = func(store any, name string, tt, st reflect.Type) (any, error) {
+		return inverseOf(store.(*Store), name, tt, st)
+	}
+	relhook.Through = func(store any, name string, tt, ft, lt reflect.Type) (any, any, error) {
+		toOwner, toFar, err := throughOf(store.(*Store), name, tt, ft, lt)
+		if err != nil {
+			return nil, nil, err
+		}
+		return toOwner, toFar, nil
+	}
+	relhook.Polymorphic = func(store any, name string, st reflect.Type) (any, error) {
+		return polymorphicOf(store.(*Store), name, st)
+	}
+}
+
+// relationOf returns the belongsTo relation named name of the source model
+// of Go type st, whose target must be the model of type tt. For a
+// polymorphic relation it is the relation's view of one target, tt: its
+// rows are those whose discriminator names tt (for another source row,
+// AppendFK reports no key). It fails with ErrInvalid, naming the relation
+// and listing those that exist, if st or tt is not a registered model, the
+// source has no such belongsTo, or its target is not tt.
+func relationOf(s *Store, name string, st, tt reflect.Type) (*relCore, error) {
 	if s == nil {
 		return nil, invalidf("relation %q: nil store", name)
 	}
-	st, tt := reflect.TypeFor[S](), reflect.TypeFor[T]()
 	sm := s.schema.byType[st]
 	if sm == nil {
 		return nil, invalidf("relation %q: source %v is not a registered model", name, st)
@@ -55,21 +82,19 @@ func RelationOf[S, T any](s *Store, name string) (*Rel[S, T], error) {
 	if err != nil {
 		return nil, err
 	}
-	return newRel[S, T](s, r), nil
+	return newRelCore(s, r), nil
 }
 
-// InverseOf returns the belongsTo relation that the hasMany or hasOne
-// relation named name of owner model T reads through: a belongsTo of model
-// S whose target is T (for a polymorphic one, its view of T). A name that T
-// does not declare may name the belongsTo of S itself (RelationOf[S, T]).
-// Errors are as RelationOf's.
-//
-// For package relations; most programs use package relations instead.
-func InverseOf[T, S any](s *Store, name string) (*Rel[S, T], error) {
+// inverseOf returns the belongsTo relation that the hasMany or hasOne
+// relation named name of the owner model of type tt reads through: a
+// belongsTo of the model of type st whose target is the owner (for a
+// polymorphic one, its view of the owner). A name that the owner does not
+// declare may name the belongsTo of st itself (relationOf(st, tt)). Errors
+// are as relationOf's.
+func inverseOf(s *Store, name string, tt, st reflect.Type) (*relCore, error) {
 	if s == nil {
 		return nil, invalidf("relation %q: nil store", name)
 	}
-	st, tt := reflect.TypeFor[S](), reflect.TypeFor[T]()
 	sm, tm := s.schema.byType[st], s.schema.byType[tt]
 	switch {
 	case tm == nil:
@@ -84,28 +109,25 @@ func InverseOf[T, S any](s *Store, name string) (*Rel[S, T], error) {
 		if o.target != sm {
 			return nil, invalidf("relation %s.%s: its model is %s (%v), not %v", tm.name, name, o.target.name, o.target.typ, st)
 		}
-		return newRel[S, T](s, o.via), nil
+		return newRelCore(s, o.via), nil
 	}
-	// A belongsTo of S to T, named by its own name.
+	// A belongsTo of st to tt, named by its own name.
 	if r, err := sm.belongsTo(name, tt); err == nil {
-		return newRel[S, T](s, r), nil
+		return newRelCore(s, r), nil
 	} else if !tm.hasRelation(name) && sm.hasRelation(name) {
 		return nil, err
 	}
 	return nil, invalidf("relation %q: model %s has no such hasMany or hasOne (its relations: %s)", name, tm.name, listOr(tm.relationNames()))
 }
 
-// ThroughOf returns the two belongsTo relations of the link model L that
-// the hasManyThrough or hasAndBelongsToMany relation named name of owner
-// model T reads through: toOwner, to T, and toFar, to the far model F.
-// Errors are as RelationOf's.
-//
-// For package relations; most programs use package relations instead.
-func ThroughOf[T, F, L any](s *Store, name string) (toOwner *Rel[L, T], toFar *Rel[L, F], err error) {
+// throughOf returns the two belongsTo relations of the link model of type
+// lt that the hasManyThrough or hasAndBelongsToMany relation named name of
+// the owner model of type tt reads through: toOwner, to the owner, and
+// toFar, to the far model of type ft. Errors are as relationOf's.
+func throughOf(s *Store, name string, tt, ft, lt reflect.Type) (toOwner, toFar *relCore, err error) {
 	if s == nil {
 		return nil, nil, invalidf("relation %q: nil store", name)
 	}
-	tt, ft, lt := reflect.TypeFor[T](), reflect.TypeFor[F](), reflect.TypeFor[L]()
 	tm := s.schema.byType[tt]
 	if tm == nil {
 		return nil, nil, invalidf("relation %q: owner %v is not a registered model", name, tt)
@@ -120,7 +142,7 @@ func ThroughOf[T, F, L any](s *Store, name string) (toOwner *Rel[L, T], toFar *R
 	case o.through.typ != lt:
 		return nil, nil, invalidf("relation %s.%s: its link model is %s (%v), not %v", tm.name, name, o.through.name, o.through.typ, lt)
 	}
-	return newRel[L, T](s, o.via), newRel[L, F](s, o.far), nil
+	return newRelCore(s, o.via), newRelCore(s, o.far), nil
 }
 
 // belongsTo returns m's belongsTo named name whose target has type tt (for
@@ -152,13 +174,13 @@ func (m *model) belongsTo(name string, tt reflect.Type) (*relation, error) {
 	return r, nil
 }
 
-func newRel[S, T any](s *Store, r *relation) *Rel[S, T] {
-	return &Rel[S, T]{s: s, r: r, opGet: "get " + r.name, opList: "list " + r.name, opCount: "count " + r.name, opRel: "relation " + r.name}
+func newRelCore(s *Store, r *relation) *relCore {
+	return &relCore{s: s, r: r, opGet: "get " + r.name, opList: "list " + r.name, opCount: "count " + r.name, opRel: "relation " + r.name}
 }
 
 // enter starts the operation op on tx, which must be a transaction of r's
 // store (see Tx.enter).
-func (r *Rel[S, T]) enter(tx *Tx, op string, write bool) error {
+func (r *relCore) enter(tx *Tx, op string, write bool) error {
 	return tx.enter(r.s, "relation", r.r.name, op, write)
 }
 
@@ -185,47 +207,56 @@ func (r *relation) checkKeySlow(op string, k []byte) error {
 }
 
 // Name returns the relation's name, e.g. "customer".
-func (r *Rel[S, T]) Name() string { return r.r.name }
+func (r *relCore) Name() string { return r.r.name }
 
 // Source returns the source model's name, e.g. "Order".
-func (r *Rel[S, T]) Source() string { return r.r.source.name }
+func (r *relCore) Source() string { return r.r.source.name }
 
 // Target returns the target model's name, e.g. "Customer".
-func (r *Rel[S, T]) Target() string { return r.r.target.name }
+func (r *relCore) Target() string { return r.r.target.name }
 
 // FK returns the foreign key field's name, e.g. "CustomerID".
-func (r *Rel[S, T]) FK() string { return r.r.fk.name }
+func (r *relCore) FK() string { return r.r.fk.name }
 
 // KeyTo returns the referenced target field's name.
-func (r *Rel[S, T]) KeyTo() string { return r.r.keyTo.name }
+func (r *relCore) KeyTo() string { return r.r.keyTo.name }
 
 // Nullable reports whether the foreign key can be null (a pointer or a
 // shadow column).
-func (r *Rel[S, T]) Nullable() bool { return r.r.fk.nullable }
+func (r *relCore) Nullable() bool { return r.r.fk.nullable }
 
 // Shadow reports whether the foreign key is a shadow column, which only the
 // store holds: reading it needs a transaction.
-func (r *Rel[S, T]) Shadow() bool { return r.r.fk.shadow }
+func (r *relCore) Shadow() bool { return r.r.fk.shadow }
 
 // Unique reports whether the foreign key is unique (a hasOne relation).
-func (r *Rel[S, T]) Unique() bool { return r.r.fk.unique }
+func (r *relCore) Unique() bool { return r.r.fk.unique }
 
 // SelfReferencing reports whether the source and target are the same model.
-func (r *Rel[S, T]) SelfReferencing() bool { return r.r.source == r.r.target }
+func (r *relCore) SelfReferencing() bool { return r.r.source == r.r.target }
 
 // OnDelete returns the relation's on-delete action.
-func (r *Rel[S, T]) OnDelete() Action { return r.r.onDelete }
+func (r *relCore) OnDelete() Action { return r.r.onDelete }
 
 // Space identifies the target's referenced index in cache keys and in
 // Store.KeyHash: the Invalidator is told KeyHash(Space(), key) for every
 // change of a target row with that key.
-func (r *Rel[S, T]) Space() uint32 { return space(r.r.target, r.r.keyTo) }
+func (r *relCore) Space() uint32 { return space(r.r.target, r.r.keyTo) }
 
-// AppendFK appends src's encoded foreign key to buf and reports whether it
-// is non-null. For a shadow foreign key it reads the stored row of src (by
-// its primary key) in tx, and fails with ErrNotFound if there is none; for a
-// field tx is not used and may be nil.
-func (r *Rel[S, T]) AppendFK(tx *Tx, buf []byte, src *S) ([]byte, bool, error) {
+// SourceSpace identifies the source's primary key index in cache keys and in
+// Store.KeyHash: every commit that changes a source row (its foreign key
+// included) reports KeyHash(SourceSpace(), its encoded key).
+func (r *relCore) SourceSpace() uint32 { return space(r.r.source, r.r.source.pk) }
+
+// Plain reports whether a target value can be copied by assignment (no
+// reference fields): CopyTarget then has nothing to do.
+func (r *relCore) Plain() bool { return r.r.target.plain }
+
+// AppendFK appends the encoded foreign key of the source row at src to buf
+// and reports whether it is non-null. For a shadow foreign key it reads the
+// stored row of src (by its primary key) in tx, and fails with ErrNotFound
+// if there is none; for a field tx is not used and may be nil.
+func (r *relCore) AppendFK(tx *Tx, buf []byte, src unsafe.Pointer) ([]byte, bool, error) {
 	if src == nil {
 		return buf, false, invalidf("relation %s: nil %s", r.r.name, r.r.source.name)
 	}
@@ -233,14 +264,14 @@ func (r *Rel[S, T]) AppendFK(tx *Tx, buf []byte, src *S) ([]byte, bool, error) {
 		return buf, false, invalidf("read %s: relation %s belongs to another store", r.r.name, r.r.name)
 	}
 	c := r.r.fk
-	if r.r.poly != nil && !r.r.ownsRow(unsafe.Pointer(src)) {
+	if r.r.poly != nil && !r.r.ownsRow(src) {
 		return buf, false, nil // src references another model, or none
 	}
 	if c.word {
-		return c.appendKey(buf, unsafe.Pointer(src)), true, nil
+		return c.appendKey(buf, src), true, nil
 	}
 	if !c.shadow {
-		p := c.keyPtr(unsafe.Pointer(src))
+		p := c.keyPtr(src)
 		if p == nil {
 			return buf, false, nil
 		}
@@ -262,28 +293,29 @@ func (r *Rel[S, T]) AppendFK(tx *Tx, buf []byte, src *S) ([]byte, bool, error) {
 	return append(buf, k...), k != nil, nil
 }
 
-// AppendFKs is AppendFK and [Store.KeyHash] of Space() for many sources
-// at once, for a foreign key that is a field: for each srcs[i] it appends
-// the encoded key to arena and sets ends[i] to the key's end in arena and
-// hashes[i] to its hash; for a nil foreign key it appends nothing and sets
-// ends[i] to -1 (the next key starts at the previous end). A plain 64-bit
-// integer field, the common case, is encoded and hashed inline, several
-// times faster than a call of each per source. It fails with ErrInvalid for
-// a shadow foreign key (use AppendFK in a transaction), when ends or hashes
-// is shorter than srcs, and for a key AppendFK refuses; on an error the
-// returned arena has its original length.
-func (r *Rel[S, T]) AppendFKs(arena []byte, srcs []S, ends []int32, hashes []uint64) ([]byte, error) {
+// AppendFKs is AppendFK and [Store.KeyHash] of Space() for the n source
+// rows that start at srcs (consecutive values of the source's Go type), for
+// a foreign key that is a field: for each row i it appends the encoded key
+// to arena and sets ends[i] to the key's end in arena and hashes[i] to its
+// hash; for a nil foreign key it appends nothing and sets ends[i] to -1
+// (the next key starts at the previous end). A plain 64-bit integer field,
+// the common case, is encoded and hashed inline, several times faster than
+// a call of each per source. It fails with ErrInvalid for a shadow foreign
+// key (use AppendFK in a transaction), when ends or hashes is shorter than
+// n, and for a key AppendFK refuses; on an error the returned arena has its
+// original length.
+func (r *relCore) AppendFKs(arena []byte, srcs unsafe.Pointer, n int, ends []int32, hashes []uint64) ([]byte, error) {
 	c := r.r.fk
 	switch {
 	case c.shadow:
 		return arena, invalidf("relation %s: AppendFKs of a shadow foreign key", r.r.name)
-	case len(ends) < len(srcs) || len(hashes) < len(srcs):
-		return arena, invalidf("relation %s: AppendFKs of %d sources into %d ends and %d hashes", r.r.name, len(srcs), len(ends), len(hashes))
+	case len(ends) < n || len(hashes) < n:
+		return arena, invalidf("relation %s: AppendFKs of %d sources into %d ends and %d hashes", r.r.name, n, len(ends), len(hashes))
 	}
-	sp := r.Space()
+	sp, size := r.Space(), r.r.source.typ.Size()
 	if c.word && r.r.poly == nil {
-		for i := range srcs {
-			v := *(*uint64)(unsafe.Add(unsafe.Pointer(&srcs[i]), c.offset)) ^ c.flip
+		for i := range n {
+			v := *(*uint64)(unsafe.Add(srcs, uintptr(i)*size+c.offset)) ^ c.flip
 			arena = binary.BigEndian.AppendUint64(arena, v)
 			ends[i] = int32(len(arena))
 			// KeyHash reads the 8 big-endian bytes little-endian, twice.
@@ -292,13 +324,13 @@ func (r *Rel[S, T]) AppendFKs(arena []byte, srcs []S, ends []int32, hashes []uin
 		}
 		return arena, nil
 	}
-	n := len(arena)
-	for i := range srcs {
+	l := len(arena)
+	for i := range n {
 		start := len(arena)
 		var ok bool
 		var err error
-		if arena, ok, err = r.AppendFK(nil, arena, &srcs[i]); err != nil {
-			return arena[:n], err
+		if arena, ok, err = r.AppendFK(nil, arena, unsafe.Add(srcs, uintptr(i)*size)); err != nil {
+			return arena[:l], err
 		}
 		if !ok {
 			ends[i] = -1
@@ -310,11 +342,11 @@ func (r *Rel[S, T]) AppendFKs(arena []byte, srcs []S, ends []int32, hashes []uin
 	return arena, nil
 }
 
-// stored returns the stored record of the source row src; the caller has
+// stored returns the stored record of the source row at src; the caller has
 // entered tx.
-func (r *Rel[S, T]) stored(op string, tx *Tx, src *S) (*record, error) {
+func (r *relCore) stored(op string, tx *Tx, src unsafe.Pointer) (*record, error) {
 	m := r.r.source
-	k, err := m.appendPK(op, nil, unsafe.Pointer(src))
+	k, err := m.appendPK(op, nil, src)
 	if err != nil {
 		return nil, err
 	}
@@ -325,9 +357,10 @@ func (r *Rel[S, T]) stored(op string, tx *Tx, src *S) (*record, error) {
 	return rec, nil
 }
 
-// AppendKey appends the encoded value of owner's referenced field (the
-// relation's KeyTo) to buf; ok is false when it is a nil pointer.
-func (r *Rel[S, T]) AppendKey(buf []byte, owner *T) ([]byte, bool, error) {
+// AppendKey appends the encoded value of the referenced field (the
+// relation's KeyTo) of the target row at owner to buf; ok is false when it
+// is a nil pointer.
+func (r *relCore) AppendKey(buf []byte, owner unsafe.Pointer) ([]byte, bool, error) {
 	if owner == nil {
 		return buf, false, invalidf("relation %s: nil %s", r.r.name, r.r.target.name)
 	}
@@ -335,7 +368,7 @@ func (r *Rel[S, T]) AppendKey(buf []byte, owner *T) ([]byte, bool, error) {
 	if c.shadow {
 		return buf, false, invalidf("relation %s: %s has no key field", r.r.name, r.r.target.name)
 	}
-	p := c.keyPtr(unsafe.Pointer(owner))
+	p := c.keyPtr(owner)
 	if p == nil {
 		return buf, false, nil
 	}
@@ -345,42 +378,43 @@ func (r *Rel[S, T]) AppendKey(buf []byte, owner *T) ([]byte, bool, error) {
 	return c.codec.appendKey(buf, p), true, nil
 }
 
-// Owner returns a copy of the target row whose referenced field has the
+// Owner returns the stored target row whose referenced field has the
 // encoded key k, or a *NotFoundError.
-func (r *Rel[S, T]) Owner(tx *Tx, k []byte) (T, error) {
-	var zero T
+func (r *relCore) Owner(tx *Tx, k []byte) (unsafe.Pointer, error) {
 	op := r.opGet
 	if err := r.enter(tx, op, false); err != nil {
-		return zero, err
+		return nil, err
 	}
 	defer tx.leave()
 	if err := r.r.checkKey(op, k); err != nil {
-		return zero, err
+		return nil, err
 	}
 	t := r.r.target
 	rec := tx.lookup(t, r.r.keyTo, k)
 	if rec == nil {
-		return zero, &NotFoundError{Op: op, Model: t.name, Field: r.r.keyTo.name, Value: r.r.keyTo.codec.value(k)}
+		return nil, &NotFoundError{Op: op, Model: t.name, Field: r.r.keyTo.name, Value: r.r.keyTo.codec.value(k)}
 	}
-	return copyOut[T](t, rec.ptr), nil
+	return rec.ptr, nil
 }
 
 // FormatKey returns the value an encoded key of the relation stands for,
 // for messages; for bytes that are not an encoded key of the relation's
 // target, a string that says so.
-func (r *Rel[S, T]) FormatKey(k []byte) any {
+func (r *relCore) FormatKey(k []byte) any {
 	if !r.r.keyTo.codec.valid(k) {
 		return fmt.Sprintf("invalid key %x", k)
 	}
 	return r.r.keyTo.codec.value(k)
 }
 
-// Children returns copies of the source rows whose foreign key is the
-// encoded key k, in primary key order, through the foreign key index. The
-// sequence is valid as Table.Scan's is: after a View, it still reads the
-// View's snapshot; in an Update, it reads a snapshot taken at the call and
-// yields nothing once the Update has returned.
-func (r *Rel[S, T]) Children(tx *Tx, k []byte) (iter.Seq[S], error) {
+// Children returns the sequence of the stored source rows whose foreign key
+// is the encoded key k, in primary key order, through the foreign key
+// index; the caller copies each row before its yield returns. The sequence
+// is valid as Table.Scan's is: after a View, it still reads the View's
+// snapshot; in an Update, it reads a snapshot taken at the call and yields
+// nothing once the Update has returned. The sequence keeps k (the one
+// exception to "no method retains what it is given").
+func (r *relCore) Children(tx *Tx, k []byte) (func(yield func(unsafe.Pointer) bool), error) {
 	if err := r.enter(tx, r.opList, false); err != nil {
 		return nil, err
 	}
@@ -394,7 +428,7 @@ func (r *Rel[S, T]) Children(tx *Tx, k []byte) (iter.Seq[S], error) {
 		txn, live = txn.Snapshot(), tx
 	}
 	m, c := r.r.source, r.r.fk
-	return func(yield func(S) bool) {
+	return func(yield func(unsafe.Pointer) bool) {
 		if live.ended() {
 			return
 		}
@@ -402,13 +436,12 @@ func (r *Rel[S, T]) Children(tx *Tx, k []byte) (iter.Seq[S], error) {
 		if err != nil {
 			panic(fmt.Sprintf("memstore: internal: children %s.%s: %v", m.name, c.index, err))
 		}
-		var b *batch // the rows' small allocations, shared
 		for raw := it.Next(); raw != nil; raw = it.Next() {
 			rec := raw.(*record)
 			if !r.r.owns(rec) {
 				continue
 			}
-			if live.ended() || !yield(copyOutBatch[S](m, rec.ptr, &b)) {
+			if live.ended() || !yield(rec.ptr) {
 				return
 			}
 		}
@@ -417,7 +450,7 @@ func (r *Rel[S, T]) Children(tx *Tx, k []byte) (iter.Seq[S], error) {
 
 // CountChildren returns the number of source rows whose foreign key is the
 // encoded key k.
-func (r *Rel[S, T]) CountChildren(tx *Tx, k []byte) (int, error) {
+func (r *relCore) CountChildren(tx *Tx, k []byte) (int, error) {
 	if err := r.enter(tx, r.opCount, false); err != nil {
 		return 0, err
 	}
@@ -435,13 +468,14 @@ func (r *Rel[S, T]) CountChildren(tx *Tx, k []byte) (int, error) {
 	return n, nil
 }
 
-// SetFK points the stored source row with src's primary key at the target
-// row whose referenced field has the encoded key k, or clears the foreign
-// key when k is nil. Only the foreign key changes: other fields keep their
-// stored values. It is checked like any foreign key write (a
-// *ForeignKeyError when no target has k; ErrInvalid to clear a non-nullable
-// key) and src's foreign key field, if it has one, is set to match.
-func (r *Rel[S, T]) SetFK(tx *Tx, src *S, k []byte) error {
+// SetFK points the stored source row with the primary key of the row at
+// src at the target row whose referenced field has the encoded key k, or
+// clears the foreign key when k is nil. Only the foreign key changes: other
+// fields keep their stored values. It is checked like any foreign key write
+// (a *ForeignKeyError when no target has k; ErrInvalid to clear a
+// non-nullable key) and src's foreign key field, if it has one, is set to
+// match.
+func (r *relCore) SetFK(tx *Tx, src unsafe.Pointer, k []byte) error {
 	op := "set " + r.r.name
 	if err := r.enter(tx, op, true); err != nil {
 		return err
@@ -480,10 +514,10 @@ func (r *Rel[S, T]) SetFK(tx *Tx, src *S, k []byte) error {
 		return tx.fail(err)
 	}
 	if !c.shadow {
-		setField(c, unsafe.Pointer(src), val)
+		setField(c, src, val)
 	}
 	if k != nil && r.r.poly != nil {
-		r.r.poly.setDisc(unsafe.Pointer(src), r.r.target.name)
+		r.r.poly.setDisc(src, r.r.target.name)
 	}
 	return nil
 }
@@ -505,10 +539,11 @@ func setField(c *column, base, val unsafe.Pointer) {
 	typedmemmove(c.codec.typ, fp, val)
 }
 
-// InsertChild inserts a copy of src with its foreign key set to the encoded
-// key k (a shadow foreign key too), and writes the foreign key and any auto
-// key back to *src. It is checked like Tx.Insert.
-func (r *Rel[S, T]) InsertChild(tx *Tx, src *S, k []byte) error {
+// InsertChild inserts a copy of the source row at src with its foreign key
+// set to the encoded key k (a shadow foreign key too), and writes the
+// foreign key and any auto key back to the row at src. It is checked like
+// Tx.Insert.
+func (r *relCore) InsertChild(tx *Tx, src unsafe.Pointer, k []byte) error {
 	op := "create " + r.r.name
 	if err := r.enter(tx, op, true); err != nil {
 		return err
@@ -528,7 +563,7 @@ func (r *Rel[S, T]) InsertChild(tx *Tx, src *S, k []byte) error {
 		}
 		val = r.r.keyTo.codec.decode(k).Addr().UnsafePointer()
 	}
-	p := m.copyRow(unsafe.Pointer(src))
+	p := m.copyRow(src)
 	var shadow [][]byte
 	if c.shadow {
 		shadow = make([][]byte, len(m.slots))
@@ -544,20 +579,20 @@ func (r *Rel[S, T]) InsertChild(tx *Tx, src *S, k []byte) error {
 		return tx.fail(err)
 	}
 	if !c.shadow {
-		setField(c, unsafe.Pointer(src), val)
+		setField(c, src, val)
 	}
 	if poly {
-		r.r.poly.setDisc(unsafe.Pointer(src), r.r.target.name)
+		r.r.poly.setDisc(src, r.r.target.name)
 	}
 	if m.auto && !m.keyless {
-		typedmemmove(m.pk.codec.typ, unsafe.Add(unsafe.Pointer(src), m.pk.offset), unsafe.Add(p, m.pk.offset))
+		typedmemmove(m.pk.codec.typ, unsafe.Add(src, m.pk.offset), unsafe.Add(p, m.pk.offset))
 	}
 	return nil
 }
 
-// HasChild reports whether the stored source row with src's key exists and
-// has the encoded foreign key k.
-func (r *Rel[S, T]) HasChild(tx *Tx, src *S, k []byte) (bool, error) {
+// HasChild reports whether the stored source row with the key of the row at
+// src exists and has the encoded foreign key k.
+func (r *relCore) HasChild(tx *Tx, src unsafe.Pointer, k []byte) (bool, error) {
 	op := "check " + r.r.name
 	if err := r.enter(tx, op, false); err != nil {
 		return false, err
@@ -576,61 +611,88 @@ func (r *Rel[S, T]) HasChild(tx *Tx, src *S, k []byte) (bool, error) {
 	return string(rec.key(r.r.fk.slot)) == string(k) && rec.key(r.r.fk.slot) != nil && r.r.owns(rec), nil
 }
 
-// LookupSource returns a copy of the source row whose primary key is key
+// LookupSource returns the stored source row whose primary key is key
 // (converted to the source key's type when that is exact, as Tx.Get
 // converts a key), or a *NotFoundError.
-func (r *Rel[S, T]) LookupSource(tx *Tx, key any) (S, error) {
-	var zero S
+func (r *relCore) LookupSource(tx *Tx, key any) (unsafe.Pointer, error) {
 	op := "get " + r.r.source.name
 	if err := r.enter(tx, op, false); err != nil {
-		return zero, err
+		return nil, err
 	}
 	defer tx.leave()
 	m := r.r.source
 	k, err := encodeValue(op, m, m.pk, key)
 	if err != nil {
-		return zero, err
+		return nil, err
 	}
 	if v := reflect.ValueOf(key); v.IsZero() {
-		return zero, invalidf("%s: zero key", op)
+		return nil, invalidf("%s: zero key", op)
 	}
 	rec := tx.lookup(m, m.pk, k)
 	if rec == nil {
-		return zero, &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: key}
+		return nil, &NotFoundError{Op: op, Model: m.name, Field: m.pk.name, Value: key}
 	}
-	return copyOut[S](m, rec.ptr), nil
+	return rec.ptr, nil
 }
 
-// Clone returns a copy of the target value v that shares no memory with it
-// (see "Copies" in Table's doc). Package relations clones
-// owners before they enter a shared cache.
-func (r *Rel[S, T]) Clone(v *T) T {
-	return copyOut[T](r.r.target, unsafe.Pointer(v))
+// CopyTarget gives dst, which holds an assignment copy of the target row at
+// src, its own memory for every reference (see "Copies" in Table's doc):
+// nothing to do for a Plain target.
+func (r *relCore) CopyTarget(dst, src unsafe.Pointer) {
+	if t := r.r.target; !t.plain {
+		t.plan.copyOnly(dst, src, nil)
+	}
 }
 
-// SourceSpace identifies the source's primary key index in cache keys and in
-// Store.KeyHash: every commit that changes a source row (its foreign key
-// included) reports KeyHash(SourceSpace(), its encoded key).
-func (r *Rel[S, T]) SourceSpace() uint32 { return space(r.r.source, r.r.source.pk) }
+// CopySource is CopyTarget for a source row. When b is not nil, the copy's
+// small allocations come from the batch *b holds, made at the first row
+// that needs one (a *batch; the caller keeps the slot, nil at first, for
+// the rows it copies together).
+func (r *relCore) CopySource(dst, src unsafe.Pointer, b *unsafe.Pointer) {
+	m := r.r.source
+	switch {
+	case m.plain:
+	case b == nil:
+		m.plan.copyOnly(dst, src, nil)
+	default:
+		if *b == nil {
+			*b = unsafe.Pointer(new(batch))
+		}
+		m.plan.copyOnly(dst, src, (*batch)(*b))
+	}
+}
 
-// AppendSourceKey appends src's encoded primary key to buf. It fails with
-// ErrInvalid for a zero key or a model without a key field.
-func (r *Rel[S, T]) AppendSourceKey(buf []byte, src *S) ([]byte, error) {
+// CopySources is CopySource for len(srcs) rows copied together: dst is the
+// first of len(srcs) consecutive values of the source's Go type, each an
+// assignment copy of the stored row srcs[i], as ChildrenNow returns them.
+// Their small allocations are carved from one batch sized to what they
+// need (see privatizeRows).
+func (r *relCore) CopySources(dst unsafe.Pointer, srcs []unsafe.Pointer) {
+	m := r.r.source
+	if !m.plain {
+		m.privatizeRows(dst, srcs)
+	}
+}
+
+// AppendSourceKey appends the encoded primary key of the source row at src
+// to buf. It fails with ErrInvalid for a zero key or a model without a key
+// field.
+func (r *relCore) AppendSourceKey(buf []byte, src unsafe.Pointer) ([]byte, error) {
 	m := r.r.source
 	if src == nil {
 		return buf, invalidf("relation %s: nil %s", r.r.name, m.name)
 	}
-	return m.appendPK(r.opRel, buf, unsafe.Pointer(src))
+	return m.appendPK(r.opRel, buf, src)
 }
 
-// FKIsZero reports whether src's foreign key field holds its type's zero
-// value or is nil (false for a shadow foreign key).
-func (r *Rel[S, T]) FKIsZero(src *S) bool {
+// FKIsZero reports whether the foreign key field of the source row at src
+// holds its type's zero value or is nil (false for a shadow foreign key).
+func (r *relCore) FKIsZero(src unsafe.Pointer) bool {
 	c := r.r.fk
 	if c.shadow || src == nil {
 		return false
 	}
-	p := c.keyPtr(unsafe.Pointer(src))
+	p := c.keyPtr(src)
 	return p == nil || c.codec.isZero(p)
 }
 
@@ -659,53 +721,48 @@ func out[T any](m *model, rec *record) T {
 // OwnerNow is Owner over the latest committed state, without a View: what
 // a single read of one owner needs (package relations' Get on a miss). It
 // fails like View for a nil or finished context and a closed store.
-func (r *Rel[S, T]) OwnerNow(ctx context.Context, k []byte) (T, error) {
-	var zero T
+func (r *relCore) OwnerNow(ctx context.Context, k []byte) (unsafe.Pointer, error) {
 	txn, err := r.s.latest(ctx, r.opGet)
 	if err != nil {
-		return zero, err
+		return nil, err
 	}
 	if err := r.r.checkKey(r.opGet, k); err != nil {
-		return zero, err
+		return nil, err
 	}
 	t := r.r.target
 	rec := first(txn, t, r.r.keyTo, k)
 	if rec == nil {
-		return zero, &NotFoundError{Op: r.opGet, Model: t.name, Field: r.r.keyTo.name, Value: r.r.keyTo.codec.value(k)}
+		return nil, &NotFoundError{Op: r.opGet, Model: t.name, Field: r.r.keyTo.name, Value: r.r.keyTo.codec.value(k)}
 	}
-	return out[T](t, rec), nil
+	return rec.ptr, nil
 }
 
-// AppendChildrenNow appends to dst copies of the source rows whose foreign
-// key is the encoded key k, in primary key order, over the latest committed
-// state, without a View.
-func (r *Rel[S, T]) AppendChildrenNow(ctx context.Context, dst []S, k []byte) ([]S, error) {
+// ChildrenNow appends to rows the stored source rows whose foreign key is
+// the encoded key k, in primary key order, over the latest committed state,
+// without a View: the caller copies them (CopySources).
+func (r *relCore) ChildrenNow(ctx context.Context, k []byte, rows []unsafe.Pointer) ([]unsafe.Pointer, error) {
 	txn, err := r.s.latest(ctx, r.opList)
 	if err != nil {
-		return dst, err
+		return rows, err
 	}
 	if err := r.r.checkKey(r.opList, k); err != nil {
-		return dst, err
+		return rows, err
 	}
 	m, c := r.r.source, r.r.fk
 	it, err := txn.Get(m.table, c.index, k)
 	if err != nil {
 		panic(fmt.Sprintf("memstore: internal: children %s.%s: %v", m.name, c.index, err))
 	}
-	// Gather the records first (on the stack for up to 32), then grow dst
-	// once: appending copies one by one regrows it log(n) times.
-	var small [32]*record
-	recs := small[:0]
 	for raw := it.Next(); raw != nil; raw = it.Next() {
 		if rec := raw.(*record); r.r.owns(rec) {
-			recs = append(recs, rec)
+			rows = append(rows, rec.ptr)
 		}
 	}
-	return appendRows(slices.Grow(dst, len(recs)), m, recs), nil
+	return rows, nil
 }
 
 // CountChildrenNow is CountChildren over the latest committed state.
-func (r *Rel[S, T]) CountChildrenNow(ctx context.Context, k []byte) (int, error) {
+func (r *relCore) CountChildrenNow(ctx context.Context, k []byte) (int, error) {
 	txn, err := r.s.latest(ctx, r.opCount)
 	if err != nil {
 		return 0, err
@@ -727,38 +784,35 @@ func (r *Rel[S, T]) CountChildrenNow(ctx context.Context, k []byte) (int, error)
 	return n, nil
 }
 
-// OwnerOfKeyNow returns the owner of the source row whose primary key is key
-// (converted as LookupSource converts it), reading the row and its owner from one
-// snapshot, the latest; ok is false when the row's foreign key is null.
-func (r *Rel[S, T]) OwnerOfKeyNow(ctx context.Context, key any) (owner T, ok bool, err error) {
+// OwnerOfKeyNow returns the stored owner of the source row whose primary key
+// is key (converted as LookupSource converts it), reading the row and its
+// owner from one snapshot, the latest; ok is false when the row's foreign
+// key is null.
+func (r *relCore) OwnerOfKeyNow(ctx context.Context, key any) (owner unsafe.Pointer, ok bool, err error) {
 	txn, err := r.s.latest(ctx, r.opGet)
 	if err != nil {
-		return owner, false, err
+		return nil, false, err
 	}
 	m := r.r.source
 	k, err := encodeValue(r.opGet, m, m.pk, key)
 	if err != nil {
-		return owner, false, err
+		return nil, false, err
 	}
 	if v := reflect.ValueOf(key); v.IsZero() {
-		return owner, false, invalidf("%s: zero key", r.opGet)
+		return nil, false, invalidf("%s: zero key", r.opGet)
 	}
 	src := first(txn, m, m.pk, k)
 	if src == nil {
-		return owner, false, &NotFoundError{Op: r.opGet, Model: m.name, Field: m.pk.name, Value: key}
+		return nil, false, &NotFoundError{Op: r.opGet, Model: m.name, Field: m.pk.name, Value: key}
 	}
 	fk := src.key(r.r.fk.slot)
 	if fk == nil || !r.r.owns(src) {
-		return owner, false, nil
+		return nil, false, nil
 	}
 	t := r.r.target
 	rec := first(txn, t, r.r.keyTo, fk)
 	if rec == nil {
 		panic(fmt.Sprintf("memstore: internal: %s %v references no %s", m.name, key, t.name))
 	}
-	return out[T](t, rec), true, nil
+	return rec.ptr, true, nil
 }
-
-// Plain reports whether a target value can be copied by assignment (no
-// reference fields): Clone is then a plain copy.
-func (r *Rel[S, T]) Plain() bool { return r.r.target.plain }

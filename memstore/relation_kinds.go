@@ -9,13 +9,13 @@ import (
 	memdb "github.com/hashicorp/go-memdb"
 )
 
-// The primitives of Rel that package relations' hasOne, hasManyThrough and
-// belongsTo writes build on, beside those of relation.go.
+// The primitives of relCore that package relations' hasOne, hasManyThrough
+// and belongsTo writes build on, beside those of relation.go.
 
-// Stored reports whether src is a stored source row in tx: its primary key
-// is set and a row has it. A zero key, or a model without a key field, is
+// Stored reports whether the source row at src is stored in tx: its
+// primary key is set and a row has it. A zero key, or a model without a key field, is
 // not stored (false, nil).
-func (r *Rel[S, T]) Stored(tx *Tx, src *S) (bool, error) {
+func (r *relCore) Stored(tx *Tx, src unsafe.Pointer) (bool, error) {
 	op := "check " + r.r.name
 	if err := r.enter(tx, op, false); err != nil {
 		return false, err
@@ -25,31 +25,32 @@ func (r *Rel[S, T]) Stored(tx *Tx, src *S) (bool, error) {
 		return false, invalidf("%s: nil %s", op, r.r.source.name)
 	}
 	m := r.r.source
-	if m.keyless || m.pk.codec.isZero(unsafe.Add(unsafe.Pointer(src), m.pk.offset)) {
+	if m.keyless || m.pk.codec.isZero(unsafe.Add(src, m.pk.offset)) {
 		return false, nil
 	}
-	k, err := m.appendPK(op, nil, unsafe.Pointer(src))
+	k, err := m.appendPK(op, nil, src)
 	if err != nil {
 		return false, err
 	}
 	return tx.lookup(m, m.pk, k) != nil, nil
 }
 
-// AppendOwnerPK appends owner's encoded primary key to buf. It fails with
+// AppendOwnerPK appends the encoded primary key of the target row at owner
+// to buf. It fails with
 // ErrInvalid for a zero key or a target without a key field.
-func (r *Rel[S, T]) AppendOwnerPK(buf []byte, owner *T) ([]byte, error) {
+func (r *relCore) AppendOwnerPK(buf []byte, owner unsafe.Pointer) ([]byte, error) {
 	t := r.r.target
 	if owner == nil {
 		return buf, invalidf("relation %s: nil %s", r.r.name, t.name)
 	}
-	return t.appendPK(r.opRel, buf, unsafe.Pointer(owner))
+	return t.appendPK(r.opRel, buf, owner)
 }
 
-// SetFKField sets src's foreign key field to the encoded key k (nil
-// clears a nullable one), in src alone: nothing is written to the store.
+// SetFKField sets the foreign key field of the source row at src to the
+// encoded key k (nil clears a nullable one), in that row alone: nothing is written to the store.
 // It fails with ErrInvalid for a shadow foreign key, which has no field,
 // and for a nil k with a foreign key that is not nullable.
-func (r *Rel[S, T]) SetFKField(src *S, k []byte) error {
+func (r *relCore) SetFKField(src unsafe.Pointer, k []byte) error {
 	c := r.r.fk
 	switch {
 	case src == nil:
@@ -66,16 +67,16 @@ func (r *Rel[S, T]) SetFKField(src *S, k []byte) error {
 		}
 		val = r.r.keyTo.codec.decode(k).Addr().UnsafePointer()
 		if r.r.poly != nil {
-			r.r.poly.setDisc(unsafe.Pointer(src), r.r.target.name)
+			r.r.poly.setDisc(src, r.r.target.name)
 		}
 	}
-	setField(c, unsafe.Pointer(src), val)
+	setField(c, src, val)
 	return nil
 }
 
 // ByPK reports whether the relation references the target's primary key
 // (not another unique field, through keyTo).
-func (r *Rel[S, T]) ByPK() bool { return r.r.keyTo == r.r.target.pk }
+func (r *relCore) ByPK() bool { return r.r.keyTo == r.r.target.pk }
 
 // ChildSpace identifies the foreign key's index in cache keys and in
 // Store.KeyHash, for a unique foreign key (a hasOne): every commit that
@@ -83,29 +84,22 @@ func (r *Rel[S, T]) ByPK() bool { return r.r.keyTo == r.r.target.pk }
 // encoded key k reports KeyHash(ChildSpace(), k), so a cache of "the child
 // of owner k" stays coherent. It is meaningless for a foreign key that is
 // not unique (no commit reports its keys).
-func (r *Rel[S, T]) ChildSpace() uint32 { return space(r.r.source, r.r.fk) }
+func (r *relCore) ChildSpace() uint32 { return space(r.r.source, r.r.fk) }
 
 // ChildPlain reports whether a source value can be copied by assignment
-// (no reference fields).
-func (r *Rel[S, T]) ChildPlain() bool { return r.r.source.plain }
+// (no reference fields): CopySource then has nothing to do.
+func (r *relCore) ChildPlain() bool { return r.r.source.plain }
 
-// CloneChild returns a copy of the source value v that shares no memory
-// with it.
-func (r *Rel[S, T]) CloneChild(v *S) S { return copyOut[S](r.r.source, unsafe.Pointer(v)) }
-
-// CloneSizeChild is CloneChild and the bytes of memory the copy holds.
-func (r *Rel[S, T]) CloneSizeChild(v *S) (S, int64) {
-	m := r.r.source
-	c := *v
-	if m.plain {
-		return c, int64(m.plan.size) + m.plan.stringBytes(unsafe.Pointer(v))
-	}
-	return c, int64(m.plan.size) + m.plan.copyRefs(unsafe.Pointer(&c), unsafe.Pointer(v), nil)
+// CloneSizeSource gives dst, which holds an assignment copy of the source
+// value at src, its own memory for every reference (CopySource), and
+// returns the bytes of memory the copy holds.
+func (r *relCore) CloneSizeSource(dst, src unsafe.Pointer) int64 {
+	return r.r.source.cloneSize(dst, src)
 }
 
 // Polymorphic reports whether the relation is one target of a polymorphic
 // belongsTo.
-func (r *Rel[S, T]) Polymorphic() bool { return r.r.poly != nil }
+func (r *relCore) Polymorphic() bool { return r.r.poly != nil }
 
 // Latest reports whether tx reads the latest committed state: it is a View
 // of the store (not of a Snapshot) and no commit or Restore has been
@@ -125,20 +119,20 @@ func (m *model) rowValue(p unsafe.Pointer) any {
 	return reflect.NewAt(m.typ, m.copyRow(p)).Elem().Interface()
 }
 
-// AppendLinked appends to arena the encoded foreign key of toFar of each
-// row of the link model L whose foreign key of toOwner is the encoded key k
-// (the far keys of one owner's links, in the links' primary key order; a
-// null far key is skipped), and to ends each key's end in arena. It reads
-// the keys the links' records hold, through toOwner's foreign key index,
-// copying no row: the first hop of a hasManyThrough. toOwner and toFar must
-// be relations of the same model and store (else ErrInvalid); on an error
-// arena and ends are returned as given.
-//
-// For package relations; most programs use package relations instead.
-func AppendLinked[L, T, F any](tx *Tx, toOwner *Rel[L, T], toFar *Rel[L, F], k []byte, arena []byte, ends []int32) ([]byte, []int32, error) {
+// AppendLinked appends to arena the encoded foreign key of far (a
+// *relCore, toFar) of each row of the link model whose foreign key of r
+// (toOwner) is the encoded key k (the far keys of one owner's links, in the
+// links' primary key order; a null far key is skipped), and to ends each
+// key's end in arena. It reads the keys the links' records hold, through
+// toOwner's foreign key index, copying no row: the first hop of a
+// hasManyThrough. toOwner and toFar must be relations of the same model and
+// store (else ErrInvalid); on an error arena and ends are returned as given.
+func (r *relCore) AppendLinked(tx *Tx, far any, k []byte, arena []byte, ends []int32) ([]byte, []int32, error) {
+	toOwner := r
 	op := toOwner.opList
-	if toOwner.s != toFar.s || toOwner.r.source != toFar.r.source {
-		return arena, ends, invalidf("%s: relations %s and %s are not of one model of one store", op, toOwner.r.name, toFar.r.name)
+	toFar, ok := far.(*relCore)
+	if !ok || toOwner.s != toFar.s || toOwner.r.source != toFar.r.source {
+		return arena, ends, toOwner.notLinked(op, far)
 	}
 	if err := toOwner.enter(tx, op, false); err != nil {
 		return arena, ends, err
@@ -167,6 +161,16 @@ func AppendLinked[L, T, F any](tx *Tx, toOwner *Rel[L, T], toFar *Rel[L, F], k [
 	return arena, ends, nil
 }
 
+// notLinked is AppendLinked's error for a far relation that is not a
+// relation of r's model and store.
+func (r *relCore) notLinked(op string, far any) error {
+	name := "?"
+	if f, ok := far.(*relCore); ok {
+		name = f.r.name
+	}
+	return invalidf("%s: relations %s and %s are not of one model of one store", op, r.r.name, name)
+}
+
 // linkSkips is how many index entries of owners not asked for
 // AppendLinkedMany passes over before it seeks the next owner's key
 // instead: a seek costs an iterator and a descent, a step one entry.
@@ -179,13 +183,13 @@ const linkSkips = 16
 // only past a run of linkSkips entries of other owners, so that the links
 // of many owners cost one pass over their part of the index rather than
 // one seek each.
-//
-// For package relations; most programs use package relations instead.
-func AppendLinkedMany[L, T, F any](tx *Tx, toOwner *Rel[L, T], toFar *Rel[L, F], keys [][]byte, arena []byte, ends []int32, spans [][2]int32) ([]byte, []int32, error) {
+func (r *relCore) AppendLinkedMany(tx *Tx, far any, keys [][]byte, arena []byte, ends []int32, spans [][2]int32) ([]byte, []int32, error) {
+	toOwner := r
 	op := toOwner.opList
+	toFar, ok := far.(*relCore)
 	switch {
-	case toOwner.s != toFar.s || toOwner.r.source != toFar.r.source:
-		return arena, ends, invalidf("%s: relations %s and %s are not of one model of one store", op, toOwner.r.name, toFar.r.name)
+	case !ok || toOwner.s != toFar.s || toOwner.r.source != toFar.r.source:
+		return arena, ends, toOwner.notLinked(op, far)
 	case len(spans) != len(keys):
 		return arena, ends, invalidf("%s: %d spans for %d keys", op, len(spans), len(keys))
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -21,7 +22,7 @@ type Widget struct {
 	Name string
 }
 
-func newRelStore(t *testing.T) (*testStore, *memstore.Rel[Order, Customer], *memstore.Rel[Widget, Customer], *memstore.Rel[Category, Category]) {
+func newRelStore(t *testing.T) (*testStore, *relcore.Rel[Order, Customer], *relcore.Rel[Widget, Customer], *relcore.Rel[Category, Category]) {
 	t.Helper()
 	widget := memstore.ModelOf[Widget]()
 	widget.Relations = []memstore.Relation{{Name: "maker", Target: "Customer", OnDelete: memstore.SetNull, Shadow: true}}
@@ -49,9 +50,9 @@ func newRelStore(t *testing.T) (*testStore, *memstore.Rel[Order, Customer], *mem
 		return tx.Insert(Category{ID: "root"})
 	})
 	return ts,
-		must(memstore.RelationOf[Order, Customer](s, "customer"))(t),
-		must(memstore.RelationOf[Widget, Customer](s, "maker"))(t),
-		must(memstore.RelationOf[Category, Category](s, "parent"))(t)
+		must(relcore.RelationOf[Order, Customer](s, "customer"))(t),
+		must(relcore.RelationOf[Widget, Customer](s, "maker"))(t),
+		must(relcore.RelationOf[Category, Category](s, "parent"))(t)
 }
 
 func TestRelationOf(t *testing.T) {
@@ -80,10 +81,10 @@ func TestRelationOf(t *testing.T) {
 		name string
 		err  error
 	}{
-		{"unknown relation", errOf(memstore.RelationOf[Order, Customer](ts.Store, "buyer"))},
-		{"wrong target type", errOf(memstore.RelationOf[Order, Order](ts.Store, "customer"))},
-		{"unregistered source", errOf(memstore.RelationOf[struct{ ID int }, Customer](ts.Store, "customer"))},
-		{"nil store", errOf(memstore.RelationOf[Order, Customer](nil, "customer"))},
+		{"unknown relation", errOf(relcore.RelationOf[Order, Customer](ts.Store, "buyer"))},
+		{"wrong target type", errOf(relcore.RelationOf[Order, Order](ts.Store, "customer"))},
+		{"unregistered source", errOf(relcore.RelationOf[struct{ ID int }, Customer](ts.Store, "customer"))},
+		{"nil store", errOf(relcore.RelationOf[Order, Customer](nil, "customer"))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if !errors.Is(tc.err, memstore.ErrInvalid) {
@@ -220,7 +221,7 @@ func TestRelationPrimitives(t *testing.T) {
 		}
 	})
 	t.Run("Clone shares nothing", func(t *testing.T) {
-		cat := must(memstore.RelationOf[Category, Category](ts.Store, "parent"))(t)
+		cat := must(relcore.RelationOf[Category, Category](ts.Store, "parent"))(t)
 		in := Category{ID: "a", ParentID: ptr("root"), Tags: []string{"x"}}
 		out := cat.Clone(&in)
 		*in.ParentID, in.Tags[0] = "changed", "changed"
@@ -295,7 +296,7 @@ func TestRelationNowPrimitives(t *testing.T) {
 
 // checkAppendFKs checks AppendFKs against AppendFK and KeyHash, source by
 // source, after a prefix already in the arena.
-func checkAppendFKs[S, T any](t *testing.T, s *memstore.Store, r *memstore.Rel[S, T], srcs []S) {
+func checkAppendFKs[S, T any](t *testing.T, s *memstore.Store, r *relcore.Rel[S, T], srcs []S) {
 	t.Helper()
 	prefix := []byte("prefix")
 	ends, hashes := make([]int32, len(srcs)), make([]uint64, len(srcs))
@@ -339,7 +340,7 @@ func TestAppendFKs(t *testing.T) {
 	root, long := "root", strings.Repeat("x", memstore.MaxKeyLen+1)
 	cats := []Category{{ID: "a"}, {ID: "b", ParentID: &root}, {ID: "c"}, {ID: "d", ParentID: new(string)}}
 	t.Run("nullable string", func(t *testing.T) { checkAppendFKs(t, ts.Store, parent, cats) })
-	products := must(memstore.RelationOf[Product, Category](ts.Store, "category"))(t)
+	products := must(relcore.RelationOf[Product, Category](ts.Store, "category"))(t)
 	t.Run("string", func(t *testing.T) {
 		checkAppendFKs(t, ts.Store, products, []Product{{CategoryID: "a"}, {CategoryID: "a\x00b"}, {CategoryID: ""}})
 	})
@@ -374,7 +375,7 @@ func TestAppendFKs(t *testing.T) {
 // ErrInvalid (FormatKey, which has no error, must not panic), without a
 // panic and without changing the store. src is a stored source row, fresh
 // one to insert.
-func checkBadKeys[S, T any](t *testing.T, s *memstore.Store, rel *memstore.Rel[S, T], src, fresh S, keys map[string][]byte) {
+func checkBadKeys[S, T any](t *testing.T, s *memstore.Store, rel *relcore.Rel[S, T], src, fresh S, keys map[string][]byte) {
 	t.Helper()
 	ctx := context.Background()
 	prims := []struct {

@@ -1,44 +1,42 @@
 package memstore
 
 import (
-	"iter"
 	"unsafe"
 
 	"github.com/relstore/relstore/filter"
 )
 
-// RelQuery is a filter bound to the source model S of a relation and
+// relQueryCore is a filter bound to the source model of a relation and
 // scoped, at each call, to the rows of one owner: those whose foreign key
-// is the owner's encoded key k (Rel.AppendKey). It is bound once and run
-// for any number of owners (a customer's orders with a where, an order and
-// a limit; an include scope, per owner). The foreign key's equality plans
-// like any other condition: the foreign key's index, or a secondary index
-// that starts with the foreign key field. A RelQuery is immutable and safe
-// for concurrent use.
-//
-// For package relations; most programs use package relations instead.
-type RelQuery[S, T any] struct {
-	r *Rel[S, T]
+// is the owner's encoded key k (relCore.AppendKey). It is bound once and
+// run for any number of owners (a customer's orders with a where, an order
+// and a limit; an include scope, per owner). The foreign key's equality
+// plans like any other condition: the foreign key's index, or a secondary
+// index that starts with the foreign key field. It is the core of
+// internal/relcore's RelQuery[S, T] (see relCore for how rows cross it). A
+// relQueryCore is immutable and safe for concurrent use.
+type relQueryCore struct {
+	r *relCore
 	b *bound
 }
 
 // Query binds f to the relation's source model, scoped to one owner per
-// call. Refusals are as Table.Query's.
-func (r *Rel[S, T]) Query(f filter.Filter) (*RelQuery[S, T], error) {
+// call: a *relQueryCore. Refusals are as Table.Query's.
+func (r *relCore) Query(f filter.Filter) (any, error) {
 	b, err := bind(r.s, r.r.source, f, r.r.fk)
 	if err != nil {
 		return nil, err
 	}
-	return &RelQuery[S, T]{r: r, b: b}, nil
+	return &relQueryCore{r: r, b: b}, nil
 }
 
 // Filter returns the filter q was bound from.
-func (q *RelQuery[S, T]) Filter() filter.Filter { return q.b.f }
+func (q *relQueryCore) Filter() filter.Filter { return q.b.f }
 
 // Explain returns q's plan; the owner's key is the first equality.
-func (q *RelQuery[S, T]) Explain() Plan { return q.b.plan.Plan }
+func (q *relQueryCore) Explain() Plan { return q.b.plan.Plan }
 
-func (q *RelQuery[S, T]) enter(tx *Tx, op string, k []byte, write bool) error {
+func (q *relQueryCore) enter(tx *Tx, op string, k []byte, write bool) error {
 	if err := q.r.enter(tx, op, write); err != nil {
 		return err
 	}
@@ -52,33 +50,35 @@ func (q *RelQuery[S, T]) enter(tx *Tx, op string, k []byte, write bool) error {
 	return nil
 }
 
-// All returns copies of the owner's rows that q selects, in q's order. The
+// All returns the sequence of the stored rows of the owner that q selects,
+// in q's order; the caller copies each row before its yield returns. The
 // sequence is valid as Table.Scan's is.
-func (q *RelQuery[S, T]) All(tx *Tx, k []byte) (iter.Seq[S], error) {
+func (q *relQueryCore) All(tx *Tx, k []byte) (func(yield func(unsafe.Pointer) bool), error) {
 	const op = "query"
 	if err := q.enter(tx, op, k, false); err != nil {
 		return nil, err
 	}
 	defer tx.leave()
 	run := q.b.start(tx, k)
-	m := q.b.m
-	return func(yield func(S) bool) {
-		run.each(func(rec *record) bool { return yield(out[S](m, rec)) })
+	return func(yield func(unsafe.Pointer) bool) {
+		run.each(func(rec *record) bool { return yield(rec.ptr) })
 	}, nil
 }
 
-// Find returns copies of the owner's rows that q selects, in q's order.
-func (q *RelQuery[S, T]) Find(tx *Tx, k []byte) ([]S, error) {
+// Find appends to rows the stored rows of the owner that q selects, in q's
+// order; the caller copies them.
+func (q *relQueryCore) Find(tx *Tx, k []byte, rows []unsafe.Pointer) ([]unsafe.Pointer, error) {
 	const op = "find"
 	if err := q.enter(tx, op, k, false); err != nil {
-		return nil, err
+		return rows, err
 	}
 	defer tx.leave()
-	return findRows[S](q.b, tx, k)
+	err := q.b.find(tx, k, func(rec *record) { rows = append(rows, rec.ptr) })
+	return rows, err
 }
 
 // Count returns the number of the owner's rows that q selects.
-func (q *RelQuery[S, T]) Count(tx *Tx, k []byte) (int, error) {
+func (q *relQueryCore) Count(tx *Tx, k []byte) (int, error) {
 	if err := q.enter(tx, "count", k, false); err != nil {
 		return 0, err
 	}
@@ -87,7 +87,7 @@ func (q *RelQuery[S, T]) Count(tx *Tx, k []byte) (int, error) {
 }
 
 // Exists reports whether q selects a row of the owner.
-func (q *RelQuery[S, T]) Exists(tx *Tx, k []byte) (bool, error) {
+func (q *relQueryCore) Exists(tx *Tx, k []byte) (bool, error) {
 	if err := q.enter(tx, "exists", k, false); err != nil {
 		return false, err
 	}
@@ -97,7 +97,7 @@ func (q *RelQuery[S, T]) Exists(tx *Tx, k []byte) (bool, error) {
 
 // Delete deletes the owner's rows that q selects, as Query.Delete does,
 // and returns how many.
-func (q *RelQuery[S, T]) Delete(tx *Tx, k []byte) (int, error) {
+func (q *relQueryCore) Delete(tx *Tx, k []byte) (int, error) {
 	const op = "delete"
 	if err := q.enter(tx, op, k, true); err != nil {
 		return 0, err
@@ -106,17 +106,17 @@ func (q *RelQuery[S, T]) Delete(tx *Tx, k []byte) (int, error) {
 	return q.b.delete(tx, k, op)
 }
 
-// Update calls fn with a copy of each of the owner's rows that q selects
-// and writes it back, as Query.Update does; it returns how many rows it
-// wrote.
-func (q *RelQuery[S, T]) Update(tx *Tx, k []byte, fn func(*S) error) (int, error) {
+// Update calls edit with a copy of each of the owner's rows that q selects
+// (a pointer to a value of the source's Go type) and writes it back, as
+// Query.Update does; it returns how many rows it wrote.
+func (q *relQueryCore) Update(tx *Tx, k []byte, edit func(unsafe.Pointer) error) (int, error) {
 	const op = "update"
 	if err := q.enter(tx, op, k, true); err != nil {
 		return 0, err
 	}
 	defer tx.leave()
-	if fn == nil {
+	if edit == nil {
 		return 0, tx.fail(invalidf("%s %s: nil function", op, q.b.m.name))
 	}
-	return q.b.update(tx, k, op, func(p unsafe.Pointer) error { return fn((*S)(p)) })
+	return q.b.update(tx, k, op, edit)
 }

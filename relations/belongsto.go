@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/relstore/relstore/cache"
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -68,7 +69,7 @@ const keyBuf = 64
 // only from committed snapshots, never from a write transaction.
 type BelongsTo[S, T any] struct {
 	store *memstore.Store
-	rel   *memstore.Rel[S, T]
+	rel   *relcore.Rel[S, T]
 	cache *cache.Cache // nil: no cache (a nil *cache.Cache misses and ignores sets)
 	space uint32
 	plain bool // T has no reference fields: a copy is an assignment
@@ -82,7 +83,7 @@ type BelongsTo[S, T any] struct {
 // memstore.ErrInvalid and naming the relation when the schema declares no
 // such relation or the types do not match.
 func NewBelongsTo[S, T any](s *memstore.Store, relation string) (*BelongsTo[S, T], error) {
-	rel, err := memstore.RelationOf[S, T](s, relation)
+	rel, err := relcore.RelationOf[S, T](s, relation)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"sync/atomic"
 
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -17,7 +18,7 @@ import (
 // for concurrent use.
 type HasMany[T, S any] struct {
 	store *memstore.Store
-	rel   *memstore.Rel[S, T]
+	rel   *relcore.Rel[S, T]
 	name  string // "orders", or "hasMany(Order.customer)" when named by the belongsTo
 
 	lookups atomic.Int64 // index lookups: one per owner whose children are read
@@ -35,7 +36,7 @@ func NewHasMany[T, S any](s *memstore.Store, relation string) (*HasMany[T, S], e
 // newHasMany is NewHasMany for an accessor of the given kind, which names
 // it in errors when relation is the belongsTo's name.
 func newHasMany[T, S any](s *memstore.Store, relation, kind string) (*HasMany[T, S], error) {
-	rel, err := memstore.InverseOf[T, S](s, relation)
+	rel, err := relcore.InverseOf[T, S](s, relation)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/relstore/relstore/cache"
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 	"github.com/relstore/relstore/relations"
 )
@@ -97,7 +98,7 @@ type linEnv struct {
 	slips      *memstore.Table[linSlip, int64]
 	orderOwner *relations.BelongsTo[linOrder, linOwner]
 	slipOwner  *relations.BelongsTo[linSlip, linOwner]
-	rel        *memstore.Rel[linOrder, linOwner]
+	rel        *relcore.Rel[linOrder, linOwner]
 	// The accessors of issue 15 that read through the cache.
 	slipOf      *relations.HasOne[linOwner, linSlip]
 	groupOwners *relations.HasManyThrough[linGroup, linOwner, linOrder]
@@ -135,7 +136,7 @@ func newLinEnv(tb testing.TB, cfg *cache.Config, groups int) *linEnv {
 	e.slips = linMust(memstore.TableOf[linSlip, int64](e.store))(tb)
 	e.orderOwner = linMust(relations.NewBelongsTo[linOrder, linOwner](e.store, "owner"))(tb)
 	e.slipOwner = linMust(relations.NewBelongsTo[linSlip, linOwner](e.store, "owner"))(tb)
-	e.rel = linMust(memstore.RelationOf[linOrder, linOwner](e.store, "owner"))(tb)
+	e.rel = linMust(relcore.RelationOf[linOrder, linOwner](e.store, "owner"))(tb)
 	e.slipOf = linMust(relations.NewHasOne[linOwner, linSlip](e.store, "slip"))(tb)
 	e.groupOwners = linMust(relations.NewHasManyThrough[linGroup, linOwner, linOrder](e.store, "owners"))(tb)
 	e.ref = linMust(relations.NewPolymorphic[linPic](e.store, "ref"))(tb)

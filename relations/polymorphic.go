@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/relstore/relstore/cache"
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -28,7 +29,7 @@ import (
 // for concurrent use.
 type Polymorphic[S any] struct {
 	store *memstore.Store
-	poly  *memstore.Poly[S]
+	poly  *relcore.Poly[S]
 	cache *cache.Cache // nil: no cache
 
 	lookups atomic.Int64 // owner lookups in the store
@@ -38,7 +39,7 @@ type Polymorphic[S any] struct {
 // relation of source model S. Errors match memstore.ErrInvalid and list
 // the relations that exist.
 func NewPolymorphic[S any](s *memstore.Store, relation string) (*Polymorphic[S], error) {
-	p, err := memstore.PolymorphicOf[S](s, relation)
+	p, err := relcore.PolymorphicOf[S](s, relation)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/relstore/relstore/filter"
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -145,7 +146,7 @@ func (t HasManyTx[T, S]) UpdateWhere(owner T, where filter.Cond, fn func(*S) err
 
 // scope binds f to the child model, scoped to owner, and counts the read
 // of owner's children.
-func (t HasManyTx[T, S]) scope(owner *T, f filter.Filter) (*memstore.RelQuery[S, T], []byte, error) {
+func (t HasManyTx[T, S]) scope(owner *T, f filter.Filter) (*relcore.RelQuery[S, T], []byte, error) {
 	k, err := t.h.ownerKey(owner)
 	if err != nil {
 		return nil, nil, err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/relstore/relstore/cache"
 	"github.com/relstore/relstore/filter"
+	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -25,8 +26,8 @@ import (
 // either end of a link follows the link model's onDelete.
 type HasManyThrough[T, F, L any] struct {
 	store   *memstore.Store
-	toOwner *memstore.Rel[L, T]
-	toFar   *memstore.Rel[L, F]
+	toOwner *relcore.Rel[L, T]
+	toFar   *relcore.Rel[L, F]
 	name    string
 	cache   *cache.Cache // nil: no cache
 	space   uint32       // the far model's referenced index (toFar.Space())
@@ -59,7 +60,7 @@ func (h *HasManyThrough[T, F, L]) release(sc *includeScratch) {
 // model must be F and link model L (LoopBack 3: physician.patients).
 // Errors match memstore.ErrInvalid and list the relations that exist.
 func NewHasManyThrough[T, F, L any](s *memstore.Store, relation string) (*HasManyThrough[T, F, L], error) {
-	toOwner, toFar, err := memstore.ThroughOf[T, F, L](s, relation)
+	toOwner, toFar, err := relcore.ThroughOf[T, F, L](s, relation)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +258,7 @@ func (t ThroughTx[T, F, L]) links(k []byte) ([]L, error) {
 // farKeys returns the distinct far keys of the owner with key k, sorted.
 func (t ThroughTx[T, F, L]) farKeys(k []byte) ([][]byte, error) {
 	t.h.lookups.Add(1)
-	arena, ends, err := memstore.AppendLinked(t.tx, t.h.toOwner, t.h.toFar, k, nil, nil)
+	arena, ends, err := relcore.AppendLinked(t.tx, t.h.toOwner, t.h.toFar, k, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +299,7 @@ func (t ThroughTx[T, F, L]) Find(owner T, f filter.Filter) ([]F, error) {
 	h.lookups.Add(int64(rel.Lookups))
 	out := make([]F, len(rel.Rows[0]))
 	for i, v := range rel.Rows[0] {
-		out[i] = v.(F) // memstore.ThroughOf checked that F is the far model's type
+		out[i] = v.(F) // relcore.ThroughOf checked that F is the far model's type
 	}
 	return out, nil
 }
@@ -479,7 +480,7 @@ func (t ThroughTx[T, F, L]) include(owners []T, c *cache.Cache) ([][]F, error) {
 	}
 	sorted := make([][2]int32, len(order))
 	h.lookups.Add(int64(len(order)))
-	arena, ends, err := memstore.AppendLinkedMany(t.tx, h.toOwner, h.toFar, keys, nil, nil, sorted)
+	arena, ends, err := relcore.AppendLinkedMany(t.tx, h.toOwner, h.toFar, keys, nil, nil, sorted)
 	if err != nil {
 		return nil, h.wrap(err)
 	}
@@ -554,7 +555,7 @@ func (t ThroughTx[T, F, L]) include(owners []T, c *cache.Cache) ([][]F, error) {
 
 // other reports whether link's foreign key field of r is set (not zero or
 // nil) to another key than k.
-func other[L, X any](r *memstore.Rel[L, X], link *L, k []byte) bool {
+func other[L, X any](r *relcore.Rel[L, X], link *L, k []byte) bool {
 	if r.Shadow() || r.FKIsZero(link) {
 		return false
 	}

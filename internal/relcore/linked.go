@@ -11,7 +11,7 @@ import "github.com/relstore/relstore/memstore"
 // be relations of the same model and store (else memstore.ErrInvalid); on
 // an error arena and ends are returned as given.
 func AppendLinked[L, T, F any](tx *memstore.Tx, toOwner *Rel[L, T], toFar *Rel[L, F], k []byte, arena []byte, ends []int32) ([]byte, []int32, error) {
-	return toOwner.c.AppendLinked(tx, toFar.c, noescapeBytes(k), arena, ends)
+	return toOwner.c.AppendLinked(tx, toFar.c, noescapeSlice(k), arena, ends)
 }
 
 // AppendLinkedMany is AppendLinked for many owners at once: keys are the

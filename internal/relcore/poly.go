@@ -80,7 +80,7 @@ func (p *Poly[S]) Targets() []string { return p.c.Targets() }
 // memstore.ErrInvalid (a stored row always names one).
 func (p *Poly[S]) AppendFK(buf []byte, src *S) (model string, k []byte, ok bool, err error) {
 	leakContent(src)
-	model, k, ok, err = p.c.AppendFK(noescapeBytes(buf), noescape(unsafe.Pointer(src)))
+	model, k, ok, err = p.c.AppendFK(noescapeSlice(buf), unsafe.Pointer(noescape(src)))
 	return model, rebase(buf, k), ok, err
 }
 
@@ -91,12 +91,12 @@ func (p *Poly[S]) Space(model string) (uint32, error) { return p.c.Space(model) 
 // Owner returns a copy of the row of the named target whose primary key is
 // the encoded key k, or a *memstore.NotFoundError.
 func (p *Poly[S]) Owner(tx *memstore.Tx, model string, k []byte) (any, error) {
-	return p.c.Owner(tx, model, noescapeBytes(k))
+	return p.c.Owner(tx, model, noescapeSlice(k))
 }
 
 // OwnerNow is Owner over the latest committed state, without a View.
 func (p *Poly[S]) OwnerNow(ctx context.Context, model string, k []byte) (any, error) {
-	return p.c.OwnerNow(ctx, model, noescapeBytes(k))
+	return p.c.OwnerNow(ctx, model, noescapeSlice(k))
 }
 
 // ModelOf returns the name of the model of owner, a value of one of the
@@ -106,7 +106,7 @@ func (p *Poly[S]) ModelOf(owner any) (string, error) { return p.c.ModelOf(owner)
 
 // Stored reports whether src is a stored source row in tx (see Rel.Stored).
 func (p *Poly[S]) Stored(tx *memstore.Tx, src *S) (bool, error) {
-	return p.c.Stored(tx, noescape(unsafe.Pointer(src)))
+	return p.c.Stored(tx, unsafe.Pointer(noescape(src)))
 }
 
 // OwnerKey returns the model of owner (a value of a target's Go type, or a
@@ -122,14 +122,14 @@ func (p *Poly[S]) OwnerKey(owner any) (model string, k []byte, err error) {
 // discriminator is left as it is). It is Rel.SetFK for one target, and
 // checked and written as that is.
 func (p *Poly[S]) SetFK(tx *memstore.Tx, src *S, model string, k []byte) error {
-	return p.c.SetFK(tx, unsafe.Pointer(src), model, noescapeBytes(k))
+	return p.c.SetFK(tx, unsafe.Pointer(src), model, noescapeSlice(k))
 }
 
 // InsertChild inserts a copy of src pointing at the row of the named
 // target whose primary key is the encoded key k (its discriminator set to
 // model), as Rel.InsertChild does.
 func (p *Poly[S]) InsertChild(tx *memstore.Tx, src *S, model string, k []byte) error {
-	return p.c.InsertChild(tx, unsafe.Pointer(src), model, noescapeBytes(k))
+	return p.c.InsertChild(tx, unsafe.Pointer(src), model, noescapeSlice(k))
 }
 
 // CloneSize returns a copy of owner, a value of the named target's type in

@@ -83,14 +83,19 @@ type relCore interface {
 // of the Rel's store (else an error matching memstore.ErrInvalid).
 type Rel[S, T any] struct {
 	c relCore
-	// What never changes, read once: the hot paths skip a call.
-	space             uint32
-	plain, childPlain bool
+	// What never changes, read once: the accessors are field reads, which
+	// inline (package relations names the relation in every error and
+	// reads Space and Shadow on every Get).
+	name, source, target, fk, keyTo string
+	space                           uint32
+	nullable, shadow                bool
+	plain, childPlain               bool
 }
 
 func newRel[S, T any](c any) *Rel[S, T] {
 	rc := assertCore[relCore](c)
-	return &Rel[S, T]{c: rc, space: rc.Space(), plain: rc.Plain(), childPlain: rc.ChildPlain()}
+	return &Rel[S, T]{c: rc, name: rc.Name(), source: rc.Source(), target: rc.Target(), fk: rc.FK(), keyTo: rc.KeyTo(),
+		space: rc.Space(), nullable: rc.Nullable(), shadow: rc.Shadow(), plain: rc.Plain(), childPlain: rc.ChildPlain()}
 }
 
 // RelationOf returns the belongsTo relation named name of source model S,
@@ -134,27 +139,27 @@ func ThroughOf[T, F, L any](s *memstore.Store, name string) (toOwner *Rel[L, T],
 }
 
 // Name returns the relation's name, e.g. "customer".
-func (r *Rel[S, T]) Name() string { return r.c.Name() }
+func (r *Rel[S, T]) Name() string { return r.name }
 
 // Source returns the source model's name, e.g. "Order".
-func (r *Rel[S, T]) Source() string { return r.c.Source() }
+func (r *Rel[S, T]) Source() string { return r.source }
 
 // Target returns the target model's name, e.g. "Customer".
-func (r *Rel[S, T]) Target() string { return r.c.Target() }
+func (r *Rel[S, T]) Target() string { return r.target }
 
 // FK returns the foreign key field's name, e.g. "CustomerID".
-func (r *Rel[S, T]) FK() string { return r.c.FK() }
+func (r *Rel[S, T]) FK() string { return r.fk }
 
 // KeyTo returns the referenced target field's name.
-func (r *Rel[S, T]) KeyTo() string { return r.c.KeyTo() }
+func (r *Rel[S, T]) KeyTo() string { return r.keyTo }
 
 // Nullable reports whether the foreign key can be null (a pointer or a
 // shadow column).
-func (r *Rel[S, T]) Nullable() bool { return r.c.Nullable() }
+func (r *Rel[S, T]) Nullable() bool { return r.nullable }
 
 // Shadow reports whether the foreign key is a shadow column, which only the
 // store holds: reading it needs a transaction.
-func (r *Rel[S, T]) Shadow() bool { return r.c.Shadow() }
+func (r *Rel[S, T]) Shadow() bool { return r.shadow }
 
 // Unique reports whether the foreign key is unique (a hasOne relation).
 func (r *Rel[S, T]) Unique() bool { return r.c.Unique() }
@@ -204,7 +209,7 @@ func (r *Rel[S, T]) Polymorphic() bool { return r.c.Polymorphic() }
 // its primary key) in tx, and fails with memstore.ErrNotFound if there is
 // none; for a field tx is not used and may be nil.
 func (r *Rel[S, T]) AppendFK(tx *memstore.Tx, buf []byte, src *S) ([]byte, bool, error) {
-	k, ok, err := r.c.AppendFK(tx, noescapeBytes(buf), noescape(unsafe.Pointer(src)))
+	k, ok, err := r.c.AppendFK(tx, noescapeSlice(buf), unsafe.Pointer(noescape(src)))
 	return rebase(buf, k), ok, err
 }
 
@@ -219,7 +224,7 @@ func (r *Rel[S, T]) AppendFK(tx *memstore.Tx, buf []byte, src *S) ([]byte, bool,
 // transaction), when ends or hashes is shorter than srcs, and for a key
 // AppendFK refuses; on an error the returned arena has its original length.
 func (r *Rel[S, T]) AppendFKs(arena []byte, srcs []S, ends []int32, hashes []uint64) ([]byte, error) {
-	out, err := r.c.AppendFKs(noescapeBytes(arena), noescape(unsafe.Pointer(unsafe.SliceData(srcs))), len(srcs),
+	out, err := r.c.AppendFKs(noescapeSlice(arena), unsafe.Pointer(noescape(unsafe.SliceData(srcs))), len(srcs),
 		noescapeSlice(ends), noescapeSlice(hashes))
 	return rebase(arena, out), err
 }
@@ -227,52 +232,52 @@ func (r *Rel[S, T]) AppendFKs(arena []byte, srcs []S, ends []int32, hashes []uin
 // AppendKey appends the encoded value of owner's referenced field (the
 // relation's KeyTo) to buf; ok is false when it is a nil pointer.
 func (r *Rel[S, T]) AppendKey(buf []byte, owner *T) ([]byte, bool, error) {
-	k, ok, err := r.c.AppendKey(noescapeBytes(buf), noescape(unsafe.Pointer(owner)))
+	k, ok, err := r.c.AppendKey(noescapeSlice(buf), unsafe.Pointer(noescape(owner)))
 	return rebase(buf, k), ok, err
 }
 
 // AppendSourceKey appends src's encoded primary key to buf. It fails with
 // memstore.ErrInvalid for a zero key or a model without a key field.
 func (r *Rel[S, T]) AppendSourceKey(buf []byte, src *S) ([]byte, error) {
-	k, err := r.c.AppendSourceKey(noescapeBytes(buf), noescape(unsafe.Pointer(src)))
+	k, err := r.c.AppendSourceKey(noescapeSlice(buf), unsafe.Pointer(noescape(src)))
 	return rebase(buf, k), err
 }
 
 // AppendOwnerPK appends owner's encoded primary key to buf. It fails with
 // memstore.ErrInvalid for a zero key or a target without a key field.
 func (r *Rel[S, T]) AppendOwnerPK(buf []byte, owner *T) ([]byte, error) {
-	k, err := r.c.AppendOwnerPK(noescapeBytes(buf), noescape(unsafe.Pointer(owner)))
+	k, err := r.c.AppendOwnerPK(noescapeSlice(buf), unsafe.Pointer(noescape(owner)))
 	return rebase(buf, k), err
 }
 
 // FKIsZero reports whether src's foreign key field holds its type's zero
 // value or is nil (false for a shadow foreign key).
-func (r *Rel[S, T]) FKIsZero(src *S) bool { return r.c.FKIsZero(noescape(unsafe.Pointer(src))) }
+func (r *Rel[S, T]) FKIsZero(src *S) bool { return r.c.FKIsZero(unsafe.Pointer(noescape(src))) }
 
 // FormatKey returns the value an encoded key of the relation stands for,
 // for messages; for bytes that are not an encoded key of the relation's
 // target, a string that says so.
 func (r *Rel[S, T]) FormatKey(k []byte) any { return r.c.FormatKey(k) }
 
-// target returns the caller's copy of the stored target row at p.
-func (r *Rel[S, T]) target(p unsafe.Pointer) T {
+// owner returns the caller's copy of the stored target row at p.
+func (r *Rel[S, T]) owner(p unsafe.Pointer) T {
 	v := *(*T)(p)
 	if !r.plain {
-		r.c.CopyTarget(noescape(unsafe.Pointer(&v)), p)
+		r.c.CopyTarget(unsafe.Pointer(noescape(&v)), p)
 	}
 	return v
 }
 
-// source returns the caller's copy of the stored source row at p, its
+// child returns the caller's copy of the stored source row at p, its
 // small allocations from the batch *b holds when b is not nil (see
 // memstore's CopySource).
-func (r *Rel[S, T]) source(p unsafe.Pointer, b *unsafe.Pointer) S {
+func (r *Rel[S, T]) child(p unsafe.Pointer, b *unsafe.Pointer) S {
 	v := *(*S)(p)
 	if !r.childPlain {
 		if b != nil {
 			leakContent(b)
 		}
-		r.c.CopySource(noescape(unsafe.Pointer(&v)), p, (*unsafe.Pointer)(noescape(unsafe.Pointer(b))))
+		r.c.CopySource(unsafe.Pointer(noescape(&v)), p, noescape(b))
 	}
 	return v
 }
@@ -280,24 +285,24 @@ func (r *Rel[S, T]) source(p unsafe.Pointer, b *unsafe.Pointer) S {
 // Owner returns a copy of the target row whose referenced field has the
 // encoded key k, or a *memstore.NotFoundError.
 func (r *Rel[S, T]) Owner(tx *memstore.Tx, k []byte) (T, error) {
-	p, err := r.c.Owner(tx, noescapeBytes(k))
+	p, err := r.c.Owner(tx, noescapeSlice(k))
 	if err != nil {
 		var zero T
 		return zero, err
 	}
-	return r.target(p), nil
+	return r.owner(p), nil
 }
 
 // OwnerNow is Owner over the latest committed state, without a View: what
 // a single read of one owner needs (package relations' Get on a miss). It
 // fails like View for a nil or finished context and a closed store.
 func (r *Rel[S, T]) OwnerNow(ctx context.Context, k []byte) (T, error) {
-	p, err := r.c.OwnerNow(ctx, noescapeBytes(k))
+	p, err := r.c.OwnerNow(ctx, noescapeSlice(k))
 	if err != nil {
 		var zero T
 		return zero, err
 	}
-	return r.target(p), nil
+	return r.owner(p), nil
 }
 
 // OwnerOfKeyNow returns the owner of the source row whose primary key is
@@ -309,7 +314,7 @@ func (r *Rel[S, T]) OwnerOfKeyNow(ctx context.Context, key any) (owner T, ok boo
 	if err != nil || !ok {
 		return owner, ok, err
 	}
-	return r.target(p), true, nil
+	return r.owner(p), true, nil
 }
 
 // LookupSource returns a copy of the source row whose primary key is key
@@ -321,7 +326,7 @@ func (r *Rel[S, T]) LookupSource(tx *memstore.Tx, key any) (S, error) {
 		var zero S
 		return zero, err
 	}
-	return r.source(p, nil), nil
+	return r.child(p, nil), nil
 }
 
 // Children returns copies of the source rows whose foreign key is the
@@ -337,10 +342,10 @@ func (r *Rel[S, T]) Children(tx *memstore.Tx, k []byte) (iter.Seq[S], error) {
 	}
 	return func(yield func(S) bool) {
 		var b unsafe.Pointer // the rows' small allocations, shared
-		each := func(p unsafe.Pointer) bool { return yield(r.source(p, &b)) }
+		each := func(p unsafe.Pointer) bool { return yield(r.child(p, &b)) }
 		// seq calls each only before it returns: each, its closure and
 		// b stay on this frame.
-		seq(*(*func(unsafe.Pointer) bool)(noescape(unsafe.Pointer(&each))))
+		seq(*noescape(&each))
 	}, nil
 }
 
@@ -381,13 +386,13 @@ func (r *Rel[S, T]) CountChildrenNow(ctx context.Context, k []byte) (int, error)
 // is set and a row has it. A zero key, or a model without a key field, is
 // not stored (false, nil).
 func (r *Rel[S, T]) Stored(tx *memstore.Tx, src *S) (bool, error) {
-	return r.c.Stored(tx, noescape(unsafe.Pointer(src)))
+	return r.c.Stored(tx, unsafe.Pointer(noescape(src)))
 }
 
 // HasChild reports whether the stored source row with src's key exists and
 // has the encoded foreign key k.
 func (r *Rel[S, T]) HasChild(tx *memstore.Tx, src *S, k []byte) (bool, error) {
-	return r.c.HasChild(tx, noescape(unsafe.Pointer(src)), noescapeBytes(k))
+	return r.c.HasChild(tx, unsafe.Pointer(noescape(src)), noescapeSlice(k))
 }
 
 // SetFK points the stored source row with src's primary key at the target
@@ -398,7 +403,7 @@ func (r *Rel[S, T]) HasChild(tx *memstore.Tx, src *S, k []byte) (bool, error) {
 // clear a non-nullable key) and src's foreign key field, if it has one, is
 // set to match.
 func (r *Rel[S, T]) SetFK(tx *memstore.Tx, src *S, k []byte) error {
-	return r.c.SetFK(tx, unsafe.Pointer(src), noescapeBytes(k))
+	return r.c.SetFK(tx, unsafe.Pointer(src), noescapeSlice(k))
 }
 
 // SetFKField sets src's foreign key field to the encoded key k (nil
@@ -406,14 +411,14 @@ func (r *Rel[S, T]) SetFK(tx *memstore.Tx, src *S, k []byte) error {
 // It fails with memstore.ErrInvalid for a shadow foreign key, which has no
 // field, and for a nil k with a foreign key that is not nullable.
 func (r *Rel[S, T]) SetFKField(src *S, k []byte) error {
-	return r.c.SetFKField(unsafe.Pointer(src), noescapeBytes(k))
+	return r.c.SetFKField(unsafe.Pointer(src), noescapeSlice(k))
 }
 
 // InsertChild inserts a copy of src with its foreign key set to the encoded
 // key k (a shadow foreign key too), and writes the foreign key and any auto
 // key back to *src. It is checked like memstore.Tx.Insert.
 func (r *Rel[S, T]) InsertChild(tx *memstore.Tx, src *S, k []byte) error {
-	return r.c.InsertChild(tx, unsafe.Pointer(src), noescapeBytes(k))
+	return r.c.InsertChild(tx, unsafe.Pointer(src), noescapeSlice(k))
 }
 
 // Clone returns a copy of the target value v that shares no memory with it
@@ -423,7 +428,7 @@ func (r *Rel[S, T]) Clone(v *T) T {
 	c := *v
 	if !r.plain {
 		leakContent(v)
-		r.c.CopyTarget(noescape(unsafe.Pointer(&c)), noescape(unsafe.Pointer(v)))
+		r.c.CopyTarget(unsafe.Pointer(noescape(&c)), unsafe.Pointer(noescape(v)))
 	}
 	return c
 }
@@ -434,7 +439,7 @@ func (r *Rel[S, T]) CloneChild(v *S) S {
 	c := *v
 	if !r.childPlain {
 		leakContent(v)
-		r.c.CopySource(noescape(unsafe.Pointer(&c)), noescape(unsafe.Pointer(v)), nil)
+		r.c.CopySource(unsafe.Pointer(noescape(&c)), unsafe.Pointer(noescape(v)), nil)
 	}
 	return c
 }
@@ -449,7 +454,7 @@ func (r *Rel[S, T]) Size(v *T) int64 {
 		return 0
 	}
 	leakContent(v)
-	return r.c.SizeTarget(noescape(unsafe.Pointer(v)))
+	return r.c.SizeTarget(unsafe.Pointer(noescape(v)))
 }
 
 // CloneSize is Clone and Size at once: a copy of v that shares no memory
@@ -457,7 +462,7 @@ func (r *Rel[S, T]) Size(v *T) int64 {
 func (r *Rel[S, T]) CloneSize(v *T) (T, int64) {
 	c := *v
 	leakContent(v)
-	n := r.c.CloneSizeTarget(noescape(unsafe.Pointer(&c)), noescape(unsafe.Pointer(v)))
+	n := r.c.CloneSizeTarget(unsafe.Pointer(noescape(&c)), unsafe.Pointer(noescape(v)))
 	return c, n
 }
 
@@ -465,6 +470,6 @@ func (r *Rel[S, T]) CloneSize(v *T) (T, int64) {
 func (r *Rel[S, T]) CloneSizeChild(v *S) (S, int64) {
 	c := *v
 	leakContent(v)
-	n := r.c.CloneSizeSource(noescape(unsafe.Pointer(&c)), noescape(unsafe.Pointer(v)))
+	n := r.c.CloneSizeSource(unsafe.Pointer(noescape(&c)), unsafe.Pointer(noescape(v)))
 	return c, n
 }

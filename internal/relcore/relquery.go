@@ -53,14 +53,14 @@ func (q *RelQuery[S, T]) Explain() memstore.Plan { return q.q.Explain() }
 // All returns copies of the owner's rows that q selects, in q's order. The
 // sequence is valid as memstore's Table.Scan's is.
 func (q *RelQuery[S, T]) All(tx *memstore.Tx, k []byte) (iter.Seq[S], error) {
-	seq, err := q.q.All(tx, noescapeBytes(k)) // the sequence keeps a copy of k
+	seq, err := q.q.All(tx, noescapeSlice(k)) // the sequence keeps a copy of k
 	if err != nil {
 		return nil, err
 	}
 	return func(yield func(S) bool) {
-		each := func(p unsafe.Pointer) bool { return yield(q.r.source(p, nil)) }
+		each := func(p unsafe.Pointer) bool { return yield(q.r.child(p, nil)) }
 		// seq calls each only before it returns: each stays on this frame.
-		seq(*(*func(unsafe.Pointer) bool)(noescape(unsafe.Pointer(&each))))
+		seq(*noescape(&each))
 	}, nil
 }
 
@@ -73,7 +73,7 @@ func (q *RelQuery[S, T]) Find(tx *memstore.Tx, k []byte) ([]S, error) {
 	}
 	res := make([]S, len(rows))
 	for i, p := range rows {
-		res[i] = q.r.source(p, nil)
+		res[i] = q.r.child(p, nil)
 	}
 	return res, nil
 }
@@ -103,5 +103,5 @@ func (q *RelQuery[S, T]) Update(tx *memstore.Tx, k []byte, fn func(*S) error) (i
 	}
 	edit := func(p unsafe.Pointer) error { return fn((*S)(p)) }
 	// The core calls edit only before it returns: edit stays on this frame.
-	return q.q.Update(tx, k, *(*func(unsafe.Pointer) error)(noescape(unsafe.Pointer(&edit))))
+	return q.q.Update(tx, k, *noescape(&edit))
 }

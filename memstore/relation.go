@@ -252,6 +252,23 @@ func (r *relCore) SourceSpace() uint32 { return space(r.r.source, r.r.source.pk)
 // reference fields): CopyTarget then has nothing to do.
 func (r *relCore) Plain() bool { return r.r.target.plain }
 
+// WordFK reports whether the foreign key is a plain 64-bit integer field of
+// a relation that is not polymorphic, the common case, whose encoded key
+// AppendFK appends without a transaction: the 8 bytes at offset in the
+// source row, xor flip, big-endian. relcore encodes it inline, without a
+// call.
+func (r *relCore) WordFK() (offset uintptr, flip uint64, ok bool) {
+	c := r.r.fk
+	return c.offset, c.flip, c.word && r.r.poly == nil
+}
+
+// WordKeyTo is WordFK for the referenced target field, which AppendKey
+// encodes.
+func (r *relCore) WordKeyTo() (offset uintptr, flip uint64, ok bool) {
+	c := r.r.keyTo
+	return c.offset, c.flip, c.word
+}
+
 // AppendFK appends the encoded foreign key of the source row at src to buf
 // and reports whether it is non-null. For a shadow foreign key it reads the
 // stored row of src (by its primary key) in tx, and fails with ErrNotFound

@@ -2,6 +2,7 @@ package relcore
 
 import (
 	"context"
+	"encoding/binary"
 	"iter"
 	"reflect"
 	"slices"
@@ -35,6 +36,8 @@ type relCore interface {
 	Plain() bool
 	ChildPlain() bool
 	Polymorphic() bool
+	WordFK() (offset uintptr, flip uint64, ok bool)
+	WordKeyTo() (offset uintptr, flip uint64, ok bool)
 
 	AppendFK(tx *memstore.Tx, buf []byte, src unsafe.Pointer) ([]byte, bool, error)
 	AppendFKs(arena []byte, srcs unsafe.Pointer, n int, ends []int32, hashes []uint64) ([]byte, error)
@@ -90,12 +93,22 @@ type Rel[S, T any] struct {
 	space                           uint32
 	nullable, shadow                bool
 	plain, childPlain               bool
+	// A foreign key (fk) or referenced field (to) that is a plain 64-bit
+	// integer encodes inline: its 8 bytes at off, xor flip, big-endian
+	// (memstore's WordFK). A cache hit of BelongsTo.Get is then one call
+	// shorter: ~30 of its ~590 instructions under callgrind.
+	fkWord, toWord bool
+	fkOff, toOff   uintptr
+	fkFlip, toFlip uint64
 }
 
 func newRel[S, T any](c any) *Rel[S, T] {
 	rc := assertCore[relCore](c)
-	return &Rel[S, T]{c: rc, name: rc.Name(), source: rc.Source(), target: rc.Target(), fk: rc.FK(), keyTo: rc.KeyTo(),
+	rel := &Rel[S, T]{c: rc, name: rc.Name(), source: rc.Source(), target: rc.Target(), fk: rc.FK(), keyTo: rc.KeyTo(),
 		space: rc.Space(), nullable: rc.Nullable(), shadow: rc.Shadow(), plain: rc.Plain(), childPlain: rc.ChildPlain()}
+	rel.fkOff, rel.fkFlip, rel.fkWord = rc.WordFK()
+	rel.toOff, rel.toFlip, rel.toWord = rc.WordKeyTo()
+	return rel
 }
 
 // RelationOf returns the belongsTo relation named name of source model S,
@@ -209,6 +222,9 @@ func (r *Rel[S, T]) Polymorphic() bool { return r.c.Polymorphic() }
 // its primary key) in tx, and fails with memstore.ErrNotFound if there is
 // none; for a field tx is not used and may be nil.
 func (r *Rel[S, T]) AppendFK(tx *memstore.Tx, buf []byte, src *S) ([]byte, bool, error) {
+	if r.fkWord && tx == nil && src != nil {
+		return binary.BigEndian.AppendUint64(buf, *(*uint64)(unsafe.Add(unsafe.Pointer(src), r.fkOff))^r.fkFlip), true, nil
+	}
 	k, ok, err := r.c.AppendFK(tx, noescapeSlice(buf), unsafe.Pointer(noescape(src)))
 	return rebase(buf, k), ok, err
 }
@@ -232,6 +248,9 @@ func (r *Rel[S, T]) AppendFKs(arena []byte, srcs []S, ends []int32, hashes []uin
 // AppendKey appends the encoded value of owner's referenced field (the
 // relation's KeyTo) to buf; ok is false when it is a nil pointer.
 func (r *Rel[S, T]) AppendKey(buf []byte, owner *T) ([]byte, bool, error) {
+	if r.toWord && owner != nil {
+		return binary.BigEndian.AppendUint64(buf, *(*uint64)(unsafe.Add(unsafe.Pointer(owner), r.toOff))^r.toFlip), true, nil
+	}
 	k, ok, err := r.c.AppendKey(noescapeSlice(buf), unsafe.Pointer(noescape(owner)))
 	return rebase(buf, k), ok, err
 }

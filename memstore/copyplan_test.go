@@ -608,58 +608,6 @@ func TestRelSize(t *testing.T) {
 	}
 }
 
-// Article is an owner with a body and tags, for the Size examples.
-type Article struct {
-	ID    int64
-	Title string
-	Body  []byte
-	Tags  []string
-}
-
-// Comment belongs to an Article.
-type Comment struct {
-	ID        int64
-	ArticleID int64 `relstore:"belongsTo=Article"`
-}
-
-// Size tells how much memory an owner holds: what package relations charges
-// its cache entry.
-func ExampleRel_Size() {
-	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[Article](), memstore.ModelOf[Comment]()}})
-	if err != nil {
-		panic(err)
-	}
-	defer s.Close()
-	article, err := relcore.RelationOf[Comment, Article](s, "article")
-	if err != nil {
-		panic(err)
-	}
-	a := Article{ID: 1, Title: "Copy plans", Body: make([]byte, 4096), Tags: []string{"go", "memory"}}
-	// The struct (72 bytes), the title (10), the body (4096), the tags
-	// array (32) and their bytes (8).
-	fmt.Println(article.Size(&a))
-	// Output: 4218
-}
-
-// CloneSize copies an owner so that the copy shares no memory with it, and
-// measures the copy.
-func ExampleRel_CloneSize() {
-	s, err := memstore.New(memstore.Config{Models: []memstore.Model{memstore.ModelOf[Article](), memstore.ModelOf[Comment]()}})
-	if err != nil {
-		panic(err)
-	}
-	defer s.Close()
-	article, err := relcore.RelationOf[Comment, Article](s, "article")
-	if err != nil {
-		panic(err)
-	}
-	a := Article{ID: 1, Title: "Copy plans", Tags: []string{"go"}}
-	c, size := article.CloneSize(&a)
-	c.Tags[0] = "changed"
-	fmt.Println(a.Tags[0], c.Tags[0], size)
-	// Output: go changed 100
-}
-
 // FlatParent owns Flat rows; it is plain (an assignment copies it).
 type FlatParent struct {
 	ID   int64

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/relstore/relstore/filter"
-	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -257,43 +256,6 @@ func ExampleTx_UpdateAll() {
 	}
 	// Output:
 	// 4 retracted
-}
-
-// Rel.Query scopes a filter to one owner's rows: bound once, run for each
-// owner with the owner's encoded key.
-func ExampleRel_Query() {
-	s, _ := openStories()
-	defer s.Close()
-	author, err := relcore.RelationOf[Story, Author](s, "author")
-	if err != nil {
-		log.Fatal(err)
-	}
-	newest, err := author.Query(filter.Filter{Order: []filter.Order{filter.Desc("CreatedAt")}, Limit: 1})
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(newest.Explain())
-	err = s.View(context.Background(), func(tx *memstore.Tx) error {
-		for _, w := range []Author{{ID: 1}, {ID: 2}} {
-			k, _, err := author.AppendKey(nil, &w)
-			if err != nil {
-				return err
-			}
-			rows, err := newest.Find(tx, k)
-			if err != nil {
-				return err
-			}
-			fmt.Println(w.ID, rows[0].Title)
-		}
-		return nil
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	// Output:
-	// Story: index author_created (AuthorID =), backward, stop after 1
-	// 1 story 4
-	// 2 story 6
 }
 
 // First returns the first row in the query's order, or ErrNotFound; Count

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log"
 
-	"github.com/relstore/relstore/internal/relcore"
 	"github.com/relstore/relstore/memstore"
 )
 
@@ -371,39 +370,3 @@ func ExampleModelOf_relation() {
 	// no owner yet
 }
 
-func ExampleRel_AppendFKs() {
-	s, _, loans := openShop()
-	defer s.Close()
-	patron, err := relcore.RelationOf[Loan, Patron](s, "patron")
-	if err != nil {
-		log.Fatal(err)
-	}
-	var rows []Loan
-	if err := s.View(context.Background(), func(tx *memstore.Tx) error {
-		all, err := loans.Scan(tx)
-		if err != nil {
-			return err
-		}
-		for _, o := range all {
-			rows = append(rows, o)
-		}
-		return nil
-	}); err != nil {
-		log.Fatal(err)
-	}
-	// One call encodes and hashes every order's foreign key.
-	ends, hashes := make([]int32, len(rows)), make([]uint64, len(rows))
-	arena, err := patron.AppendFKs(nil, rows, ends, hashes)
-	if err != nil {
-		log.Fatal(err)
-	}
-	start := int32(0)
-	for i, end := range ends {
-		k := arena[start:end]
-		start = end
-		fmt.Println(rows[i].Note, "->", patron.FormatKey(k), hashes[i] == s.KeyHash(patron.Space(), k))
-	}
-	// Output:
-	// tea -> 1 true
-	// scones -> 1 true
-}

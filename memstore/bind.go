@@ -16,12 +16,12 @@ import (
 )
 
 // FilterError is a filter that a model cannot take, found when the filter
-// is bound (Table.Query, Store.Query, Rel.Query and the methods that bind
-// for you): an unknown field, a value the field's type cannot hold, an
-// operator the field's kind cannot take, an After that does not fit the
-// order, and everything filter.Validate refuses. It matches ErrInvalid,
-// and unwraps to the *filter.Error that names the path in the filter (so
-// it matches filter.ErrInvalid too).
+// is bound (Table.Query, Store.Query, package relations' scoped queries and
+// the methods that bind for you): an unknown field, a value the field's
+// type cannot hold, an operator the field's kind cannot take, an After that
+// does not fit the order, and everything filter.Validate refuses. It
+// matches ErrInvalid, and unwraps to the *filter.Error that names the path
+// in the filter (so it matches filter.ErrInvalid too).
 type FilterError struct {
 	Model string        // the model the filter was bound to
 	Err   *filter.Error // the refusal, with its path in the filter

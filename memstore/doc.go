@@ -67,6 +67,5 @@
 //   - Auto-key counters are transactional (a rollback or a Restore puts
 //     them back), so a test sees the same keys on every run.
 //
-// [Rel], [Poly], [RelQuery], [ThroughOf] and [AppendLinked] are for package
-// relations. Design notes: memstore/DESIGN.md; measurements: bench/README.md.
+// Design notes: memstore/DESIGN.md; measurements: bench/README.md.
 package memstore

@@ -83,7 +83,7 @@ var (
 	// a value of an unregistered type or of the wrong model, a zero or empty
 	// key where one is required, a key longer than MaxKeyLen (or a row whose
 	// encoded keys take more than 64 KiB), an unknown field or relation, a nil
-	// function or context, a Table or Rel given a Tx of another store, a Tx
+	// function or context, a Table or relation given a Tx of another store, a Tx
 	// used by two goroutines at once. The store is unchanged and later calls
 	// work.
 	ErrInvalid = errors.New("memstore: invalid argument")

@@ -369,4 +369,3 @@ func ExampleModelOf_relation() {
 	// memos of patron 1: 0
 	// no owner yet
 }
-

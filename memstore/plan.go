@@ -23,7 +23,8 @@ type Plan struct {
 	// secondary index (by its name).
 	Index string
 	// Eq lists the leading fields of the index fixed by eq, inq, an
-	// IS NULL test or, for Rel.Query, the owner's key, in index order.
+	// IS NULL test or, for a query scoped to one owner (package relations'
+	// HasMany.Find), the owner's key, in index order.
 	Eq []string
 	// Range is the index field after Eq bounded by gt, gte, lt, lte,
 	// between or like 'prefix%'; empty when none.

@@ -23,8 +23,8 @@ import (
 // A bulk Delete is one statement: the on-delete actions of every relation
 // apply to the deleted rows together. A bulk Update writes each row as
 // Table.Update does. Both count the rows they touched, and any refusal
-// aborts the transaction. Rel.Query scopes a filter to the rows of one
-// owner (package relations' HasMany.Find). Tx.Find, Tx.Count, Tx.DeleteAll,
+// aborts the transaction. Package relations scopes a filter to the rows of
+// one owner (HasMany.Find). Tx.Find, Tx.Count, Tx.DeleteAll,
 // Tx.UpdateAll, Tx.Get and Tx.ByFK do the same by model name, for generic
 // tools.
 type Query[T any, K comparable] struct {

@@ -45,7 +45,7 @@ import (
 //
 // # Iterators
 //
-// The iterators of Scan, Range and ByFK (and Rel.Children) read a snapshot:
+// The iterators of Scan, Range and ByFK (and package relations') read a snapshot:
 // a View's, valid after the View returns, or in an Update, one taken when
 // the iterator was made. One made in an Update yields nothing once the
 // Update has returned (its rows may never have been committed); an iter.Seq

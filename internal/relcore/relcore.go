@@ -63,6 +63,11 @@ import (
 // rather than the runtime's unsafe.Pointer(x ^ 0), which go vet's unsafeptr
 // check reports; the compiler makes it the same few moves.
 //
+// Between the conversion and the load the pointer exists only as a
+// uintptr, with no call in between (noescape inlines): the collector can
+// stop the goroutine there only by asynchronous preemption, which scans
+// the innermost frame conservatively, so what p points at stays alive.
+//
 // The helpers here are generic although they need not be: a non-generic
 // function of this package is not inlined into the instantiations of Rel's
 // methods, which the packages that use them compile (a call each, measured

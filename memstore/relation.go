@@ -331,16 +331,16 @@ func (r *relCore) AppendFKs(arena []byte, srcs unsafe.Pointer, n int, ends []int
 	}
 	sp, size := r.Space(), r.r.source.typ.Size()
 	if c.word && r.r.poly == nil {
-		// One pointer stepped by the row size, and ends and hashes cut to
-		// n: no multiply and no bounds check per row. The seeds of
-		// hashWords(w, w, 8) are loaded once (TestAppendFKs checks the
-		// hashes against KeyHash).
-		p, flip := unsafe.Add(srcs, c.offset), c.flip
+		// ends and hashes cut to n: no bounds check per row. A row's field
+		// is addressed from i, never by stepping a pointer, which would
+		// point past the last row at the end (checkptr, under -race,
+		// refuses it). The seeds of hashWords(w, w, 8) are loaded once
+		// (TestAppendFKs checks the hashes against KeyHash).
+		off, flip := c.offset, c.flip
 		k0, k1 := r.s.seed2[0], r.s.seed2[1]^8
 		ends, hashes = ends[:n], hashes[:n]
 		for i := range ends {
-			v := *(*uint64)(p) ^ flip
-			p = unsafe.Add(p, size)
+			v := *(*uint64)(unsafe.Add(srcs, uintptr(i)*size+off)) ^ flip
 			arena = binary.BigEndian.AppendUint64(arena, v)
 			ends[i] = int32(len(arena))
 			// KeyHash reads the 8 big-endian bytes little-endian, twice.

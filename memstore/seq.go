@@ -8,10 +8,10 @@ import (
 // aboveMax reports whether the encoded primary key k is larger than every
 // key of m, so that an insert of k needs no duplicate lookup, and raises the
 // bound to k. It serves models without an auto key (or without a key
-// field); an auto model's counter is a bound already (see seqAbove). Keys inserted in increasing order (ids from a counter, a bulk
-// load, one row per transaction) skip the lookup: it was most of the cost of
-// a batch insert beyond go-memdb's own, and one of the two lookups of a
-// one-row insert.
+// field); an auto model's counter is a bound already (see seqAbove). Keys
+// inserted in increasing order (ids from a counter, a bulk load, one row per
+// transaction) skip the lookup: it was most of the cost of a batch insert
+// beyond go-memdb's own, and one of the two lookups of a one-row insert.
 //
 // The bound is the Store's (see Store.maxKeys), kept across transactions: it
 // only ever rises, and every insert raises it, so it stays an upper bound
